@@ -1,0 +1,2 @@
+package org.lustre.collector;
+public final class Main { public static void main(String[] a) { System.out.println("x"); } }
