@@ -1,0 +1,78 @@
+package org.lustre.collector.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.catalina.util.NetMask;
+
+/** How an option's text becomes a value; each parse failure says why in words an administrator reads. */
+enum OptionType {
+    INT("N"), STRING("TEXT"), BOOL(""), PATH("PATH"), SECONDS("SECONDS"), CIDR_LIST("CIDR,...");
+
+    private final String argName;
+
+    OptionType(String argName) {
+        this.argName = argName;
+    }
+
+    /** Placeholder shown in --help; empty for flags. */
+    String argName() {
+        return argName;
+    }
+
+    boolean isFlag() {
+        return this == BOOL;
+    }
+
+    /**
+     * @throws IllegalArgumentException with the reason when the text is not of this type
+     */
+    Object parse(String text) {
+        String t = text.trim();
+        switch (this) {
+            case INT:
+            case SECONDS:
+                try {
+                    return Integer.parseInt(t);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a whole number");
+                }
+            case BOOL:
+                switch (t.toLowerCase(Locale.ROOT)) {
+                    case "true": case "yes": case "on": case "1":
+                        return Boolean.TRUE;
+                    case "false": case "no": case "off": case "0":
+                        return Boolean.FALSE;
+                    default:
+                        throw new IllegalArgumentException("not a boolean (true/false, yes/no, on/off, 1/0)");
+                }
+            case CIDR_LIST:
+                return parseCidrs(t);
+            default:
+                return t;
+        }
+    }
+
+    /** Every entry is checked so that one error message lists all bad ones (as RemoteCIDRFilter does). */
+    private static List<String> parseCidrs(String text) {
+        List<String> good = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                new NetMask(p);
+                good.add(p);
+            } catch (IllegalArgumentException e) {
+                bad.add("'" + p + "'");
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("not an address or CIDR block: " + String.join(", ", bad));
+        }
+        return List.copyOf(good);
+    }
+}

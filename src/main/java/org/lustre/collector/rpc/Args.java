@@ -1,0 +1,80 @@
+package org.lustre.collector.rpc;
+
+import java.util.List;
+
+import org.apache.xmlrpc.XmlRpcException;
+
+/**
+ * The arguments of one call, with checks that answer -32602 naming the argument, its position
+ * and what was wrong. Apache XML-RPC parses values into Integer, String, Boolean, Double,
+ * Object[], Map and Date; extension types are refused by the parser.
+ */
+public final class Args {
+    private final String method;
+    private final List<Object> values;
+    private final List<String> names;
+
+    Args(String method, List<Object> values, List<String> names) throws XmlRpcException {
+        this.method = method;
+        this.values = values;
+        this.names = names;
+        if (values.size() != names.size()) {
+            throw Faults.badArguments(method + " takes " + names.size() + " argument"
+                    + (names.size() == 1 ? "" : "s") + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")")
+                    + ", got " + values.size());
+        }
+    }
+
+    public int getInt(int i) throws XmlRpcException {
+        Object v = values.get(i);
+        if (v instanceof Integer n) {
+            return n;
+        }
+        throw wrongType(i, "int", v);
+    }
+
+    public String getString(int i) throws XmlRpcException {
+        Object v = values.get(i);
+        if (v instanceof String s) {
+            return s;
+        }
+        throw wrongType(i, "string", v);
+    }
+
+    private XmlRpcException wrongType(int i, String want, Object got) {
+        return Faults.badArguments(method + ": argument " + (i + 1) + " (" + names.get(i) + ") must be "
+                + (want.equals("int") ? "an " : "a ") + want + ", got " + typeName(got));
+    }
+
+    /** XML-RPC type names, so the message speaks the caller's language, not Java's. */
+    static String typeName(Object v) {
+        if (v == null) {
+            return "nil";
+        }
+        if (v instanceof Integer) {
+            return "int";
+        }
+        if (v instanceof String) {
+            return "string";
+        }
+        if (v instanceof Boolean) {
+            return "boolean";
+        }
+        if (v instanceof Double) {
+            return "double";
+        }
+        if (v instanceof Object[] || v instanceof List) {
+            return "array";
+        }
+        if (v instanceof java.util.Map) {
+            return "struct";
+        }
+        if (v instanceof java.util.Date) {
+            return "dateTime.iso8601";
+        }
+        if (v instanceof byte[]) {
+            return "base64";
+        }
+        return "value";
+    }
+}

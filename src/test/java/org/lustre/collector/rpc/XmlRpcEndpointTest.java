@@ -1,0 +1,183 @@
+package org.lustre.collector.rpc;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+
+import org.apache.xmlrpc.XmlRpcException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The XML-RPC exchange without a server: results, faults and hostile bodies. */
+class XmlRpcEndpointTest {
+    private final XmlRpcEndpoint endpoint = new XmlRpcEndpoint(new MethodTable(List.of(
+            RpcMethod.of("echo", "string", "Echoes a string.", a -> a.getString(0), "text:string"),
+            RpcMethod.of("twice", "int", "Doubles an int.", a -> a.getInt(0) * 2, "n:int"),
+            RpcMethod.of("pair", "array", "Two values.", a -> new Object[] {a.getInt(0), a.getString(1)},
+                    "n:int", "s:string"),
+            RpcMethod.of("unwritable", "int", "Returns a Java long, which XML-RPC cannot carry.", a -> 5L),
+            RpcMethod.of("nothing", "int", "Returns null.", a -> null),
+            RpcMethod.of("fails", "int", "Throws.", a -> {
+                throw new IllegalStateException("secret internals");
+            }),
+            RpcMethod.of("domain", "int", "A domain fault.", a -> {
+                throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: x");
+            }))));
+
+    private Answer call(String xml) {
+        return Answer.parse(endpoint.handle(xml.getBytes(UTF_8)));
+    }
+
+    private static void assertFault(Answer a, int code) {
+        assertFalse(a.ok(), "expected a fault, got " + a.value());
+        assertEquals(code, a.faultCode(), a.faultString());
+        assertFalse(a.faultString().contains("Exception"), "no Java class names on the wire: " + a.faultString());
+        assertFalse(a.faultString().contains("org.apache"), a.faultString());
+    }
+
+    @Test
+    void goodCalls() {
+        assertEquals("héllo <&>", call(Answer.call("echo", "<string>héllo &lt;&amp;&gt;</string>")).value());
+        assertEquals("untyped", call(Answer.call("echo", "untyped")).value());
+        assertEquals(42, call(Answer.call("twice", "<int>21</int>")).value());
+        assertEquals(42, call(Answer.call("twice", "<i4>21</i4>")).value());
+        assertArrayEquals(new Object[] {1, "a"},
+                (Object[]) call(Answer.call("pair", "<int>1</int>", "<string>a</string>")).value());
+    }
+
+    @Test
+    void systemMethods() {
+        Object[] names = (Object[]) call(Answer.call("system.listMethods")).value();
+        assertTrue(List.of(names).containsAll(List.of("echo", "twice", "system.listMethods",
+                "system.methodHelp", "system.methodSignature")));
+        assertEquals("Doubles an int.", call(Answer.call("system.methodHelp", "twice")).value());
+        Object[] sigs = (Object[]) call(Answer.call("system.methodSignature", "pair")).value();
+        assertArrayEquals(new Object[] {"array", "int", "string"}, (Object[]) sigs[0]);
+        assertFault(call(Answer.call("system.methodHelp", "nope")), Faults.BAD_ARGUMENTS);
+    }
+
+    @Test
+    void unknownMethod() {
+        assertFault(call(Answer.call("getEverything")), Faults.UNKNOWN_METHOD);
+    }
+
+    @Test
+    void wrongArgumentCountSaysWhatIsExpected() {
+        Answer a = call(Answer.call("pair", "<int>1</int>"));
+        assertFault(a, Faults.BAD_ARGUMENTS);
+        assertEquals("pair takes 2 arguments (n, s), got 1", a.faultString());
+    }
+
+    @Test
+    void wrongArgumentTypeNamesArgumentAndTypes() {
+        Answer a = call(Answer.call("twice", "<string>21</string>"));
+        assertFault(a, Faults.BAD_ARGUMENTS);
+        assertEquals("twice: argument 1 (n) must be an int, got string", a.faultString());
+        assertEquals("pair: argument 2 (s) must be a string, got array",
+                call(Answer.call("pair", "<int>1</int>", "<array><data></data></array>")).faultString());
+        assertEquals("twice: argument 1 (n) must be an int, got struct",
+                call(Answer.call("twice", "<struct></struct>")).faultString());
+    }
+
+    @Test
+    void resultTheTypeSystemCannotWriteIsAFaultNotAnEmptyAnswer() {
+        assertFault(call(Answer.call("unwritable")), Faults.INTERNAL);
+        assertFault(call(Answer.call("nothing")), Faults.INTERNAL);
+    }
+
+    @Test
+    void runtimeFailureIsAnInternalFaultWithoutDetails() {
+        Answer a = call(Answer.call("fails"));
+        assertFault(a, Faults.INTERNAL);
+        assertFalse(a.faultString().contains("secret internals"));
+    }
+
+    @Test
+    void domainFaultKeepsItsCode() {
+        assertFault(call(Answer.call("domain")), Faults.UNKNOWN_NODE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "",
+        "not xml at all",
+        "<methodCall><methodName>echo</methodName><params><param><value><string>x",
+        "<methodCall><methodName>echo</methodName><params></methodCall>",
+        "<?xml version=\"1.0\"?><methodCall></methodCall>",
+        "<methodCall><methodName>echo</methodName><params><param><value><int>notanumber</int></value></param></params></methodCall>",
+        "<methodCall><methodName>echo</methodName><params><param><value><i8>5</i8></value></param></params></methodCall>",
+        "<methodCall><methodName>echo</methodName><params><param><value><nil/></value></param></params></methodCall>",
+        "<methodCall><methodName>echo</methodName><params><param><value><ex:serializable xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">rO0ABXNyABFqYXZhLmxhbmcuSW50ZWdlchLioKT3gYc4AgABSQAFdmFsdWV4cgAQamF2YS5sYW5nLk51bWJlcoaslR0LlOCLAgAAeHAAAAAB</ex:serializable></value></param></params></methodCall>",
+        "\u0000\u0001\u0002"
+    })
+    void malformedTruncatedAndExtensionBodiesAreParseErrors(String body) {
+        assertFault(call(body), Faults.PARSE_ERROR);
+    }
+
+    @Test
+    void xxeNamingEtcPasswdReadsNothing() {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + Answer.call("echo", "<string>&x;</string>");
+        Answer a = call(xxe);
+        assertFault(a, Faults.PARSE_ERROR);
+        assertEquals("parse error: DOCTYPE is not allowed", a.faultString());
+        assertFalse(a.faultString().contains("root:"));
+    }
+
+    @Test
+    void externalDtdOnLoopbackIsNeverFetched() throws Exception {
+        AtomicInteger fetched = new AtomicInteger();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", ex -> {
+            fetched.incrementAndGet();
+            byte[] dtd = "<!ENTITY x \"leak\">".getBytes(UTF_8);
+            ex.sendResponseHeaders(200, dtd.length);
+            ex.getResponseBody().write(dtd);
+            ex.close();
+        });
+        http.start();
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/evil.dtd";
+            String body = "<?xml version=\"1.0\"?><!DOCTYPE methodCall SYSTEM \"" + url + "\">"
+                    + Answer.call("echo", "<string>x</string>");
+            assertFault(call(body), Faults.PARSE_ERROR);
+            String param = "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY % p SYSTEM \"" + url + "\"> %p;]>"
+                    + Answer.call("echo", "<string>&x;</string>");
+            assertFault(call(param), Faults.PARSE_ERROR);
+            assertEquals(0, fetched.get(), "the collector fetched an external DTD");
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void billionLaughsIsRefusedAtOnce() {
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
+        b.append("<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">");
+        for (int i = 2; i <= 9; i++) {
+            b.append("<!ENTITY lol").append(i).append(" \"");
+            for (int j = 0; j < 10; j++) {
+                b.append("&lol").append(i - 1).append(';');
+            }
+            b.append("\">");
+        }
+        b.append("]>").append(Answer.call("echo", "<string>&lol9;</string>"));
+        assertFault(call(b.toString()), Faults.PARSE_ERROR);
+    }
+
+    @Test
+    void afterEveryHostileBodyAGoodCallStillWorks() {
+        call("<bad");
+        call("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>");
+        assertEquals("ok", call(Answer.call("echo", "<string>ok</string>")).value());
+    }
+}
