@@ -1,0 +1,150 @@
+package org.lustre.collector.lustre;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Where each Lustre item lives on this node. From 2.10 to 2.17 files moved between
+ * {@code proc/fs/lustre}, {@code sys/fs/lustre} and {@code sys/kernel/debug/lustre} (see
+ * {@code docs/lustre-layout.md}), and a node may even be upgraded under a running collector, so
+ * nothing here is keyed on a version number: each {@link Item} has a list of candidate roots, and
+ * the layout remembers, per item, the root where the last successful read happened.
+ *
+ * <p>Cost: a read goes to the remembered root first, which is right every time in the steady
+ * state (one open per file, as with a hard-coded path). Only when that read finds nothing are
+ * the other candidates tried, and the first that has the file becomes the remembered one. So a
+ * moved file is found again on the next read, and a file that is simply absent costs one failed
+ * open per candidate root.
+ *
+ * <p>Thread-safe: the remembered roots are an atomic array; the scanner thread and RPC threads
+ * (single-node refresh) share one instance.
+ */
+final class LustreLayout {
+    static final String PROC = "proc/fs/lustre";
+    static final String SYSFS = "sys/fs/lustre";
+    static final String DEBUGFS = "sys/kernel/debug/lustre";
+    private static final List<String> ALL_ROOTS = List.of(PROC, SYSFS, DEBUGFS);
+
+    private static final Logger LOG = LogManager.getLogger(LustreLayout.class);
+
+    /** Each item and its candidate roots, most likely first (see the table in docs/lustre-layout.md). */
+    enum Item {
+        /** {@code health_check}: sysfs from 2.10 (proc up to 2.9). */
+        HEALTH_CHECK(SYSFS, PROC),
+        /** The debugfs twin of {@code health_check} listing unhealthy devices (2.13 to 2.16). */
+        HEALTH_DEVICES(DEBUGFS),
+        /** {@code lod/<fs>-MDTxxxx-mdtlov/target_obd}: proc up to 2.17.0, debugfs from 2.17 (LU-11850). */
+        TARGET_OBD(PROC, DEBUGFS),
+        /** {@code lod/<name>/{kbytes*,files*,numobd,activeobd}}: proc in 2.10, sysfs from 2.12. */
+        LOD_ATTR(SYSFS, PROC),
+        /** {@code osp/<name>/{active,kbytes*,files*,ost_conn_uuid}}: proc in 2.10, sysfs from 2.12. */
+        OSP_ATTR(SYSFS, PROC),
+        /** {@code osp/<name>/{import,state,ost_server_uuid}}: proc in 2.10, debugfs from 2.12. */
+        OSP_IMPORT(DEBUGFS, PROC),
+        /** {@code mgs/MGS/filesystems}: proc in 2.10, debugfs from 2.11. */
+        MGS_FILESYSTEMS(DEBUGFS, PROC);
+
+        private final List<String> roots;
+
+        Item(String... roots) {
+            this.roots = List.of(roots);
+        }
+
+        List<String> roots() {
+            return roots;
+        }
+    }
+
+    private final LustreTree tree;
+    /** Per item (by ordinal): index into {@link Item#roots()} of the root that answered last. */
+    private final AtomicIntegerArray where = new AtomicIntegerArray(Item.values().length);
+    /** item/root pairs already warned about (bounded: items x roots). */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    LustreLayout(LustreTree tree) {
+        this.tree = tree;
+    }
+
+    /** True when any of the three Lustre roots exists (Lustre modules loaded on this node). */
+    boolean present() {
+        for (String root : ALL_ROOTS) {
+            if (tree.exists(root)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The root the item was last found under (the first candidate before any read). */
+    String location(Item item) {
+        return item.roots.get(where.get(item.ordinal()));
+    }
+
+    /**
+     * Reads {@code rel} (relative to the item's root, e.g. {@code osp/x-OST0000-osc-MDT0000/import})
+     * where the item was last found, else at the other candidates; null when none has it. A file
+     * that exists but cannot be read (debugfs without root) counts as absent there, with one
+     * warning per item and root.
+     */
+    String read(Item item, String rel) {
+        int cached = where.get(item.ordinal());
+        String text = readAt(item, cached, rel);
+        if (text != null) {
+            return text;
+        }
+        for (int i = 0; i < item.roots.size(); i++) {
+            if (i == cached) {
+                continue;
+            }
+            text = readAt(item, i, rel);
+            if (text != null) {
+                if (where.compareAndSet(item.ordinal(), cached, i)) {
+                    LOG.debug("{} now read under {}", item, item.roots.get(i));
+                }
+                return text;
+            }
+        }
+        return null;
+    }
+
+    /** Full path (relative to lustre-root) where {@link #read} would look first; for messages. */
+    String pathOf(Item item, String rel) {
+        return location(item) + "/" + rel;
+    }
+
+    /** Sorted union of the entries of {@code dir} under all three roots (e.g. {@code lod}). */
+    List<String> listAll(String dir) {
+        Set<String> names = new TreeSet<>();
+        for (String root : ALL_ROOTS) {
+            try {
+                names.addAll(tree.list(root + "/" + dir));
+            } catch (IOException e) {
+                warnOnce(root + "/" + dir, e);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private String readAt(Item item, int rootIndex, String rel) {
+        String path = item.roots.get(rootIndex) + "/" + rel;
+        try {
+            return tree.read(path);
+        } catch (IOException e) {
+            warnOnce(item + "@" + item.roots.get(rootIndex), e);
+            return null;
+        }
+    }
+
+    private void warnOnce(String key, IOException e) {
+        if (warned.add(key)) {
+            LOG.warn("cannot read Lustre {} ({}); treated as absent there", key, e.toString());
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package org.lustre.collector.lustre;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Reads the Lustre tree of this MDS into a {@link LustreSnapshot}.
+ *
+ * <h2>What one scan reads</h2>
+ * <ul>
+ *   <li>{@code health_check} (sysfs; proc before 2.10) and its 2.13-2.16 debugfs twin that names
+ *       the unhealthy devices, into {@link LustreSnapshot#health()}: the status, followed by
+ *       {@code " (unhealthy devices: a, b)"} when the twin names some.</li>
+ *   <li>The file systems: the names of {@code lod/<fs>-MDTxxxx-mdtlov} (under proc, sysfs and
+ *       debugfs alike), {@code mdt/<fs>-MDTxxxx}, and the lines of {@code mgs/MGS/filesystems}
+ *       where this node runs the MGS. A directory listing each, so cheap.</li>
+ *   <li>Per file system, exactly one {@code target_obd} (of the first local LOD): the OST list with
+ *       index, uuid and ACTIVE/INACTIVE, and the LOD's {@code kbytestotal}/{@code kbytesfree}.</li>
+ *   <li>Per-OST details from {@code osp/<fs>-OSTxxxx-osc-MDTxxxx/}: {@code kbytestotal},
+ *       {@code kbytesfree}, {@code kbytesavail}, {@code filestotal}, {@code filesfree},
+ *       {@code active}, and the connection: {@code import} (state and current NID), falling back
+ *       to {@code ost_server_uuid} + {@code ost_conn_uuid} when import is missing; the
+ *       {@code state} file is read only when the state is not FULL or changed, to learn when the
+ *       transition happened (its {@code state_history}).</li>
+ * </ul>
+ * Where each file lives (proc, sysfs or debugfs) is found by {@link LustreLayout}, not by version.
+ *
+ * <h2>Round-robin policy for per-OST details</h2>
+ * target_obd gives every OST's ACTIVE flag at every scan, whatever the number of OSTs. The
+ * per-OST files cost about eight opens per OST, so a scan reads them for at most
+ * {@code ostDetailBudget} OSTs: the OSTs of all file systems are put in one list (file systems by
+ * name, OSTs by index) and a cursor walks it, wrapping around, {@code ostDetailBudget} entries per
+ * scan. Every other OST keeps the figures read last time (with their {@code updatedMillis}); one
+ * never read yet has state "" and figures -1, and counts as responding while its target_obd says
+ * ACTIVE. So with N OSTs each OST is re-read every ceil(N / budget) scans: at 100,000 OSTs, a
+ * budget of 2,000 and a 5 s interval, once every 250 s, for about 16,000 small reads per scan.
+ * A deactivation shows at the next scan through target_obd; a lost connection on an ACTIVE OST
+ * shows when the cursor reaches it, or at once through {@link #refresh} (getNodeInfo) or the
+ * kernel log source.
+ *
+ * <h2>Node state</h2>
+ * {@code responding} = active and (state FULL or not read yet). {@code active} is the target_obd
+ * flag during a scan; {@link #refresh} also honours a fresh {@code osp active = 0} or
+ * {@code DEACTIVATED}. Local MDTs are nodes too: kind MDT, state "", responding when
+ * {@code health_check} is healthy or absent.
+ *
+ * <h2>Bad input</h2>
+ * A file that vanishes mid-scan or holds garbage is skipped (the previous figure is kept), counted
+ * in {@link LustreSnapshot#parseErrors()} and logged at most once a minute (scan clock). Files
+ * that a version simply does not have (debugfs twin, import under a debugfs we may not read) are
+ * not errors. An absent tree (no Lustre on this node) gives an empty snapshot and one INFO line.
+ *
+ * <h2>Threads</h2>
+ * {@link #scan} is for one thread, the watcher (it is synchronized, so a second caller waits
+ * rather than corrupts the cursor). {@link #refresh} and {@link #stateSince} may be called by any
+ * thread at any time: shared state is the last published snapshot (volatile), the OST references
+ * of the last scan (volatile immutable map) and the per-OST details (concurrent map whose entries
+ * are immutable; the newest read wins).
+ */
+public final class LustreScanner {
+    private static final Logger LOG = LogManager.getLogger(LustreScanner.class);
+    private static final long LOG_EVERY_MILLIS = 60_000;
+    private static final Pattern LOD = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})-mdtlov");
+    private static final Pattern MDT = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})");
+    private static final Pattern FS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    /** An OST as target_obd of its file system lists it, and the OSP directory to read. */
+    private record OstRef(String fs, String name, int index, String uuid, boolean active, String osp) {
+    }
+
+    /** Per-OST figures from the OSP files. Immutable. */
+    private record Detail(String state, String nid, Boolean ospActive, long kbytesTotal, long kbytesFree,
+                          long kbytesAvail, long filesTotal, long filesFree, long sinceSeconds,
+                          long updatedMillis) {
+    }
+
+    /** Errors of one scan or refresh. */
+    private final class Errors {
+        int count;
+
+        void add(String what) {
+            count++;
+            totalErrors.incrementAndGet();
+            long now = errorClock;
+            long last = lastErrorLog.get();
+            if (now - last >= LOG_EVERY_MILLIS && lastErrorLog.compareAndSet(last, now)) {
+                LOG.warn("Lustre tree: skipped {} ({} so far; logged at most once a minute)", what, totalErrors.get());
+            }
+        }
+    }
+
+    private final LustreLayout layout;
+    private final int budget;
+    private final ConcurrentHashMap<String, Detail> details = new ConcurrentHashMap<>();
+    private final AtomicLong totalErrors = new AtomicLong();
+    private final AtomicLong lastErrorLog = new AtomicLong(Long.MIN_VALUE / 2);
+    private volatile long errorClock;
+    private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
+    private volatile Map<String, OstRef> refs = Map.of();
+    /** Scan thread only. */
+    private int cursor;
+    /** Scan thread only: the absent-tree line was logged and the tree is still absent. */
+    private boolean absentLogged;
+
+    /**
+     * @param tree            the Lustre tree (rooted at lustre-root)
+     * @param ostDetailBudget most OSTs whose OSP files one scan reads (at least 1)
+     */
+    public LustreScanner(LustreTree tree, int ostDetailBudget) {
+        if (ostDetailBudget < 1) {
+            throw new IllegalArgumentException("ostDetailBudget must be at least 1: " + ostDetailBudget);
+        }
+        this.layout = new LustreLayout(tree);
+        this.budget = ostDetailBudget;
+    }
+
+    /** The last snapshot {@link #scan} produced ({@link LustreSnapshot#EMPTY} before the first). Any thread. */
+    public LustreSnapshot last() {
+        return last;
+    }
+
+    /** Files skipped since start (garbage or vanished), scans and refreshes together. Any thread. */
+    public long totalParseErrors() {
+        return totalErrors.get();
+    }
+
+    /**
+     * When the node entered its current import state, epoch seconds, from the {@code state_history}
+     * read last; -1 when unknown. For {@link StateChanges#diff(LustreSnapshot, LustreSnapshot,
+     * java.util.function.ToLongFunction)}. Any thread.
+     */
+    public long stateSince(String nodeName) {
+        Detail d = details.get(nodeName);
+        return d == null ? -1 : d.sinceSeconds();
+    }
+
+    /** Scans the tree once. Never throws for bad input. Watcher thread only. */
+    public synchronized LustreSnapshot scan(long nowMillis) {
+        errorClock = nowMillis;
+        Errors errs = new Errors();
+        if (!layout.present()) {
+            if (!absentLogged) {
+                LOG.info("no Lustre tree under lustre-root ({}, {}, {} absent): no file systems to report",
+                        LustreLayout.PROC, LustreLayout.SYSFS, LustreLayout.DEBUGFS);
+                absentLogged = true;
+            }
+            refs = Map.of();
+            LustreSnapshot empty = new LustreSnapshot(Map.of(), Map.of(), "", nowMillis, 0);
+            last = empty;
+            return empty;
+        }
+        if (absentLogged) {
+            LOG.info("Lustre tree found under lustre-root");
+            absentLogged = false;
+        }
+        String health = readHealth(errs);
+        boolean mdtHealthy = health.isEmpty() || health.equals("healthy");
+
+        // File systems and their local MDTs; TreeMaps keep names sorted.
+        Map<String, TreeSet<String>> lodsByFs = new TreeMap<>();
+        Map<String, TreeSet<String>> mdtsByFs = new TreeMap<>();
+        for (String name : layout.listAll("lod")) {
+            Matcher m = LOD.matcher(name);
+            if (m.matches()) {
+                lodsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
+                mdtsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(1) + "-" + m.group(2));
+            }
+        }
+        for (String name : layout.listAll("mdt")) {
+            Matcher m = MDT.matcher(name);
+            if (m.matches()) {
+                mdtsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
+            }
+        }
+        for (String fs : mgsFileSystems(errs)) {
+            mdtsByFs.computeIfAbsent(fs, k -> new TreeSet<>());
+        }
+
+        Map<String, FileSystemState> fileSystems = new TreeMap<>();
+        Map<String, NodeState> nodes = new HashMap<>();
+        Map<String, OstRef> newRefs = new HashMap<>();
+        List<OstRef> ostOrder = new ArrayList<>();
+        for (Map.Entry<String, TreeSet<String>> e : mdtsByFs.entrySet()) {
+            String fs = e.getKey();
+            List<String> names = new ArrayList<>();
+            for (String mdt : e.getValue()) {
+                nodes.put(mdt, mdtNode(fs, mdt, mdtHealthy, nowMillis));
+                names.add(mdt);
+            }
+            long kbTotal = -1;
+            long kbFree = -1;
+            TreeSet<String> lods = lodsByFs.get(fs);
+            if (lods != null) {
+                String lod = lods.first();
+                String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+                kbTotal = lodNumber(lod, "kbytestotal", errs);
+                kbFree = lodNumber(lod, "kbytesfree", errs);
+                List<String> osts = new ArrayList<>();
+                for (TargetObdParser.Target t : targetObd(lod, errs)) {
+                    OstRef ref = new OstRef(fs, t.name(), t.index(), t.uuid(), t.active(),
+                            t.name() + "-osc-" + mdtPart);
+                    if (newRefs.putIfAbsent(ref.name(), ref) == null) {
+                        ostOrder.add(ref);
+                        osts.add(ref.name());
+                    }
+                }
+                osts.sort(null);
+                names.addAll(osts);
+            }
+            fileSystems.put(fs, new FileSystemState(fs, names, kbTotal, kbFree));
+        }
+        refs = Map.copyOf(newRefs);
+
+        // Round robin over all OSTs (see the class comment).
+        int n = ostOrder.size();
+        int k = Math.min(budget, n);
+        if (n > 0) {
+            cursor %= n;
+            for (int i = 0; i < k; i++) {
+                OstRef ref = ostOrder.get((cursor + i) % n);
+                store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
+            }
+            cursor = (cursor + k) % n;
+        }
+        // Figures of OSTs that left every target_obd are dropped.
+        details.keySet().retainAll(newRefs.keySet());
+        for (OstRef ref : ostOrder) {
+            nodes.put(ref.name(), ostNode(ref, details.get(ref.name()), false, nowMillis));
+        }
+        LustreSnapshot snap = new LustreSnapshot(fileSystems, nodes, health, nowMillis, errs.count);
+        last = snap;
+        return snap;
+    }
+
+    /**
+     * Reads one node's details now (getNodeInfo on demand), without waiting for the round robin;
+     * the figures are also kept for the following scans. Empty when the last scan did not know
+     * the node. Any thread; never throws for bad input.
+     */
+    public Optional<NodeState> refresh(String nodeName, long nowMillis) {
+        LustreSnapshot snap = last;
+        NodeState base = snap.nodes().get(nodeName);
+        if (base == null) {
+            return Optional.empty();
+        }
+        Errors errs = new Errors();
+        OstRef ref = refs.get(nodeName);
+        if (ref == null) {
+            // A local MDT: its state is this MDS's health.
+            String health = readHealth(errs);
+            boolean healthy = health.isEmpty() || health.equals("healthy");
+            return Optional.of(mdtNode(base.fs(), base.name(), healthy, nowMillis));
+        }
+        Detail d = readDetail(ref, details.get(nodeName), nowMillis, errs);
+        store(nodeName, d);
+        return Optional.of(ostNode(ref, d, true, nowMillis));
+    }
+
+    private void store(String name, Detail d) {
+        if (d != null) {
+            details.merge(name, d, (old, neu) -> neu.updatedMillis() >= old.updatedMillis() ? neu : old);
+        }
+    }
+
+    private static NodeState mdtNode(String fs, String mdt, boolean healthy, long now) {
+        int index = Integer.parseInt(mdt.substring(mdt.length() - 4), 16);
+        return new NodeState(mdt, fs, "MDT", index, mdt + "_UUID", "", true, "", healthy,
+                -1, -1, -1, -1, -1, now);
+    }
+
+    private static NodeState ostNode(OstRef ref, Detail d, boolean honourOspActive, long now) {
+        if (d == null) {
+            return new NodeState(ref.name(), ref.fs(), "OST", ref.index(), ref.uuid(), "", ref.active(), "",
+                    ref.active(), -1, -1, -1, -1, -1, now);
+        }
+        boolean active = ref.active() && !(honourOspActive && Boolean.FALSE.equals(d.ospActive()));
+        boolean responding = active && (d.state().isEmpty() || d.state().equals("FULL"));
+        return new NodeState(ref.name(), ref.fs(), "OST", ref.index(), ref.uuid(), d.nid(), active, d.state(),
+                responding, d.kbytesTotal(), d.kbytesFree(), d.kbytesAvail(), d.filesTotal(), d.filesFree(),
+                d.updatedMillis());
+    }
+
+    /** Status of health_check plus the devices the debugfs twin names; "" when absent. */
+    private String readHealth(Errors errs) {
+        String text = layout.read(LustreLayout.Item.HEALTH_CHECK, "health_check");
+        if (text == null) {
+            return "";
+        }
+        HealthCheckParser.HealthCheck hc;
+        try {
+            hc = HealthCheckParser.parse(layout.pathOf(LustreLayout.Item.HEALTH_CHECK, "health_check"), text);
+        } catch (LustreParseException e) {
+            errs.add(e.getMessage());
+            return "";
+        }
+        List<String> devices = new ArrayList<>(hc.unhealthyDevices());
+        if (!hc.healthy()) {
+            String twin = layout.read(LustreLayout.Item.HEALTH_DEVICES, "health_check");
+            if (twin != null) {
+                try {
+                    for (String dev : HealthCheckParser.parseUnhealthyDevices(
+                            LustreLayout.DEBUGFS + "/health_check", twin)) {
+                        if (!devices.contains(dev)) {
+                            devices.add(dev);
+                        }
+                    }
+                } catch (LustreParseException e) {
+                    errs.add(e.getMessage());
+                }
+            }
+        }
+        if (hc.healthy() || devices.isEmpty()) {
+            return hc.status();
+        }
+        return hc.status() + " (unhealthy devices: " + String.join(", ", devices) + ")";
+    }
+
+    private List<String> mgsFileSystems(Errors errs) {
+        String text = layout.read(LustreLayout.Item.MGS_FILESYSTEMS, "mgs/MGS/filesystems");
+        if (text == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : (Iterable<String>) text.lines()::iterator) {
+            String fs = line.strip();
+            if (fs.isEmpty()) {
+                continue;
+            }
+            if (FS_NAME.matcher(fs).matches()) {
+                out.add(fs);
+            } else {
+                errs.add(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, "mgs/MGS/filesystems")
+                        + ": not a file system name: \"" + fs + "\"");
+            }
+        }
+        return out;
+    }
+
+    private List<TargetObdParser.Target> targetObd(String lod, Errors errs) {
+        String rel = "lod/" + lod + "/target_obd";
+        String text = layout.read(LustreLayout.Item.TARGET_OBD, rel);
+        if (text == null) {
+            errs.add(rel + ": absent although the LOD exists");
+            return List.of();
+        }
+        try {
+            return TargetObdParser.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel), text);
+        } catch (LustreParseException e) {
+            errs.add(e.getMessage());
+            return List.of();
+        }
+    }
+
+    private long lodNumber(String lod, String file, Errors errs) {
+        String rel = "lod/" + lod + "/" + file;
+        String text = layout.read(LustreLayout.Item.LOD_ATTR, rel);
+        if (text == null) {
+            return -1;
+        }
+        try {
+            return NumberParser.parse(layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), text);
+        } catch (LustreParseException e) {
+            errs.add(e.getMessage());
+            return -1;
+        }
+    }
+
+    /**
+     * Reads one OST's OSP files. A field whose file vanished or holds garbage keeps its previous
+     * value (counted); when the OSP directory is gone altogether the previous detail is returned.
+     */
+    private Detail readDetail(OstRef ref, Detail prev, long now, Errors errs) {
+        String dir = "osp/" + ref.osp() + "/";
+        String totalText = layout.read(LustreLayout.Item.OSP_ATTR, dir + "kbytestotal");
+        if (totalText == null) {
+            errs.add(dir + "kbytestotal: absent although " + ref.name() + " is in target_obd");
+            return prev;
+        }
+        long kbTotal = number(dir + "kbytestotal", totalText, prev == null ? -1 : prev.kbytesTotal(), errs);
+        long kbFree = attr(dir + "kbytesfree", prev == null ? -1 : prev.kbytesFree(), errs);
+        long kbAvail = attr(dir + "kbytesavail", prev == null ? -1 : prev.kbytesAvail(), errs);
+        long filesTotal = attr(dir + "filestotal", prev == null ? -1 : prev.filesTotal(), errs);
+        long filesFree = attr(dir + "filesfree", prev == null ? -1 : prev.filesFree(), errs);
+        Boolean ospActive = prev == null ? null : prev.ospActive();
+        String activeText = layout.read(LustreLayout.Item.OSP_ATTR, dir + "active");
+        if (activeText != null) {
+            try {
+                ospActive = NumberParser.parseFlag(layout.pathOf(LustreLayout.Item.OSP_ATTR, dir + "active"), activeText);
+            } catch (LustreParseException e) {
+                errs.add(e.getMessage());
+            }
+        }
+
+        String state = prev == null ? "" : prev.state();
+        String nid = prev == null ? "" : prev.nid();
+        String importText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "import");
+        if (importText != null) {
+            try {
+                ImportParser.Import imp = ImportParser.parse(
+                        layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "import"), importText);
+                state = imp.state();
+                nid = imp.currentNid();
+            } catch (LustreParseException e) {
+                errs.add(e.getMessage());
+            }
+        } else {
+            // No import (e.g. an older or trimmed tree): the one-line files say the same.
+            String osu = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid");
+            if (osu != null) {
+                try {
+                    OstServerUuidParser.OstServerUuid o = OstServerUuidParser.parse(
+                            layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid"), osu);
+                    state = o.state();
+                    if (o.deactivated()) {
+                        ospActive = Boolean.FALSE;
+                    }
+                } catch (LustreParseException e) {
+                    errs.add(e.getMessage());
+                }
+            }
+            String conn = layout.read(LustreLayout.Item.OSP_ATTR, dir + "ost_conn_uuid");
+            if (conn != null && !conn.isBlank()) {
+                nid = conn.strip();
+            }
+        }
+
+        long since = prev != null && prev.state().equals(state) ? prev.sinceSeconds() : -1;
+        boolean changed = prev != null && !prev.state().equals(state);
+        if (!state.isEmpty() && (changed || (!state.equals("FULL") && since < 0))) {
+            String stateText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "state");
+            if (stateText != null) {
+                try {
+                    StateParser.State st = StateParser.parse(
+                            layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "state"), stateText);
+                    if (st.current().equals(state)) {
+                        since = st.since();
+                    }
+                } catch (LustreParseException e) {
+                    errs.add(e.getMessage());
+                }
+            }
+        }
+        return new Detail(state, nid, ospActive, kbTotal, kbFree, kbAvail, filesTotal, filesFree, since, now);
+    }
+
+    private long attr(String rel, long previous, Errors errs) {
+        String text = layout.read(LustreLayout.Item.OSP_ATTR, rel);
+        if (text == null) {
+            errs.add(rel + ": vanished");
+            return previous;
+        }
+        return number(rel, text, previous, errs);
+    }
+
+    private long number(String rel, String text, long previous, Errors errs) {
+        try {
+            return NumberParser.parse(layout.pathOf(LustreLayout.Item.OSP_ATTR, rel), text);
+        } catch (LustreParseException e) {
+            errs.add(e.getMessage());
+            return previous;
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package org.lustre.collector.lustre;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.TrapEvent;
+
+class LustreScannerTest {
+    private static final long T0 = 1_700_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scansTheReal210Tree() {
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(Fixtures.HPE), 100).scan(T0);
+        assertEquals(List.of("lustrefs"), List.copyOf(s.fileSystems().keySet()));
+        FileSystemState fs = s.fileSystems().get("lustrefs");
+        List<String> expected = new ArrayList<>(List.of("lustrefs-MDT0000"));
+        for (int i = 0; i < 7; i++) {
+            expected.add("lustrefs-OST000" + i);
+        }
+        assertEquals(expected, fs.nodes());
+        assertEquals(2241506560L, fs.kbytesTotal());
+        assertEquals(2241500416L, fs.kbytesFree());
+        assertEquals("healthy", s.health());
+        assertEquals(0, s.parseErrors());
+        assertEquals(8, s.nodes().size());
+
+        NodeState ost0 = s.nodes().get("lustrefs-OST0000");
+        assertEquals(new NodeState("lustrefs-OST0000", "lustrefs", "OST", 0, "lustrefs-OST0000_UUID",
+                "172.20.20.5@o2ib", true, "FULL", true, 47168369664L, 47167063040L, 47158917120L,
+                155098249L, 155097993L, T0), ost0);
+        assertEquals("172.20.20.6@o2ib", s.nodes().get("lustrefs-OST0001").nid());
+        assertEquals(4, s.nodes().get("lustrefs-OST0004").index());
+        // Every OST of this tree is ACTIVE in target_obd, so every one responds; an INACTIVE one would not.
+        for (NodeState n : s.nodes().values()) {
+            if (n.kind().equals("OST")) {
+                assertTrue(n.active(), n.name());
+                assertEquals(n.active() && n.state().equals("FULL"), n.responding(), n.name());
+            }
+        }
+        NodeState mdt = s.nodes().get("lustrefs-MDT0000");
+        assertEquals("MDT", mdt.kind());
+        assertTrue(mdt.responding());
+        assertTrue(StateChanges.diff(LustreSnapshot.EMPTY, s).isEmpty(), "a healthy tree raises nothing");
+    }
+
+    @Test
+    void inactiveOstInTargetObdIsNotResponding() throws IOException {
+        TestTrees.copy(Fixtures.HPE, dir);
+        Path tobd = dir.resolve("proc/fs/lustre/lod/lustrefs-MDT0000-mdtlov/target_obd");
+        Files.writeString(tobd, Files.readString(tobd).replace("3: lustrefs-OST0003_UUID ACTIVE",
+                "3: lustrefs-OST0003_UUID INACTIVE"));
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 2).scan(T0);
+        NodeState n3 = s.nodes().get("lustrefs-OST0003");
+        assertFalse(n3.active());
+        assertFalse(n3.responding());
+        assertTrue(s.nodes().get("lustrefs-OST0002").responding());
+        List<TrapEvent> ev = StateChanges.diff(LustreSnapshot.EMPTY, s);
+        assertEquals(1, ev.size(), ev.toString());
+        assertEquals(Category.CRITICAL, ev.get(0).category());
+        assertEquals("lustrefs-OST0003 not responding (INACTIVE)", ev.get(0).message());
+        assertEquals("lustrefs", ev.get(0).fs());
+    }
+
+    @Test
+    void scansThe215Layout() {
+        TestTrees.write(dir, "fs15", 3, false);
+        TestTrees.writeOst(dir, "fs15", 1, "DISCONN", false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10);
+        LustreSnapshot s = sc.scan(T0);
+        assertEquals(List.of("fs15-MDT0000", "fs15-OST0000", "fs15-OST0001", "fs15-OST0002"),
+                s.fileSystems().get("fs15").nodes());
+        assertEquals(3000, s.fileSystems().get("fs15").kbytesTotal());
+        NodeState o0 = s.nodes().get("fs15-OST0000");
+        assertEquals("FULL", o0.state());
+        assertEquals("10.0.0.1@o2ib1", o0.nid());
+        assertEquals(1000, o0.kbytesTotal());
+        assertEquals(90, o0.filesFree());
+        NodeState o1 = s.nodes().get("fs15-OST0001");
+        assertEquals("DISCONN", o1.state());
+        assertTrue(o1.active());
+        assertFalse(o1.responding());
+        assertEquals(1_700_000_100L, sc.stateSince("fs15-OST0001"));
+        assertEquals(0, s.parseErrors());
+
+        List<TrapEvent> ev = StateChanges.diff(LustreSnapshot.EMPTY, s, sc::stateSince);
+        assertEquals(1, ev.size(), ev.toString());
+        assertEquals("scan:fs15-OST0001:DISCONN:1700000100", ev.get(0).id());
+        assertEquals("fs15-OST0001 not responding (state DISCONN)", ev.get(0).message());
+        assertEquals(1_700_000_100_000L, ev.get(0).eventTimeMillis());
+
+        // It comes back: an Info trap whose id uses the FULL transition of state_history.
+        TestTrees.writeOst(dir, "fs15", 1, "FULL", false);
+        LustreSnapshot s2 = sc.scan(T0 + 5000);
+        List<TrapEvent> back = StateChanges.diff(s, s2, sc::stateSince);
+        assertEquals(1, back.size(), back.toString());
+        assertEquals(Category.INFO, back.get(0).category());
+        assertEquals("scan:fs15-OST0001:FULL:1700000100", back.get(0).id());
+    }
+
+    @Test
+    void layoutFindsEachItemWhereTheReleasePutIt() {
+        LustreLayout l210 = new LustreLayout(new FileLustreTree(Fixtures.HPE));
+        assertTrue(l210.read(LustreLayout.Item.OSP_IMPORT, "osp/lustrefs-OST0000-osc-MDT0000/import") != null);
+        assertEquals(LustreLayout.PROC, l210.location(LustreLayout.Item.OSP_IMPORT));
+        assertTrue(l210.read(LustreLayout.Item.OSP_ATTR, "osp/lustrefs-OST0000-osc-MDT0000/kbytestotal") != null);
+        assertEquals(LustreLayout.PROC, l210.location(LustreLayout.Item.OSP_ATTR));
+
+        TestTrees.write(dir, "fs17", 2, true);
+        LustreLayout l217 = new LustreLayout(new FileLustreTree(dir));
+        assertTrue(l217.read(LustreLayout.Item.TARGET_OBD, "lod/fs17-MDT0000-mdtlov/target_obd") != null);
+        assertEquals(LustreLayout.DEBUGFS, l217.location(LustreLayout.Item.TARGET_OBD));
+        assertTrue(l217.read(LustreLayout.Item.OSP_ATTR, "osp/fs17-OST0000-osc-MDT0000/kbytestotal") != null);
+        assertEquals(LustreLayout.SYSFS, l217.location(LustreLayout.Item.OSP_ATTR));
+        assertEquals(null, l217.read(LustreLayout.Item.OSP_ATTR, "osp/fs17-OST0009-osc-MDT0000/kbytestotal"));
+        assertEquals(LustreLayout.SYSFS, l217.location(LustreLayout.Item.OSP_ATTR), "a miss does not move the item");
+    }
+
+    @Test
+    void layoutFollowsAFileThatMoves() throws IOException {
+        Fixtures.put(dir, TestTrees.PROC + "lod/x-MDT0000-mdtlov/target_obd", "0: x-OST0000_UUID ACTIVE\n");
+        LustreLayout l = new LustreLayout(new FileLustreTree(dir));
+        assertTrue(l.read(LustreLayout.Item.TARGET_OBD, "lod/x-MDT0000-mdtlov/target_obd") != null);
+        assertEquals(LustreLayout.PROC, l.location(LustreLayout.Item.TARGET_OBD));
+        // upgraded to 2.17 under the running collector
+        Files.delete(dir.resolve(TestTrees.PROC + "lod/x-MDT0000-mdtlov/target_obd"));
+        Fixtures.put(dir, TestTrees.DBG + "lod/x-MDT0000-mdtlov/target_obd", "0: x-OST0000_UUID INACTIVE\n");
+        assertEquals("0: x-OST0000_UUID INACTIVE\n", l.read(LustreLayout.Item.TARGET_OBD, "lod/x-MDT0000-mdtlov/target_obd"));
+        assertEquals(LustreLayout.DEBUGFS, l.location(LustreLayout.Item.TARGET_OBD));
+    }
+
+    @Test
+    void scansThe217Layout() {
+        TestTrees.write(dir, "fs17", 2, true);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10).scan(T0);
+        assertEquals(List.of("fs17-MDT0000", "fs17-OST0000", "fs17-OST0001"), s.fileSystems().get("fs17").nodes());
+        NodeState o1 = s.nodes().get("fs17-OST0001");
+        assertEquals("FULL", o1.state());
+        assertEquals("10.0.0.2@o2ib1", o1.nid(), "quoted 2.16+ NID");
+        assertTrue(o1.responding());
+        assertEquals("healthy", s.health());
+        assertEquals(0, s.parseErrors());
+    }
+
+    @Test
+    void roundRobinReadsEveryOstWithinCeilNOverBudgetScans() {
+        TestTrees.write(dir, "rr", 5, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 2);
+        int[] withDetails = new int[3];
+        for (int scan = 0; scan < 3; scan++) {
+            LustreSnapshot s = sc.scan(T0 + scan * 5000L);
+            withDetails[scan] = (int) s.nodes().values().stream()
+                    .filter(n -> n.kind().equals("OST") && n.kbytesTotal() >= 0).count();
+            // not yet read: unknown state, still responding (ACTIVE in target_obd)
+            s.nodes().values().stream().filter(n -> n.kbytesTotal() < 0 && n.kind().equals("OST"))
+                    .forEach(n -> {
+                        assertEquals("", n.state());
+                        assertTrue(n.responding());
+                    });
+        }
+        assertEquals(2, withDetails[0]);
+        assertEquals(4, withDetails[1]);
+        assertEquals(5, withDetails[2]);
+    }
+
+    @Test
+    void carriesFiguresForwardForOstsNotReadThisScan() throws IOException {
+        TestTrees.write(dir, "cf", 2, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        sc.scan(T0);                       // reads OST0000
+        Files.writeString(dir.resolve(TestTrees.SYS + "osp/cf-OST0000-osc-MDT0000/kbytesfree"), "10\n");
+        LustreSnapshot s2 = sc.scan(T0 + 5000);   // reads OST0001 only
+        assertEquals(600, s2.nodes().get("cf-OST0000").kbytesFree(), "carried forward");
+        assertEquals(T0, s2.nodes().get("cf-OST0000").updatedMillis());
+        LustreSnapshot s3 = sc.scan(T0 + 10_000); // OST0000 again
+        assertEquals(10, s3.nodes().get("cf-OST0000").kbytesFree());
+        List<TrapEvent> ev = StateChanges.diff(s2, s3);
+        assertEquals(1, ev.size(), ev.toString());
+        assertEquals(Category.WARNING, ev.get(0).category());
+        assertEquals("cf-OST0000", ev.get(0).node());
+    }
+
+    @Test
+    void vanishingFilesAndGarbageAreCountedNotFatal() throws IOException {
+        TestTrees.write(dir, "bad", 4, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10);
+        LustreSnapshot s1 = sc.scan(T0);
+        assertEquals(0, s1.parseErrors());
+        Files.writeString(dir.resolve(TestTrees.SYS + "osp/bad-OST0001-osc-MDT0000/kbytesfree"), "garbage\n");
+        Files.writeString(dir.resolve(TestTrees.DBG + "osp/bad-OST0002-osc-MDT0000/import"), "import:\n    state: ???\n");
+        deleteTree(dir.resolve(TestTrees.SYS + "osp/bad-OST0003-osc-MDT0000"));
+        deleteTree(dir.resolve(TestTrees.DBG + "osp/bad-OST0003-osc-MDT0000"));
+        LustreSnapshot s2 = sc.scan(T0 + 5000);
+        assertEquals(3, s2.parseErrors());
+        assertEquals(4, s2.nodes().values().stream().filter(n -> n.kind().equals("OST")).count());
+        assertEquals(600, s2.nodes().get("bad-OST0001").kbytesFree(), "previous figure kept");
+        assertEquals("FULL", s2.nodes().get("bad-OST0002").state(), "previous state kept");
+        assertEquals(1000, s2.nodes().get("bad-OST0003").kbytesTotal(), "vanished OST keeps its figures");
+        assertEquals(T0 + 5000, s2.nodes().get("bad-OST0000").updatedMillis());
+        assertTrue(sc.totalParseErrors() >= 3);
+
+        // garbage where the OST list comes from: that file system has no OSTs this scan, the scan goes on
+        Files.writeString(dir.resolve(TestTrees.PROC + "lod/bad-MDT0000-mdtlov/target_obd"), "\u0000\u0001garbage");
+        Files.writeString(dir.resolve(TestTrees.SYS + "health_check"), "whatever\n");
+        LustreSnapshot s3 = sc.scan(T0 + 10_000);
+        assertTrue(s3.parseErrors() >= 2);
+        assertEquals(List.of("bad-MDT0000"), s3.fileSystems().get("bad").nodes());
+    }
+
+    @Test
+    void unreadableFilesAreSkippedNotThrown() {
+        TestTrees.write(dir, "io", 2, false);
+        FileLustreTree real = new FileLustreTree(dir);
+        LustreTree flaky = new LustreTree() {
+            @Override
+            public String read(String path) throws IOException {
+                if (path.contains("OST0001")) {
+                    throw new IOException("Input/output error");
+                }
+                return real.read(path);
+            }
+
+            @Override
+            public List<String> list(String d) throws IOException {
+                return real.list(d);
+            }
+
+            @Override
+            public boolean exists(String path) {
+                return real.exists(path);
+            }
+        };
+        LustreSnapshot s = new LustreScanner(flaky, 10).scan(T0);
+        assertEquals(1000, s.nodes().get("io-OST0000").kbytesTotal());
+        assertEquals(-1, s.nodes().get("io-OST0001").kbytesTotal());
+        assertTrue(s.parseErrors() >= 1);
+    }
+
+    @Test
+    void absentTreeGivesAnEmptySnapshot() {
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir.resolve("nothing")), 10);
+        for (int i = 0; i < 3; i++) {
+            LustreSnapshot s = sc.scan(T0 + i);
+            assertTrue(s.fileSystems().isEmpty());
+            assertTrue(s.nodes().isEmpty());
+            assertEquals("", s.health());
+            assertEquals(0, s.parseErrors());
+            assertEquals(T0 + i, s.scanMillis());
+        }
+        assertEquals(Optional.empty(), sc.refresh("x-OST0000", T0));
+    }
+
+    @Test
+    void refreshReadsOneNodeNowAndKeepsIt() throws IOException {
+        TestTrees.write(dir, "rf", 5, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        sc.scan(T0);
+        assertEquals(-1, sc.last().nodes().get("rf-OST0004").kbytesTotal());
+        TestTrees.writeOst(dir, "rf", 4, "EVICTED", false);
+        Optional<NodeState> n = sc.refresh("rf-OST0004", T0 + 1000);
+        assertTrue(n.isPresent());
+        assertEquals("EVICTED", n.get().state());
+        assertFalse(n.get().responding());
+        assertEquals(1000, n.get().kbytesTotal());
+        assertEquals(T0 + 1000, n.get().updatedMillis());
+        // the next scan carries the refreshed figures
+        assertEquals("EVICTED", sc.scan(T0 + 5000).nodes().get("rf-OST0004").state());
+        // a fresh osp active=0 counts in refresh
+        Files.writeString(dir.resolve(TestTrees.SYS + "osp/rf-OST0002-osc-MDT0000/active"), "0\n");
+        assertFalse(sc.refresh("rf-OST0002", T0 + 6000).get().active());
+        assertEquals("MDT", sc.refresh("rf-MDT0000", T0).get().kind());
+        assertEquals(Optional.empty(), sc.refresh("rf-OST0099", T0));
+    }
+
+    @Test
+    void unhealthyNodeNamesTheDevicesFromTheDebugfsTwin() throws IOException {
+        TestTrees.write(dir, "hc", 1, false);
+        Files.writeString(dir.resolve(TestTrees.SYS + "health_check"), "NOT HEALTHY\n");
+        Files.writeString(dir.resolve(TestTrees.DBG + "health_check"), "device hc-OST0000 reported unhealthy\n");
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10).scan(T0);
+        assertEquals("NOT HEALTHY (unhealthy devices: hc-OST0000)", s.health());
+        assertFalse(s.nodes().get("hc-MDT0000").responding());
+        List<TrapEvent> ev = StateChanges.diff(LustreSnapshot.EMPTY, s);
+        assertTrue(ev.stream().anyMatch(e -> e.category() == Category.FATAL && e.node().equals("hc-MDT0000")), ev.toString());
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
+}
