@@ -1,0 +1,301 @@
+package org.lustre.collector.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneId;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.lustre.collector.lustre.LustreTree;
+import org.lustre.collector.trap.TrapEvent;
+
+/**
+ * Follows the kernel log (config {@code kmsg}, default {@code /dev/kmsg}) and turns Lustre and
+ * LNet messages into traps through {@link KmsgRules} (DESIGN.md "Traps: where they come from").
+ *
+ * <p><b>Input.</b> The character device {@code /dev/kmsg}: opening it starts at the oldest record
+ * still in the ring, so a restarted collector rebuilds its traps without state on disk; each
+ * read() returns one record ({@link KmsgRecordParser}); "Broken pipe" means records were
+ * overwritten before we read them, and reading simply goes on with the next one. Or a regular
+ * file, followed like {@code tail -f} ({@link FileFollower}), holding either such records one a
+ * line (dictionary lines, starting with a space, are skipped), or plain console lines from dmesg
+ * or syslog ({@link ConsoleLineParser}), whose sequence number is then their line number.
+ * Records whose facility is not the kernel's (user space writing to /dev/kmsg) are ignored.
+ *
+ * <p><b>Ids and times.</b> Id = {@code boot_id:seq}, boot_id from
+ * {@code proc/sys/kernel/random/boot_id}. Event time = boot time + usec, boot time = now - the
+ * first field of {@code proc/uptime}. Both are read once through the {@link LustreTree}. Without
+ * uptime, boot time = now - usec of the first record (as if the first record were fresh). Without
+ * boot_id, the id prefix is a name-based UUID of the boot time rounded to 10 s, stable across
+ * restarts of the collector as long as the boot time estimate does not cross a 10 s boundary.
+ *
+ * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeat("kmsg", N)}
+ * when the Lustre line before it raised a trap; after an ignored Lustre line it is dropped too.
+ *
+ * <p><b>Permission denied</b> ends the thread with one health error (no retry: it will not change
+ * while we run). Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
+ * reads and calls the sink; {@link #close()} may be called from any thread.
+ */
+public final class KmsgSource implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(KmsgSource.class);
+    /** The {@link TrapEvent#source()} of kernel-log events. */
+    public static final String SOURCE = "kmsg";
+    private static final long RECHECK_MILLIS = 1_000;
+    /** Larger than the kernel's longest record (CONSOLE_EXT_LOG_MAX = 8 KiB): a smaller buffer gets EINVAL. */
+    private static final int RECORD_BUFFER = 16 * 1024;
+
+    private final Path path;
+    private final LustreTree tree;
+    private final TrapSink sink;
+    private final SourceHealth health;
+    private final LongSupplier clockMillis;
+    private final ZoneId zone;
+    private final FileFollower follower;
+    private volatile Thread thread;
+    private volatile FileChannel device;
+    private volatile boolean closed;
+
+    // Owned by the follower thread.
+    private long bootMillis = -1;
+    private String bootId;
+    private boolean lastLustreLineWasTrap;
+
+    /**
+     * @param kmsgPath           /dev/kmsg or a file of records or console lines
+     * @param treeForBootInfo    where {@code proc/uptime} and {@code proc/sys/kernel/random/boot_id} are read
+     * @param sink               receives the traps (on the follower thread)
+     * @param health             this source's health, normally {@code new SourceHealth("kmsg", path)}
+     * @param clockMillis        wall clock (epoch ms); injected so tests control time
+     */
+    public KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis) {
+        this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), RECHECK_MILLIS);
+    }
+
+    KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis,
+               ZoneId zone, long recheckMillis) {
+        this.path = kmsgPath;
+        this.tree = treeForBootInfo;
+        this.sink = sink;
+        this.health = health;
+        this.clockMillis = clockMillis;
+        this.zone = zone;
+        this.follower = new FileFollower(kmsgPath, health, this::onFileLine, recheckMillis);
+    }
+
+    /** Spawns the follower thread. Call once. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        Thread t = new Thread(this::run, "kmsg-follower");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void run() {
+        try {
+            readBootInfo();
+            while (!follower.stopped() && !closed) {
+                try {
+                    if (follower.follow() == FileFollower.Outcome.SPECIAL) {
+                        readDevice();
+                    }
+                } catch (IOException e) {
+                    if (isPermissionDenied(e)) {
+                        health.error("permission denied on " + path + ": run as a user in group adm or set kmsg=none");
+                        return;
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    health.error("cannot read " + path + ": " + e.getMessage());
+                    follower.pause();
+                } catch (RuntimeException e) {
+                    LOG.error("kernel log follower for {} failed; retrying", path, e);
+                    health.error("internal error: " + e);
+                    follower.pause();
+                }
+            }
+        } finally {
+            follower.close();
+        }
+    }
+
+    private static boolean isPermissionDenied(IOException e) {
+        String m = e.getMessage();
+        return e instanceof AccessDeniedException
+                || (m != null && (m.contains("Permission denied") || m.contains("Operation not permitted")));
+    }
+
+    /** /dev/kmsg: one record per read(). */
+    private void readDevice() throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        device = ch;
+        health.ok("reading " + path);
+        ByteBuffer buf = ByteBuffer.allocate(RECORD_BUFFER);
+        try {
+            while (!closed && !follower.stopped()) {
+                buf.clear();
+                int n;
+                try {
+                    n = ch.read(buf);
+                } catch (IOException e) {
+                    if (!closed && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
+                        LOG.debug("{}: records overwritten before they were read; going on", path);
+                        continue;
+                    }
+                    throw e;
+                }
+                if (n < 0) {
+                    follower.pause(); // not /dev/kmsg after all (a device answering EOF): do not spin
+                    return;
+                }
+                String record = new String(buf.array(), 0, n, StandardCharsets.UTF_8);
+                try {
+                    onRecord(KmsgRecordParser.parse(record));
+                } catch (SourceParseException e) {
+                    health.parseError(record, e.reason());
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                throw e;
+            }
+        } finally {
+            device = null;
+            ch.close();
+        }
+    }
+
+    /** A line of a regular file: a record header, a dictionary line, or a console line. */
+    private void onFileLine(String line, long lineNumber) {
+        if (line.startsWith(" ") || line.isEmpty()) {
+            return; // dictionary (continuation) line of the record before, or a blank line
+        }
+        if (KmsgRecordParser.looksLikeRecord(line)) {
+            try {
+                onRecord(KmsgRecordParser.parse(line));
+            } catch (SourceParseException e) {
+                health.parseError(line, e.reason());
+            }
+            return;
+        }
+        ConsoleLineParser.Line c = ConsoleLineParser.parse(line, clockMillis.getAsLong(), zone);
+        long time;
+        if (c.usecSinceBoot() >= 0) {
+            time = timeOf(c.usecSinceBoot());
+        } else if (c.wallMillis() >= 0) {
+            ensureBoot(0);
+            time = c.wallMillis();
+        } else {
+            ensureBoot(0);
+            time = clockMillis.getAsLong();
+        }
+        handle(c.message(), lineNumber, time);
+    }
+
+    private void onRecord(KmsgRecordParser.Record r) {
+        if (r.facility() != 0) {
+            return; // written by user space, not by Lustre
+        }
+        handle(r.message(), r.seq(), timeOf(r.usec()));
+    }
+
+    private void handle(String message, long seq, long timeMillis) {
+        KmsgRules.Match m = KmsgRules.classify(message);
+        if ("not-lustre".equals(m.kind())) {
+            return;
+        }
+        switch (m.action()) {
+            case TRAP:
+                sink.submit(new TrapEvent(bootId + ":" + seq, timeMillis, m.category(), m.fs(), m.node(), m.message(), SOURCE));
+                lastLustreLineWasTrap = true;
+                break;
+            case REPEAT:
+                if (lastLustreLineWasTrap) {
+                    sink.repeat(SOURCE, m.count());
+                }
+                break;
+            default:
+                lastLustreLineWasTrap = false;
+        }
+    }
+
+    private long timeOf(long usec) {
+        ensureBoot(usec);
+        return bootMillis + usec / 1000;
+    }
+
+    private void ensureBoot(long firstUsec) {
+        if (bootMillis < 0) {
+            bootMillis = clockMillis.getAsLong() - firstUsec / 1000;
+            LOG.info("{}: no proc/uptime; boot time taken from the first record", path);
+        }
+        if (bootId == null) {
+            long rounded = Math.round(bootMillis / 10_000.0);
+            bootId = UUID.nameUUIDFromBytes(("boot-time/10s:" + rounded).getBytes(StandardCharsets.US_ASCII)).toString();
+            LOG.info("{}: no proc/sys/kernel/random/boot_id; using {} derived from the boot time", path, bootId);
+        }
+    }
+
+    private void readBootInfo() {
+        try {
+            String uptime = tree.read("proc/uptime");
+            if (uptime != null && !uptime.isBlank()) {
+                double seconds = Double.parseDouble(uptime.trim().split("\\s+")[0]);
+                bootMillis = clockMillis.getAsLong() - Math.round(seconds * 1000);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read proc/uptime: {}", e.toString());
+        }
+        try {
+            String id = tree.read("proc/sys/kernel/random/boot_id");
+            if (id != null && !id.isBlank()) {
+                bootId = id.trim();
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read proc/sys/kernel/random/boot_id: {}", e.toString());
+        }
+    }
+
+    /** True while the follower thread runs (tests check that it ended). */
+    boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        follower.close();
+        FileChannel ch = device;
+        if (ch != null) {
+            try {
+                ch.close(); // wakes the blocked read
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", path, e.toString());
+            }
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("kmsg-follower for {} did not stop within 2 s", path);
+            }
+        }
+    }
+}

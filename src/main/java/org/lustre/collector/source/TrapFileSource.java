@@ -1,0 +1,124 @@
+package org.lustre.collector.source;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.lustre.collector.trap.TrapEvent;
+
+/**
+ * Follows the trap file (config {@code trap-file}) and hands each trap to the sink
+ * (DESIGN.md "Traps: where they come from").
+ *
+ * <p>A regular file is read from its beginning (a restarted collector rebuilds its traps; the ids
+ * let the store drop duplicates) and then followed like {@code tail -F}, surviving truncation and
+ * rotation (see {@link FileFollower}). A FIFO or character device is read with blocking reads.
+ * A line that does not parse ({@link TrapLineParser}) is counted in the health and skipped; no
+ * input stops the source. A missing file is waited for ("waiting for PATH"); one that cannot be
+ * read is reported and retried every re-check period.
+ *
+ * <p>Threads: {@link #start()} spawns one daemon thread, "trapfile-follower", which alone reads
+ * and calls the sink. {@link #close()} may be called from any thread and stops it promptly.
+ */
+public final class TrapFileSource implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(TrapFileSource.class);
+    /** Fallback re-check when inotify says nothing (it can miss events). */
+    static final long DEFAULT_RECHECK_MILLIS = 1_000;
+
+    private final Path path;
+    private final TrapSink sink;
+    private final SourceHealth health;
+    private final FileFollower follower;
+    private volatile Thread thread;
+
+    /**
+     * @param path   the trap file, FIFO or device to follow
+     * @param sink   receives the traps (on the follower thread)
+     * @param health this source's health, normally {@code new SourceHealth("trapfile", path)}
+     */
+    public TrapFileSource(Path path, TrapSink sink, SourceHealth health) {
+        this(path, sink, health, DEFAULT_RECHECK_MILLIS);
+    }
+
+    TrapFileSource(Path path, TrapSink sink, SourceHealth health, long recheckMillis) {
+        this.path = path;
+        this.sink = sink;
+        this.health = health;
+        this.follower = new FileFollower(path, health, (line, n) -> onLine(line), recheckMillis);
+    }
+
+    /** Spawns the follower thread. Call once. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        Thread t = new Thread(this::run, "trapfile-follower");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void run() {
+        try {
+            while (!follower.stopped()) {
+                try {
+                    if (follower.follow() == FileFollower.Outcome.SPECIAL) {
+                        follower.readSpecialLines();
+                    }
+                } catch (AccessDeniedException e) {
+                    health.error("permission denied on " + path);
+                    follower.pause();
+                } catch (IOException e) {
+                    health.error("cannot read " + path + ": " + e.getMessage());
+                    follower.pause();
+                } catch (RuntimeException e) {
+                    // A bug must not silently end the source: report, back off, go on.
+                    LOG.error("trap file follower for {} failed; retrying", path, e);
+                    health.error("internal error: " + e);
+                    follower.pause();
+                }
+            }
+        } finally {
+            follower.close();
+        }
+    }
+
+    private void onLine(String line) {
+        TrapEvent event;
+        try {
+            event = TrapLineParser.parse(line);
+        } catch (SourceParseException e) {
+            health.parseError(line, e.reason());
+            return;
+        }
+        if (event != null) {
+            sink.submit(event); // a false return (queue full) is counted by the sink
+        }
+    }
+
+    /** True while the follower thread runs (tests check that close() ended it). */
+    boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
+    @Override
+    public void close() {
+        follower.close();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("trapfile-follower for {} did not stop within 2 s", path);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.lustre.collector.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.lustre.collector.source.CollectingSink.awaitTrue;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.TrapEvent;
+
+class TrapFileSourceTest {
+    /** Short fallback re-check so a missed inotify event costs the test little; not asserted. */
+    private static final long RECHECK = 200;
+
+    @TempDir
+    Path dir;
+
+    private final CollectingSink sink = new CollectingSink();
+    private TrapFileSource source;
+    private SourceHealth health;
+
+    @AfterEach
+    void stop() {
+        if (source != null) {
+            source.close();
+            assertFalse(source.running(), "close() must end the follower thread");
+        }
+    }
+
+    private static String line(String id) {
+        return id + "\t1696590759.5\tWarning\tlustrefs\tlustrefs-OST0003\tmessage " + id + "\n";
+    }
+
+    private TrapFileSource start(Path file) {
+        health = new SourceHealth("trapfile", file.toString());
+        source = new TrapFileSource(file, sink, health, RECHECK);
+        source.start();
+        return source;
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Appends a last line and waits for it, so every event before it is known to be in. */
+    private List<String> sentinel(Path file, int expectedTotal) throws Exception {
+        append(file, line("sentinel"));
+        sink.awaitEvents(expectedTotal);
+        return sink.ids();
+    }
+
+    @Test
+    void readsFromTheStartThenFollowsAppendedLines() throws Exception {
+        Path f = dir.resolve("traps");
+        append(f, line("a1") + line("a2"));
+        start(f);
+        sink.awaitEvents(2);
+        append(f, line("a3"));
+        append(f, line("a4"));
+        List<TrapEvent> events = sink.awaitEvents(4);
+        assertEquals(List.of("a1", "a2", "a3", "a4"), sink.ids());
+        TrapEvent e = events.get(0);
+        assertEquals(new TrapEvent("a1", 1696590759500L, Category.WARNING, "lustrefs", "lustrefs-OST0003",
+                "message a1", "trapfile"), e);
+        assertEquals("ok", health.state());
+    }
+
+    @Test
+    void partialLastLineIsHeldUntilCompleted() throws Exception {
+        Path f = dir.resolve("traps");
+        append(f, line("p1") + "p2\t1696590759\t2\tlustrefs\tlustrefs-OST0001\tfirst half");
+        start(f);
+        sink.awaitEvents(1); // p1 came in the same read as the half line, so the half has been seen
+        append(f, " second half\n");
+        List<String> ids = sentinel(f, 3);
+        assertEquals(List.of("p1", "p2", "sentinel"), ids);
+        assertEquals("first half second half", sink.events().get(1).message());
+        assertEquals(0, health.parseErrors());
+    }
+
+    @Test
+    void truncationRereadsFromStartWithoutDuplicates() throws Exception {
+        Path f = dir.resolve("traps");
+        append(f, line("old1") + line("old2") + line("old3"));
+        start(f);
+        sink.awaitEvents(3);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(f, line("t1")); // shorter than before: the follower sees size < position
+        sink.awaitEvents(4);
+        assertEquals(List.of("old1", "old2", "old3", "t1", "sentinel"), sentinel(f, 5));
+    }
+
+    @Test
+    void rotationReadsTheOldTailThenTheNewFile() throws Exception {
+        Path f = dir.resolve("traps");
+        try (OutputStream writer = new FileOutputStream(f.toFile(), true)) {
+            writer.write(line("r1").getBytes(StandardCharsets.UTF_8));
+            writer.write(line("r2").getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+            start(f);
+            sink.awaitEvents(2);
+            Files.move(f, dir.resolve("traps.1"));
+            // The writer has not reopened yet: its last lines still go to the renamed file.
+            writer.write(line("r3").getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+        }
+        append(f, line("n1") + line("n2"));
+        sink.awaitEvents(5);
+        assertEquals(List.of("r1", "r2", "r3", "n1", "n2", "sentinel"), sentinel(f, 6));
+    }
+
+    @Test
+    void absentFileIsWaitedFor() throws Exception {
+        Path f = dir.resolve("not-yet").resolve("traps"); // not even the directory exists
+        start(f);
+        awaitTrue(() -> "error".equals(health.state()), "health error while the file is absent");
+        assertEquals("waiting for " + f.toAbsolutePath(), health.message());
+        Files.createDirectories(f.getParent());
+        append(f, line("late"));
+        sink.awaitEvents(1);
+        assertEquals(List.of("late"), sink.ids());
+        assertEquals("ok", health.state());
+    }
+
+    @Test
+    void badLinesAreCountedAndSkipped() throws Exception {
+        Path f = dir.resolve("traps");
+        append(f, line("g1")
+                + "# a comment\n"
+                + "\n"
+                + "only\ttwo\n"
+                + "b2\tnot-a-time\t0\tfs\tnode\tmsg\n"
+                + "b3\t1696590759\tSevere\tfs\tnode\tmsg\n"
+                + line("g2"));
+        start(f);
+        assertEquals(List.of("g1", "g2", "sentinel"), sentinel(f, 3));
+        assertEquals(3, health.parseErrors());
+        assertEquals("ok", health.state());
+    }
+
+    @Test
+    void fifoIsReadAsWritersComeAndGo() throws Exception {
+        Path fifo = dir.resolve("trap-fifo");
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("mkfifo not available: " + e.getMessage());
+            return;
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "mkfifo did not finish");
+        Assumptions.assumeTrue(p.exitValue() == 0, "mkfifo failed");
+        assertFalse(Files.isRegularFile(fifo));
+        start(fifo);
+        try (OutputStream w = new FileOutputStream(fifo.toFile())) {
+            w.write((line("f1") + line("f2")).getBytes(StandardCharsets.UTF_8));
+        }
+        sink.awaitEvents(2);
+        try (OutputStream w = new FileOutputStream(fifo.toFile())) { // a second writer, after the first closed
+            w.write(line("f3").getBytes(StandardCharsets.UTF_8));
+        }
+        sink.awaitEvents(3);
+        assertEquals(List.of("f1", "f2", "f3"), sink.ids());
+        source.close();
+        assertFalse(source.running(), "close() must unblock the read on the FIFO");
+    }
+}
