@@ -107,6 +107,8 @@ public final class TrapStore {
     // --- raised by readers (closedSecond), read by the writer ---
     /** The highest second a reader has declared closed: later traps get a greater receive time. */
     private final AtomicLong closedFloor = new AtomicLong(Long.MIN_VALUE);
+    /** The highest value closedSecond() has returned: its results never go backwards. */
+    private final AtomicLong closedHandedOut = new AtomicLong(Long.MIN_VALUE);
 
     // --- writer thread only ---
     private volatile Thread writer;
@@ -234,7 +236,7 @@ public final class TrapStore {
      * the reader's later read of {@code appendingTime} sees this announcement and closes less.
      */
     private long stampTime(long nowMillis) {
-        long t = Math.max(lastTime, Math.floorDiv(nowMillis, 1000));
+        long t = Math.max(Math.max(lastTime, Math.floorDiv(nowMillis, 1000)), closedFloor.get() + 1);
         while (true) {
             appendingTime = t;
             long floor = closedFloor.get();
@@ -339,11 +341,20 @@ public final class TrapStore {
      * back would never see that trap. Here the reader first raises a floor that every later
      * receive time must exceed, then reads the time of the trap in flight, if any, and stays below
      * it. The floor also keeps the result from going backwards when the clock does.
+     * <p>
+     * An announced time can be stale: the writer may have taken it before the floor last rose
+     * and not yet re-checked, so it will be raised above the floor. Staying below such a time
+     * would hand a client a second earlier than one already handed out, and the client would get
+     * some traps twice. So the result is also never below the highest result given so far, which
+     * is safe: that earlier call raised the floor before this announcement could have re-checked
+     * it, so this trap too will end up above that earlier result.
      */
     public long closedSecond() {
+        long handedOut = closedHandedOut.get();
         long closed = closedFloor.accumulateAndGet(Math.floorDiv(clockMillis.getAsLong(), 1000) - 1, Math::max);
         long inFlight = appendingTime;
-        return inFlight == NONE_IN_FLIGHT ? closed : Math.min(closed, inFlight - 1);
+        long safe = inFlight == NONE_IN_FLIGHT ? closed : Math.min(closed, inFlight - 1);
+        return closedHandedOut.accumulateAndGet(Math.max(handedOut, safe), Math::max);
     }
 
     /**
@@ -365,7 +376,7 @@ public final class TrapStore {
         }
         long p = published;
         List<Trap> out = new ArrayList<>();
-        for (long s = Math.max(1, p - capacity + 1); s <= p && out.size() < limit; s++) {
+        for (long s = firstAfter(afterSec, p); s <= p && out.size() < limit; s++) {
             Trap t = ring.get(slot(s));
             if (t.seq() != s) {
                 continue; // lapped meanwhile: newer than p, hence received after upToSec or gone
@@ -378,6 +389,27 @@ public final class TrapStore {
             }
         }
         return out;
+    }
+
+    /**
+     * The lowest seq in the ring, up to {@code p}, received after {@code afterSec} (or p + 1):
+     * a binary search, since receive times grow with the seqs. A slot the writer has lapped counts
+     * as "not after": lapping eats the ring from its old end, so every seq below a lapped one is
+     * lapped too and the search never skips a trap that is still there.
+     */
+    private long firstAfter(long afterSec, long p) {
+        long lo = Math.max(1, p - capacity + 1);
+        long hi = p + 1;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            Trap t = ring.get(slot(mid));
+            if (t.seq() == mid && t.time() > afterSec) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     /** Receive time of the newest trap, epoch seconds; 0 when none. Any thread. */
