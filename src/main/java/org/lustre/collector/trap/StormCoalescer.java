@@ -1,0 +1,123 @@
+package org.lustre.collector.trap;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Decides, event by event, whether a trap is stored on its own or folded into a storm
+ * aggregate, and hands over the aggregates whose time has come. The algorithm is described in
+ * {@link TrapStore}'s class comment. Confined to the store's writer thread.
+ */
+final class StormCoalescer {
+
+    /** Most storms coalesced at once under their own key; more go to per fs+category catch-alls. */
+    static final int MAX_AGGREGATES = 64;
+    /** Most kinds of trap whose recent arrival times are remembered (least recently seen forgotten). */
+    static final int MAX_TRACKED_KEYS = 4096;
+
+    private final StormPolicy policy;
+    private final Map<StormKey, Rate> recent = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<StormKey, Rate> eldest) {
+            return size() > MAX_TRACKED_KEYS;
+        }
+    };
+    private final Map<StormKey, StormAggregate> pending = new LinkedHashMap<>();
+    // bounded by the store's cap on file systems times 4 categories
+    private final Map<StormKey, StormAggregate> catchAlls = new HashMap<>();
+    /** Never later than the earliest real deadline; may be early (then publishDue just recomputes it). */
+    private long nextDeadline = Long.MAX_VALUE;
+
+    StormCoalescer(StormPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Null when the event is to be stored now on its own; else the aggregate that took it. */
+    StormAggregate offer(TrapEvent e, long nowMillis) {
+        StormKey key = StormKey.of(e);
+        boolean burst = recent.computeIfAbsent(key, k -> new Rate(policy.threshold())).hit(nowMillis,
+                policy.windowMillis());
+        StormAggregate agg = pending.get(key);
+        if (agg != null) {
+            agg.add(e, nowMillis);
+            return agg;
+        }
+        if (!burst) {
+            return null;
+        }
+        if (pending.size() < MAX_AGGREGATES) {
+            agg = new StormAggregate(key, e, nowMillis, policy.maxNodeNames());
+            pending.put(key, agg);
+        } else {
+            StormKey catchAll = StormKey.catchAll(e.fs(), e.category());
+            agg = catchAlls.get(catchAll);
+            if (agg != null) {
+                agg.add(e, nowMillis);
+                return agg;
+            }
+            agg = new StormAggregate(catchAll, e, nowMillis, policy.maxNodeNames());
+            catchAlls.put(catchAll, agg);
+        }
+        nextDeadline = Math.min(nextDeadline, agg.deadline(policy));
+        return agg;
+    }
+
+    long nextDeadline() {
+        return nextDeadline;
+    }
+
+    int pendingCount() {
+        return pending.size() + catchAlls.size();
+    }
+
+    /** Removes every aggregate due at {@code nowMillis} and gives it to {@code publish}, oldest first. */
+    void publishDue(long nowMillis, Consumer<StormAggregate> publish) {
+        if (nowMillis < nextDeadline) {
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        next = publishDue(pending, nowMillis, publish, next);
+        next = publishDue(catchAlls, nowMillis, publish, next);
+        nextDeadline = next;
+    }
+
+    private long publishDue(Map<StormKey, StormAggregate> aggs, long nowMillis, Consumer<StormAggregate> publish,
+                            long next) {
+        for (Iterator<StormAggregate> it = aggs.values().iterator(); it.hasNext(); ) {
+            StormAggregate agg = it.next();
+            long deadline = agg.deadline(policy);
+            if (deadline <= nowMillis) {
+                it.remove();
+                publish.accept(agg);
+            } else {
+                next = Math.min(next, deadline);
+            }
+        }
+        return next;
+    }
+
+    /** The last {@code threshold} arrival times of one key, in a small ring. */
+    private static final class Rate {
+        private final long[] times;
+        private int oldest;
+        private int filled;
+
+        Rate(int threshold) {
+            times = new long[threshold];
+        }
+
+        /** Records an arrival; true when it is more than threshold alike within the window. */
+        boolean hit(long nowMillis, long windowMillis) {
+            boolean burst = filled == times.length && nowMillis - times[oldest] < windowMillis;
+            times[oldest] = nowMillis;
+            oldest = (oldest + 1) % times.length;
+            if (filled < times.length) {
+                filled++;
+            }
+            return burst;
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package org.lustre.collector.trap;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The newest traps, in memory, with their counters (DESIGN.md "Trap store and storms").
+ *
+ * <h2>Threads</h2>
+ * <b>One writer, many readers.</b> {@link #append}, {@link #addRepeats}, {@link #tick} and
+ * {@link #nextDeadlineMillis} must all be called from one thread, the watcher (asserted: the
+ * first thread that writes is remembered). Every other method may be called from any thread at
+ * any time; readers take no lock and never make the writer wait, and the writer never waits for
+ * anything either. Published {@link Trap}s are immutable: raising a count publishes a new record
+ * with the same sequence number into the same slot.
+ *
+ * <h2>Sequence numbers, cursor and dropped</h2>
+ * Each stored trap gets the next sequence number (1, 2, ...) and lives in slot
+ * {@code (seq - 1) % maxTraps} of a fixed ring until trap {@code seq + maxTraps} overwrites it.
+ * The writer fills the slot first and then publishes the new newest seq (a volatile write), so a
+ * reader that has read newest seq {@code P} finds every seq in {@code (P - maxTraps, P]} in its
+ * slot unless the writer has lapped it meanwhile, which the reader sees because the slot then
+ * holds a larger seq. A reader with cursor {@code c} gets the seqs after {@code c} that are still
+ * there, contiguous and oldest first; {@code dropped} is the gap between {@code c + 1} and the
+ * first seq returned: traps that left the ring before this reader got them. So for a reader that
+ * follows the store, traps seen plus dropped always equals the cursor it holds.
+ * A cursor beyond the newest seq can only come from an earlier run of the collector (seqs restart
+ * at 1): it is treated as 0 and reports no dropped, since that client saw the old run's traps and
+ * the new run mostly replays them (the monitor drops duplicates by id).
+ *
+ * <h2>Receive times</h2>
+ * Each trap gets a receive time in whole epoch seconds that never goes backwards, even when the
+ * clock does, so times grow with the seqs. {@link #receivedIn} serves getTraps' exactly-once
+ * contract; see {@link #closedSecond()} for why its upper bound must come from there.
+ *
+ * <h2>Storm coalescing</h2>
+ * A router failure makes thousands of targets report the same thing within a second. Traps are
+ * alike when their {@link StormKey} is equal: same file system, category and message with the
+ * node name and the NIDs' addresses masked. For each recently seen key the store keeps the last
+ * {@code threshold} arrival times (at most {@link StormCoalescer#MAX_TRACKED_KEYS} keys, least
+ * recently seen forgotten). While no more than {@code threshold} alike traps arrive within
+ * {@code windowMillis}, each is stored at once, so a lone event is never delayed. The next alike
+ * trap opens an aggregate for its key and every later one joins it; the aggregate is not visible
+ * until it is published as ONE trap, when its key has been quiet for {@code windowMillis} or it is
+ * {@code holdMillis} old (a storm that goes on opens the next aggregate at once). The published
+ * trap carries the member count, the first {@code maxNodeNames} node names, the first member's
+ * event time, node and id (+ "~storm") and a summary: the masked message, how many events in how
+ * long, and "router or network suspect: NET" when at least 90% of the members' messages name the
+ * same LNet network. Memory stays bounded: an aggregate keeps counters and a few names only, and
+ * at most {@link StormCoalescer#MAX_AGGREGATES} keys are coalesced at once; members of further
+ * storms go to one catch-all aggregate per file system and category. Every event is counted in
+ * the counters, stored or coalesced. Nothing is published from a timer of the store's own: the
+ * writer calls {@link #tick} when {@link #nextDeadlineMillis} has come (append does it too).
+ */
+public final class TrapStore {
+
+    private static final Logger LOG = LogManager.getLogger(TrapStore.class);
+    /** Distinct file systems counted by name; the design's scale is 100, input may be garbage. */
+    static final int MAX_FILE_SYSTEMS = 1024;
+    private static final long NONE_IN_FLIGHT = Long.MAX_VALUE;
+
+    /** A reader's batch: see the class comment on cursor and dropped. */
+    public record Page(List<Trap> traps, long cursor, long dropped) {
+        public Page {
+            traps = List.copyOf(traps);
+        }
+    }
+
+    /**
+     * Counters; each is read on its own, so the four are not one atomic snapshot.
+     *
+     * @param received  events received: stored, coalesced or repeated ("Skipped N ...")
+     * @param stored    traps in the ring now
+     * @param coalesced events folded into storm traps (published or still pending)
+     * @param evicted   traps that left the ring
+     */
+    public record Stats(long received, long stored, long coalesced, long evicted) {
+    }
+
+    private final int capacity;
+    private final StormPolicy policy;
+    private final LongSupplier clockMillis;
+    private final AtomicReferenceArray<Trap> ring;
+
+    // --- written by the writer only, read by anyone ---
+    private volatile long published;
+    private volatile long lastTime;
+    /** Receive time being given to a trap not yet published, else NONE_IN_FLIGHT. */
+    private volatile long appendingTime = NONE_IN_FLIGHT;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    private final Map<String, AtomicLongArray> countsByFs = new ConcurrentHashMap<>();
+
+    // --- raised by readers (closedSecond), read by the writer ---
+    /** The highest second a reader has declared closed: later traps get a greater receive time. */
+    private final AtomicLong closedFloor = new AtomicLong(Long.MIN_VALUE);
+    /** The highest value closedSecond() has returned: its results never go backwards. */
+    private final AtomicLong closedHandedOut = new AtomicLong(Long.MIN_VALUE);
+
+    // --- writer thread only ---
+    private volatile Thread writer;
+    private long lastMillis = Long.MIN_VALUE;
+    private final StormCoalescer storms;
+    private final Map<String, Last> lastBySource = new HashMap<>();
+    private boolean warnedFileSystems;
+
+    /**
+     * @param maxTraps    most traps kept (the newest), at least 1
+     * @param policy      storm coalescing thresholds
+     * @param clockMillis epoch milliseconds (System::currentTimeMillis in production, a fake in
+     *                    tests); called by the writer and by {@link #closedSecond()}, so from any thread
+     */
+    public TrapStore(int maxTraps, StormPolicy policy, LongSupplier clockMillis) {
+        if (maxTraps < 1) {
+            throw new IllegalArgumentException("maxTraps must be at least 1: " + maxTraps);
+        }
+        this.capacity = maxTraps;
+        this.policy = policy;
+        this.clockMillis = clockMillis;
+        this.ring = new AtomicReferenceArray<>(maxTraps);
+        this.storms = new StormCoalescer(policy);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public StormPolicy policy() {
+        return policy;
+    }
+
+    // ------------------------------------------------------------------ writer
+
+    /** Receives one event: counts it, then stores it or folds it into a storm. Writer thread only. */
+    public void append(TrapEvent e) {
+        assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
+        long now = nowMillis();
+        storms.publishDue(now, this::publishAggregate);
+        count(e.fs(), e.category(), 1);
+        StormAggregate agg = storms.offer(e, now);
+        if (agg != null) {
+            coalesced.incrementAndGet();
+            lastBySource.put(e.source(), new Last(0, e.fs(), e.category(), agg));
+            return;
+        }
+        long seq = published + 1;
+        long time = stampTime(now);
+        publish(new Trap(seq, e.id(), time, Math.floorDiv(e.eventTimeMillis(), 1000), e.category(), e.fs(),
+                e.node(), e.message(), 1, e.source(), List.of()), time);
+        lastBySource.put(e.source(), new Last(seq, e.fs(), e.category(), null));
+    }
+
+    /**
+     * "Skipped N previous similar messages": adds {@code n} to the last trap stored (or being
+     * coalesced) from {@code source}, and to the counters. With no such trap the events are
+     * counted as received for fs "" as Info. Writer thread only.
+     */
+    public void addRepeats(String source, int n) {
+        assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
+        if (n <= 0) {
+            return;
+        }
+        Last last = lastBySource.get(source == null ? "" : source);
+        if (last == null) {
+            count("", Category.INFO, n);
+            return;
+        }
+        count(last.fs, last.category, n);
+        long seq = last.seq;
+        if (last.storm != null) {
+            coalesced.addAndGet(n);
+            if (last.storm.seq() == 0) {
+                last.storm.addRepeats(n);
+                return;
+            }
+            seq = last.storm.seq();
+        }
+        int slot = slot(seq);
+        Trap t = ring.get(slot);
+        if (t != null && t.seq() == seq) {
+            int count = (int) Math.min((long) t.count() + n, Integer.MAX_VALUE);
+            ring.set(slot, new Trap(t.seq(), t.id(), t.time(), t.eventTime(), t.category(), t.fs(), t.node(),
+                    t.message(), count, t.source(), t.nodes()));
+        }
+    }
+
+    /** Publishes the storm aggregates whose time has come. Writer thread only. */
+    public void tick() {
+        assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
+        storms.publishDue(nowMillis(), this::publishAggregate);
+    }
+
+    /**
+     * When {@link #tick} must run next, in the clock's milliseconds; Long.MAX_VALUE when no storm
+     * is pending. May be early (a spurious tick is harmless), never late. Writer thread only.
+     */
+    public long nextDeadlineMillis() {
+        assert onWriterThread() : "TrapStore used by " + Thread.currentThread() + ", writer is " + writer;
+        return storms.nextDeadline();
+    }
+
+    private void publishAggregate(StormAggregate agg) {
+        long time = stampTime(lastMillis);
+        publish(agg.publish(published + 1, time), time);
+    }
+
+    /**
+     * Fills the slot, then publishes the seq (the volatile write that makes the slot visible to
+     * readers that read {@code published}), then ends the in-flight time that stampTime started.
+     */
+    private void publish(Trap t, long time) {
+        ring.set(slot(t.seq()), t);
+        lastTime = time;
+        published = t.seq();
+        appendingTime = NONE_IN_FLIGHT;
+    }
+
+    /**
+     * The receive time of the trap about to be published: never below the last one, and above
+     * every second a reader has declared closed. The handshake with {@link #closedSecond()}:
+     * announce the time (volatile write), then read the floor; if a reader raised the floor
+     * meanwhile, go above it and announce again. Either this read sees the reader's floor, or
+     * the reader's later read of {@code appendingTime} sees this announcement and closes less.
+     */
+    private long stampTime(long nowMillis) {
+        long t = Math.max(Math.max(lastTime, Math.floorDiv(nowMillis, 1000)), closedFloor.get() + 1);
+        while (true) {
+            appendingTime = t;
+            long floor = closedFloor.get();
+            if (t > floor) {
+                return t;
+            }
+            t = floor + 1;
+        }
+    }
+
+    /** The clock, never going backwards (storm windows and receive times use this). */
+    private long nowMillis() {
+        long now = clockMillis.getAsLong();
+        if (now > lastMillis) {
+            lastMillis = now;
+        }
+        return lastMillis;
+    }
+
+    private void count(String fs, Category category, int n) {
+        received.addAndGet(n);
+        AtomicLongArray counts = countsByFs.get(fs);
+        if (counts == null) {
+            if (countsByFs.size() >= MAX_FILE_SYSTEMS) {
+                if (!warnedFileSystems) {
+                    warnedFileSystems = true;
+                    LOG.warn("more than {} file system names seen; counting further ones under \"\" (first: {})",
+                            MAX_FILE_SYSTEMS, fs);
+                }
+                fs = "";
+                counts = countsByFs.get(fs);
+            }
+            if (counts == null) {
+                counts = new AtomicLongArray(Category.values().length);
+                countsByFs.put(fs, counts);
+            }
+        }
+        counts.addAndGet(category.code(), n);
+    }
+
+    private boolean onWriterThread() {
+        Thread current = Thread.currentThread();
+        if (writer == null) {
+            writer = current;
+        }
+        return writer == current;
+    }
+
+    private int slot(long seq) {
+        return (int) ((seq - 1) % capacity);
+    }
+
+    /** The last trap a source produced: a stored seq, or a storm (pending or published). */
+    private record Last(long seq, String fs, Category category, StormAggregate storm) {
+    }
+
+    // ------------------------------------------------------------------ readers
+
+    /**
+     * Traps with seq greater than {@code cursor}, oldest first, at most {@code limit}; see the
+     * class comment for cursor and dropped. A negative cursor is 0, a cursor beyond the newest
+     * seq (an earlier run's) is 0 with no dropped. Any thread.
+     */
+    public Page read(long cursor, int limit) {
+        long p = published;
+        boolean stale = cursor > p;
+        long from = stale || cursor < 0 ? 0 : cursor;
+        if (limit <= 0) {
+            return new Page(List.of(), from, 0);
+        }
+        List<Trap> out = new ArrayList<>(Math.min(limit, capacity));
+        long s = Math.max(from + 1, p - capacity + 1);
+        while (s <= p && out.size() < limit) {
+            Trap t = ring.get(slot(s));
+            if (t.seq() == s) {
+                out.add(t);
+                s++;
+                continue;
+            }
+            // the writer lapped us while we read: slot s holds t.seq() > s
+            if (!out.isEmpty()) {
+                break; // keep what we have contiguous; the next read reports the gap as dropped
+            }
+            // everything up to t.seq() - capacity is overwritten; start again from what may remain
+            p = published;
+            s = Math.max(s, t.seq() - capacity + 1);
+        }
+        if (out.isEmpty()) {
+            return new Page(List.of(), from, 0);
+        }
+        long first = out.get(0).seq();
+        long dropped = stale ? 0 : first - (from + 1);
+        return new Page(out, out.get(out.size() - 1).seq(), dropped);
+    }
+
+    /**
+     * The last whole second already closed: the {@code upToSec} to pass to {@link #receivedIn}
+     * (and the timestamp getTraps returns). Any thread; lock-free.
+     * <p>
+     * Why not just "clock seconds - 1": a trap whose receive time the writer has just taken but
+     * not yet published could carry a time at or below it, and a client passing the timestamp
+     * back would never see that trap. Here the reader first raises a floor that every later
+     * receive time must exceed, then reads the time of the trap in flight, if any, and stays below
+     * it. The floor also keeps the result from going backwards when the clock does.
+     * <p>
+     * An announced time can be stale: the writer may have taken it before the floor last rose
+     * and not yet re-checked, so it will be raised above the floor. Staying below such a time
+     * would hand a client a second earlier than one already handed out, and the client would get
+     * some traps twice. So the result is also never below the highest result given so far, which
+     * is safe: that earlier call raised the floor before this announcement could have re-checked
+     * it, so this trap too will end up above that earlier result.
+     */
+    public long closedSecond() {
+        long handedOut = closedHandedOut.get();
+        long closed = closedFloor.accumulateAndGet(Math.floorDiv(clockMillis.getAsLong(), 1000) - 1, Math::max);
+        long inFlight = appendingTime;
+        long safe = inFlight == NONE_IN_FLIGHT ? closed : Math.min(closed, inFlight - 1);
+        return closedHandedOut.accumulateAndGet(Math.max(handedOut, safe), Math::max);
+    }
+
+    /**
+     * Traps whose receive time t satisfies {@code afterSec < t <= upToSec}, oldest first, at
+     * most {@code limit}. Any thread.
+     * <p>
+     * Exactly-once for getTraps: receive times grow with the seqs, and when {@code upToSec} comes
+     * from {@link #closedSecond()} every trap published later gets a time above it. So a client
+     * that passes back the upToSec it was answered with as its next afterSec gets every trap once:
+     * the earlier ones fell in an earlier interval, the later ones fall after this one. Traps
+     * that left the ring before the call are not returned (getTrapRecords reports those as dropped).
+     * When more than {@code limit} traps match, the oldest {@code limit} are returned and the
+     * caller must not hand {@code upToSec} back as the next start (the rest would be skipped);
+     * with {@code limit >= maxTraps} that cannot happen, the ring holds no more.
+     */
+    public List<Trap> receivedIn(long afterSec, long upToSec, int limit) {
+        if (limit <= 0 || upToSec <= afterSec) {
+            return List.of();
+        }
+        long p = published;
+        List<Trap> out = new ArrayList<>();
+        for (long s = firstAfter(afterSec, p); s <= p && out.size() < limit; s++) {
+            Trap t = ring.get(slot(s));
+            if (t.seq() != s) {
+                continue; // lapped meanwhile: newer than p, hence received after upToSec or gone
+            }
+            if (t.time() > upToSec) {
+                break; // times grow with seqs
+            }
+            if (t.time() > afterSec) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The lowest seq in the ring, up to {@code p}, received after {@code afterSec} (or p + 1):
+     * a binary search, since receive times grow with the seqs. A slot the writer has lapped counts
+     * as "not after": lapping eats the ring from its old end, so every seq below a lapped one is
+     * lapped too and the search never skips a trap that is still there.
+     */
+    private long firstAfter(long afterSec, long p) {
+        long lo = Math.max(1, p - capacity + 1);
+        long hi = p + 1;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            Trap t = ring.get(slot(mid));
+            if (t.seq() == mid && t.time() > afterSec) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Receive time of the newest trap, epoch seconds; 0 when none. Any thread. */
+    public long lastReceiveTime() {
+        return published == 0 ? 0 : lastTime;
+    }
+
+    /** The newest seq published, 0 when none. Any thread. */
+    public long newestSeq() {
+        return published;
+    }
+
+    /** Any thread. */
+    public Stats stats() {
+        long p = published;
+        return new Stats(received.get(), Math.min(p, capacity), coalesced.get(), Math.max(0, p - capacity));
+    }
+
+    /** Events received for {@code fs} by category code (Info, Warning, Critical, Fatal); zeros when unknown. Any thread. */
+    public long[] countsByCategory(String fs) {
+        long[] out = new long[Category.values().length];
+        AtomicLongArray counts = fs == null ? null : countsByFs.get(fs);
+        if (counts != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = counts.get(i);
+            }
+        }
+        return out;
+    }
+
+    /** Names of the file systems traps were received for, sorted; "" (unknown) left out. Any thread. */
+    public Set<String> fileSystemsSeen() {
+        TreeSet<String> names = new TreeSet<>(countsByFs.keySet());
+        names.remove("");
+        return Collections.unmodifiableSet(names);
+    }
+}

@@ -1,0 +1,60 @@
+package org.lustre.collector.trap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StormKeyTest {
+
+    @Test
+    void masksTargetNameAndNidAddressButKeepsTheNetwork() {
+        String msg = "lustrefs-OST0003-osc-MDT0000: Connection to lustrefs-OST0003 (at 172.20.20.6@o2ib1) was lost;"
+                + " in progress operations using this service will wait for recovery to complete";
+        assertEquals("lustrefs-OST*-osc-MDT0000: Connection to lustrefs-OST* (at *@o2ib1) was lost;"
+                        + " in progress operations using this service will wait for recovery to complete",
+                StormKey.mask(msg, "lustrefs-OST0003"));
+    }
+
+    @Test
+    void twoTargetsOnTheSameNetworkAreAlikeOnDifferentNetworksNot() {
+        StormKey a = StormKey.of(lost("lustrefs-OST0003", "10.0.0.3@o2ib1"));
+        StormKey b = StormKey.of(lost("lustrefs-OST1a2b", "10.0.9.77@o2ib1"));
+        StormKey c = StormKey.of(lost("lustrefs-OST0004", "10.0.0.4@tcp"));
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+
+    @Test
+    void nodeIsMaskedAsAWholeWordOnly() {
+        assertEquals("lustrefs-OST* and lustrefs-OST00010",
+                StormKey.mask("lustrefs-OST0001 and lustrefs-OST00010", "lustrefs-OST0001"));
+        assertEquals("* gone, oss12x stays", StormKey.mask("oss12 gone, oss12x stays", "oss12"));
+    }
+
+    @Test
+    void nodeGivenAsNidDisappearsWithTheNids() {
+        assertEquals("peer *@o2ib is down", StormKey.mask("peer 10.1.1.1@o2ib is down", "10.1.1.1@o2ib"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"lustrefs-OST0004, lustrefs-OST*", "testfs-MDT0000, testfs-MDT*", "oss12, *", "'', *"})
+    void maskedNode(String node, String masked) {
+        assertEquals(masked, StormKey.maskedNode(node));
+    }
+
+    @Test
+    void networkOfTheFirstNid() {
+        assertEquals("o2ib1", StormKey.network("Connection to X (at 10.1.2.3@o2ib1) was lost via 10.9.9.9@tcp"));
+        assertEquals("tcp", StormKey.network("restored to 192.168.14.178@tcp (at 192.168.14.178@tcp)"));
+        assertNull(StormKey.network("no nid here"));
+    }
+
+    static TrapEvent lost(String node, String nid) {
+        return new TrapEvent("id-" + node, 0, Category.CRITICAL, "lustrefs", node,
+                node + "-osc-MDT0000: Connection to " + node + " (at " + nid + ") was lost", "kmsg");
+    }
+}
