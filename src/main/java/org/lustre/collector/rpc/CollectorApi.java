@@ -1,0 +1,229 @@
+package org.lustre.collector.rpc;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.xmlrpc.XmlRpcException;
+import org.lustre.collector.Version;
+import org.lustre.collector.lustre.FileSystemState;
+import org.lustre.collector.lustre.LustreSnapshot;
+import org.lustre.collector.lustre.NodeState;
+import org.lustre.collector.service.Collector;
+import org.lustre.collector.source.SourceHealth;
+import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.Trap;
+import org.lustre.collector.trap.TrapStore;
+
+/**
+ * The XML-RPC API of DESIGN.md, answered from one {@link Collector}. Results use only the types
+ * Apache XML-RPC writes with extensions off: times and counters are int (counters saturate at
+ * 2^31-1), space and inode figures are double (a petabyte OST has more KiB than an int holds).
+ * Runs on Tomcat's request threads; reads only.
+ */
+public final class CollectorApi {
+    private final Collector collector;
+
+    public CollectorApi(Collector collector) {
+        this.collector = collector;
+    }
+
+    public List<RpcMethod> methods() {
+        return List.of(
+                RpcMethod.of("getFileSystems", "array", "Names of the file systems this MDS serves.",
+                        a -> getFileSystems()),
+                RpcMethod.of("getNodeNames", "array",
+                        "Target names (OSTs and MDTs) of a file system; \"\" for all file systems.",
+                        a -> getNodeNames(a.getString(0)), "fsName:string"),
+                RpcMethod.of("getNodeInfo", "struct",
+                        "State of one target: name, fs, kind, index, uuid, nid, active, state, responding, "
+                                + "kbytesTotal, kbytesFree, kbytesAvail, filesTotal, filesFree, updated. "
+                                + "Fault 2 when unknown.",
+                        a -> getNodeInfo(a.getString(0)), "nodeName:string"),
+                RpcMethod.of("getTraps", "array",
+                        "[traps, timestamp]: the traps received after 'time' up to 'timestamp' (the last whole "
+                                + "second already closed), oldest first, each [message, category, nodeName]. "
+                                + "Pass the timestamp back next time to see every trap exactly once.",
+                        a -> getTraps(a.getInt(0)), "time:int"),
+                RpcMethod.of("getLastTimestamp", "int", "Receive time of the newest trap; 0 when none.",
+                        a -> clampInt(collector.store().lastReceiveTime())),
+                RpcMethod.of("getFileSystemInfo", "struct",
+                        "A file system: name, traps, trapsByCategory, nodes, notResponding, kbytesTotal, "
+                                + "kbytesFree. Fault 3 when unknown.",
+                        a -> getFileSystemInfo(a.getString(0)), "fsName:string"),
+                RpcMethod.of("getCollectorInfo", "struct",
+                        "The collector itself: version, started, maxtraps, trap counters, parseErrors, last scan, "
+                                + "and each source's state.",
+                        a -> getCollectorInfo()),
+                RpcMethod.of("getTrapRecords", "struct",
+                        "Traps after 'cursor' (at most 'limit'): {traps: [{id, time, eventTime, category, node, fs, "
+                                + "message, count, source, nodes}], cursor, dropped}. Pass the cursor back next time; "
+                                + "dropped counts traps that left the store before this client read them.",
+                        a -> getTrapRecords(a.getInt(0), a.getInt(1)), "cursor:int", "limit:int"));
+    }
+
+    private LustreSnapshot readySnapshot() throws XmlRpcException {
+        if (!collector.ready()) {
+            throw new XmlRpcException(Faults.NOT_READY, "collector not ready: the first scan has not finished");
+        }
+        return collector.snapshot();
+    }
+
+    Object[] getFileSystems() throws XmlRpcException {
+        return readySnapshot().fileSystems().keySet().stream().sorted().toArray();
+    }
+
+    Object[] getNodeNames(String fs) throws XmlRpcException {
+        LustreSnapshot s = readySnapshot();
+        if (fs.isEmpty()) {
+            return s.nodes().keySet().stream().sorted().toArray();
+        }
+        FileSystemState f = s.fileSystems().get(fs);
+        if (f == null) {
+            throw unknownFs(fs);
+        }
+        return f.nodes().toArray();
+    }
+
+    Map<String, Object> getNodeInfo(String name) throws XmlRpcException {
+        readySnapshot();
+        Optional<NodeState> found = collector.node(name);
+        if (found.isEmpty()) {
+            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + name);
+        }
+        NodeState n = found.get();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", n.name());
+        m.put("fs", n.fs());
+        m.put("kind", n.kind());
+        m.put("index", n.index());
+        m.put("uuid", n.uuid());
+        m.put("nid", n.nid());
+        m.put("active", n.active());
+        m.put("state", n.state());
+        m.put("responding", n.responding());
+        m.put("kbytesTotal", (double) n.kbytesTotal());
+        m.put("kbytesFree", (double) n.kbytesFree());
+        m.put("kbytesAvail", (double) n.kbytesAvail());
+        m.put("filesTotal", (double) n.filesTotal());
+        m.put("filesFree", (double) n.filesFree());
+        m.put("updated", seconds(n.updatedMillis()));
+        return m;
+    }
+
+    Object[] getTraps(int time) {
+        // The last whole second already closed: every trap stored later gets a receive time after
+        // it, so a client passing this back next time sees each trap exactly once.
+        long upTo = collector.store().closedSecond();
+        List<Trap> traps = collector.store().receivedIn(time, upTo, collector.config().maxTraps());
+        Object[] rows = new Object[traps.size()];
+        for (int i = 0; i < rows.length; i++) {
+            Trap t = traps.get(i);
+            rows[i] = new Object[] {t.message(), t.category().code(), t.node()};
+        }
+        return new Object[] {rows, clampInt(Math.max(upTo, time))};
+    }
+
+    Map<String, Object> getFileSystemInfo(String fs) throws XmlRpcException {
+        LustreSnapshot s = readySnapshot();
+        FileSystemState f = s.fileSystems().get(fs);
+        if (f == null) {
+            throw unknownFs(fs);
+        }
+        long[] byCat = collector.store().countsByCategory(fs);
+        Map<String, Object> cats = new LinkedHashMap<>();
+        long total = 0;
+        for (Category c : Category.values()) {
+            cats.put(c.label(), clampInt(byCat[c.code()]));
+            total += byCat[c.code()];
+        }
+        List<Object> notResponding = new ArrayList<>();
+        for (String node : f.nodes()) {
+            NodeState n = s.nodes().get(node);
+            if (n != null && !n.responding()) {
+                notResponding.add(node);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", f.name());
+        m.put("traps", clampInt(total));
+        m.put("trapsByCategory", cats);
+        m.put("nodes", f.nodes().size());
+        m.put("notResponding", notResponding.toArray());
+        m.put("kbytesTotal", (double) f.kbytesTotal());
+        m.put("kbytesFree", (double) f.kbytesFree());
+        return m;
+    }
+
+    Map<String, Object> getCollectorInfo() {
+        TrapStore.Stats st = collector.store().stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", Version.get());
+        m.put("started", seconds(collector.startedMillis()));
+        m.put("maxtraps", collector.config().maxTraps());
+        m.put("trapsReceived", clampInt(st.received()));
+        m.put("trapsStored", clampInt(st.stored()));
+        m.put("trapsCoalesced", clampInt(st.coalesced()));
+        m.put("trapsDropped", clampInt(collector.trapsDropped()));
+        m.put("parseErrors", clampInt(collector.parseErrors()));
+        m.put("lastScan", seconds(collector.lastScanMillis()));
+        m.put("lastScanMillis", clampInt(collector.lastScanDuration()));
+        List<Object> sources = new ArrayList<>();
+        for (SourceHealth h : collector.sources()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", h.name());
+            s.put("path", h.path());
+            s.put("state", h.state());
+            s.put("message", h.message());
+            s.put("parseErrors", clampInt(h.parseErrors()));
+            sources.add(s);
+        }
+        m.put("sources", sources.toArray());
+        return m;
+    }
+
+    Map<String, Object> getTrapRecords(int cursor, int limit) throws XmlRpcException {
+        if (cursor < 0) {
+            throw Faults.badArguments("getTrapRecords: argument 1 (cursor) must not be negative");
+        }
+        if (limit < 1) {
+            throw Faults.badArguments("getTrapRecords: argument 2 (limit) must be at least 1");
+        }
+        TrapStore.Page page = collector.store().read(cursor, Math.min(limit, collector.config().maxTraps()));
+        Object[] rows = new Object[page.traps().size()];
+        for (int i = 0; i < rows.length; i++) {
+            Trap t = page.traps().get(i);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", t.id());
+            r.put("time", clampInt(t.time()));
+            r.put("eventTime", clampInt(t.eventTime()));
+            r.put("category", t.category().code());
+            r.put("node", t.node());
+            r.put("fs", t.fs());
+            r.put("message", t.message());
+            r.put("count", t.count());
+            r.put("source", t.source());
+            r.put("nodes", t.nodes().toArray());
+            rows[i] = r;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("traps", rows);
+        m.put("cursor", clampInt(page.cursor()));
+        m.put("dropped", clampInt(page.dropped()));
+        return m;
+    }
+
+    private static XmlRpcException unknownFs(String fs) {
+        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + fs);
+    }
+
+    private static int seconds(long millis) {
+        return clampInt(millis / 1000);
+    }
+
+    static int clampInt(long v) {
+        return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(Integer.MIN_VALUE, v);
+    }
+}

@@ -1,0 +1,203 @@
+package org.lustre.collector.service;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.lustre.FileLustreTree;
+import org.lustre.collector.lustre.LustreScanner;
+import org.lustre.collector.lustre.LustreSnapshot;
+import org.lustre.collector.lustre.LustreTree;
+import org.lustre.collector.lustre.NodeState;
+import org.lustre.collector.source.KmsgSource;
+import org.lustre.collector.source.SourceHealth;
+import org.lustre.collector.source.TrapFileSource;
+import org.lustre.collector.source.TrapQueue;
+import org.lustre.collector.trap.StormPolicy;
+import org.lustre.collector.trap.TrapStore;
+
+/**
+ * One running collector: the trap store, the latest Lustre snapshot, the sources and the watcher
+ * thread that ties them. Built and started by the webapp's context listener, closed when the
+ * context stops. Readers (the XML-RPC threads) may call every getter concurrently; only the
+ * watcher thread writes the store.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Collector.class);
+    /** Per-OST detail reads per scan: 100,000 OSTs are all refreshed within 50 intervals. */
+    static final int OST_DETAIL_BUDGET = 2_000;
+    private static final int QUEUE_CAPACITY = 65_536;
+
+    /** Called by the watcher after each scan. */
+    interface ScanListener {
+        void scanned(LustreSnapshot snapshot, long tookMillis);
+    }
+
+    private final CollectorConfig config;
+    private final LongSupplier clock;
+    private final LustreTree tree;
+    private final LustreScanner scanner;
+    private final TrapStore store;
+    private final TrapQueue queue = new TrapQueue(QUEUE_CAPACITY);
+    private final List<SourceHealth> sources = new ArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final long startedMillis;
+    private final Watcher watcher;
+    private Thread watcherThread;
+
+    private volatile LustreSnapshot snapshot = LustreSnapshot.EMPTY;
+    private volatile boolean ready;
+    private volatile long lastScanMillis;
+    private volatile long lastScanDuration;
+    private final java.util.concurrent.atomic.AtomicLong scanParseErrors = new java.util.concurrent.atomic.AtomicLong();
+
+    public Collector(CollectorConfig config) {
+        this(config, System::currentTimeMillis);
+    }
+
+    public Collector(CollectorConfig config, LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+        this.startedMillis = clock.getAsLong();
+        this.tree = new FileLustreTree(config.lustreRoot());
+        this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET);
+        this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
+        this.watcher = new Watcher(scanner, store, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
+    }
+
+    /** Starts the sources and the watcher thread. */
+    public synchronized void start() {
+        Path trapFile = config.trapFile();
+        if (trapFile != null) {
+            SourceHealth h = new SourceHealth("trapfile", trapFile.toString());
+            TrapFileSource s = new TrapFileSource(trapFile, queue, h);
+            sources.add(h);
+            running.add(s);
+            s.start();
+        }
+        Path kmsg = config.kmsg();
+        if (kmsg != null) {
+            SourceHealth h = new SourceHealth("kmsg", kmsg.toString());
+            KmsgSource s = new KmsgSource(kmsg, tree, queue, h, clock);
+            sources.add(h);
+            running.add(s);
+            s.start();
+        }
+        watcherThread = new Thread(watcher, "lustre-watcher");
+        watcherThread.setDaemon(true);
+        watcherThread.start();
+        LOG.info("watching {} every {} s; trap file: {}; kernel log: {}; keeping {} traps",
+                config.lustreRoot(), config.intervalSeconds(), trapFile == null ? "off" : trapFile,
+                kmsg == null ? "off" : kmsg, config.maxTraps());
+    }
+
+    private void scanned(LustreSnapshot s, long took) {
+        snapshot = s;
+        lastScanMillis = s.scanMillis();
+        lastScanDuration = took;
+        scanParseErrors.addAndGet(s.parseErrors());
+        if (!ready) {
+            ready = true;
+            LOG.info("first scan: {} file systems, {} targets, in {} ms", s.fileSystems().size(), s.nodes().size(),
+                    took);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        watcher.stop();
+        if (watcherThread != null) {
+            watcherThread.interrupt();
+            try {
+                watcherThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : running) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing a source: {}", e.getMessage());
+            }
+        }
+        running.clear();
+    }
+
+    public CollectorConfig config() {
+        return config;
+    }
+
+    public TrapStore store() {
+        return store;
+    }
+
+    /** The hand-over queue; tests and the simulator may submit through it like any source. */
+    public TrapQueue queue() {
+        return queue;
+    }
+
+    public LustreSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** True once the first scan is published. */
+    public boolean ready() {
+        return ready;
+    }
+
+    public long nowMillis() {
+        return clock.getAsLong();
+    }
+
+    public long startedMillis() {
+        return startedMillis;
+    }
+
+    public long lastScanMillis() {
+        return lastScanMillis;
+    }
+
+    public long lastScanDuration() {
+        return lastScanDuration;
+    }
+
+    /** Files that did not parse in all scans so far plus lines the sources could not parse. */
+    public long parseErrors() {
+        long n = scanParseErrors.get();
+        for (SourceHealth h : sources) {
+            n += h.parseErrors();
+        }
+        return n;
+    }
+
+    /** Traps lost because the hand-over queue was full (a storm faster than the watcher). */
+    public long trapsDropped() {
+        return queue.dropped();
+    }
+
+    public List<SourceHealth> sources() {
+        return List.copyOf(sources);
+    }
+
+    /**
+     * A node's state; its per-OST figures are read afresh when older than two intervals (the
+     * scan spreads those reads, so a caller asking for one node should not wait for the round).
+     */
+    public Optional<NodeState> node(String name) {
+        NodeState n = snapshot.nodes().get(name);
+        if (n == null) {
+            return Optional.empty();
+        }
+        long now = clock.getAsLong();
+        if (now - n.updatedMillis() > 2_000L * config.intervalSeconds()) {
+            return scanner.refresh(name, now).or(() -> Optional.of(n));
+        }
+        return Optional.of(n);
+    }
+}

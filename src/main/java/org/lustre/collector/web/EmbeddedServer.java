@@ -1,0 +1,181 @@
+package org.lustre.collector.web;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.WebResourceRoot;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.webresources.DirResourceSet;
+import org.apache.catalina.webresources.JarResourceSet;
+import org.apache.catalina.webresources.StandardRoot;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.service.Collector;
+
+/**
+ * The collector's webapp in an embedded Tomcat: the same web.xml as the WAR, read from the
+ * {@code webapp/} folder that the build copies into the executable jar. An HTTP connector on
+ * host:port, and an AJP one when ajp-port is set (secret required, tomcatAuthentication off so
+ * httpd's user reaches the access filter). Tomcat's base folder is a private temporary one,
+ * removed on close: the collector keeps nothing on disk.
+ */
+public final class EmbeddedServer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(EmbeddedServer.class);
+
+    private final Tomcat tomcat;
+    private final Path baseDir;
+    private final Connector http;
+    private final Connector ajp;
+    private final Context context;
+
+    private EmbeddedServer(Tomcat tomcat, Path baseDir, Connector http, Connector ajp, Context context) {
+        this.tomcat = tomcat;
+        this.baseDir = baseDir;
+        this.http = http;
+        this.ajp = ajp;
+        this.context = context;
+    }
+
+    /** Starts Tomcat and the collector; throws when a port cannot be bound or the webapp fails. */
+    public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException {
+        Path base = Files.createTempDirectory("lustre-collector-");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        tomcat.getServer().setPort(-1); // no shutdown port: SIGTERM stops us
+
+        Connector http = new Connector("HTTP/1.1");
+        http.setPort(config.port());
+        bindAddress(http, config.host());
+        // Monitors poll over one connection for hours: don't close it every 100 requests.
+        http.setProperty("maxKeepAliveRequests", "-1");
+        http.setProperty("server", "lustre-collector");
+        http.setXpoweredBy(false);
+        tomcat.getService().addConnector(http);
+        tomcat.setConnector(http);
+
+        Connector ajp = null;
+        if (config.ajpPort() != 0) {
+            ajp = new Connector("AJP/1.3");
+            ajp.setPort(config.ajpPort());
+            bindAddress(ajp, config.host());
+            ajp.setProperty("secretRequired", "true");
+            ajp.setProperty("secret", Files.readString(config.ajpSecretFile(), StandardCharsets.UTF_8).trim());
+            ajp.setProperty("tomcatAuthentication", "false");
+            ajp.setProperty("maxKeepAliveRequests", "-1");
+            tomcat.getService().addConnector(ajp);
+        }
+
+        Path docBase = Files.createDirectories(base.resolve("webapp"));
+        Context ctx = tomcat.addWebapp("", docBase.toString());
+        ctx.setParentClassLoader(EmbeddedServer.class.getClassLoader());
+        ((StandardJarScanner) ctx.getJarScanner()).setScanClassPath(false);
+        ((StandardJarScanner) ctx.getJarScanner()).setScanManifest(false);
+        WebResourceRoot resources = new StandardRoot(ctx);
+        mountWebapp(resources);
+        ctx.setResources(resources);
+        ctx.addServletContainerInitializer(
+                (classes, servletContext) -> servletContext.setAttribute(CollectorListener.CONFIG_ATTRIBUTE, config),
+                null);
+
+        EmbeddedServer server = new EmbeddedServer(tomcat, base, http, ajp, ctx);
+        try {
+            tomcat.start();
+            if (http.getLocalPort() <= 0 || (ajp != null && ajp.getLocalPort() <= 0)) {
+                throw new IOException("cannot bind " + describe(config.host(), config.port())
+                        + (ajp != null ? " or AJP port " + config.ajpPort() : "")
+                        + " (in use, or not an address of this host)");
+            }
+            if (!ctx.getState().isAvailable()) {
+                throw new LifecycleException("the collector webapp did not start (see the log above)");
+            }
+        } catch (IOException | LifecycleException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        LOG.info("listening on http://{}/RPC2{}", describe(config.host(), http.getLocalPort()),
+                ajp == null ? "" : " and AJP " + describe(config.host(), ajp.getLocalPort()));
+        return server;
+    }
+
+    private static void bindAddress(Connector c, String host) {
+        if (host != null && !host.isEmpty()) {
+            c.setProperty("address", host);
+        }
+    }
+
+    private static String describe(String host, int port) {
+        String h = host == null || host.isEmpty() ? "*" : host;
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    }
+
+    /** The webapp folder: inside the executable jar, or on disk when run from target/classes. */
+    private static void mountWebapp(WebResourceRoot resources) throws IOException {
+        URL url = EmbeddedServer.class.getResource("/webapp/WEB-INF/web.xml");
+        if (url == null) {
+            throw new IOException("webapp/WEB-INF/web.xml is missing from the class path");
+        }
+        String s = url.toString();
+        if (s.startsWith("jar:file:")) {
+            String jar = s.substring("jar:file:".length(), s.indexOf("!/"));
+            resources.addPreResources(new JarResourceSet(resources, "/",
+                    Path.of(java.net.URI.create("file:" + jar)).toString(), "/webapp"));
+        } else {
+            Path webXml;
+            try {
+                webXml = Path.of(url.toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException(e);
+            }
+            resources.addPreResources(new DirResourceSet(resources, "/",
+                    webXml.getParent().getParent().toString(), "/"));
+        }
+    }
+
+    public int port() {
+        return http.getLocalPort();
+    }
+
+    /** The AJP port, or -1 when AJP is off. */
+    public int ajpPort() {
+        return ajp == null ? -1 : ajp.getLocalPort();
+    }
+
+    public Collector collector() {
+        return (Collector) context.getServletContext().getAttribute(CollectorListener.COLLECTOR_ATTRIBUTE);
+    }
+
+    /** Blocks until the server is stopped (by {@link #close()} from a shutdown hook). */
+    public void await() {
+        tomcat.getServer().await();
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException | RuntimeException e) {
+            LOG.warn("stopping Tomcat: {}", e.getMessage());
+        }
+        deleteTree(baseDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+}
