@@ -1,0 +1,117 @@
+package org.lustre.collector.sim;
+
+import java.util.Locale;
+
+/**
+ * Where an MDS of a given Lustre version exposes each file the simulator writes. Follows the
+ * location table of shared/fixtures/lustre/README.md (checked against lustre-release tags):
+ * 2.10 keeps everything under proc; 2.12-2.16 move the sysfs attributes to /sys/fs/lustre and
+ * the import files to debugfs; 2.17 also moves target_obd and recovery_status to debugfs.
+ * Paths are relative to lustre-root and use '/'. Immutable, any thread.
+ */
+enum Layout {
+    V2_10("2.10", "2.10.1", "2.10.1.0"),
+    V2_15("2.15", "2.15.5", "2.15.5.0"),
+    V2_17("2.17", "2.17.0", "2.17.0.0");
+
+    static final String PROC = "proc/fs/lustre/";
+    static final String SYS = "sys/fs/lustre/";
+    static final String DEBUG = "sys/kernel/debug/lustre/";
+
+    private final String label;
+    private final String version;
+    private final String targetVersion;
+
+    Layout(String label, String version, String targetVersion) {
+        this.label = label;
+        this.version = version;
+        this.targetVersion = targetVersion;
+    }
+
+    static Layout parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        for (Layout l : values()) {
+            if (l.label.equals(t)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("unknown layout '" + text + "' (want 2.10, 2.15 or 2.17)");
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** Content of sys/fs/lustre/version. */
+    String version() {
+        return version;
+    }
+
+    /** target_version in the import file's connect_data. */
+    String targetVersion() {
+        return targetVersion;
+    }
+
+    /** From 2.16 on the import file quotes NIDs and adds nids_stats and idle (lprocfs_status.c). */
+    boolean quotedImport() {
+        return this == V2_17;
+    }
+
+    /** LU-17844 (2.16) dropped the "NN-N: " error code from console messages. */
+    boolean consoleErrorCodes() {
+        return this != V2_17;
+    }
+
+    /** 2.15 prints the peer NID after "Connection restored to"; 2.10-era kernels the target name. */
+    boolean restoredNamesNid() {
+        return this != V2_10;
+    }
+
+    /** osp attributes: active, kbytes*, files*, uuid, prealloc_status, ost_conn_uuid. */
+    String ospAttrDir(String osp) {
+        return (this == V2_10 ? PROC : SYS) + "osp/" + osp;
+    }
+
+    /** osp import, state, ost_server_uuid. */
+    String ospImportDir(String osp) {
+        return (this == V2_10 ? PROC : DEBUG) + "osp/" + osp;
+    }
+
+    /** Directory holding lod target_obd. */
+    String lodTargetObdDir(String lod) {
+        return (this == V2_17 ? DEBUG : PROC) + "lod/" + lod;
+    }
+
+    /** lod numobd, activeobd, kbytes*, files*, uuid. */
+    String lodAttrDir(String lod) {
+        return (this == V2_10 ? PROC : SYS) + "lod/" + lod;
+    }
+
+    /** mdt uuid and num_exports (sysfs from 2.13 on). */
+    String mdtAttrDir(String mdt) {
+        return (this == V2_10 ? PROC : SYS) + "mdt/" + mdt;
+    }
+
+    /** mdt recovery_status. */
+    String mdtRecoveryDir(String mdt) {
+        return (this == V2_17 ? DEBUG : PROC) + "mdt/" + mdt;
+    }
+
+    /** mgs.MGS.filesystems (debugfs from 2.11 on). */
+    String mgsFilesystemsFile() {
+        return (this == V2_10 ? PROC : DEBUG) + "mgs/MGS/filesystems";
+    }
+
+    /** mgs.MGS.live.<fs> stays in proc up to 2.17.0. */
+    String mgsLiveFile(String fs) {
+        return PROC + "mgs/MGS/live/" + fs;
+    }
+
+    String healthCheckFile() {
+        return SYS + "health_check";
+    }
+
+    String versionFile() {
+        return SYS + "version";
+    }
+}
