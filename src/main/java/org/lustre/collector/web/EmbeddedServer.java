@@ -79,6 +79,12 @@ public final class EmbeddedServer implements AutoCloseable {
         Path docBase = Files.createDirectories(base.resolve("webapp"));
         Context ctx = tomcat.addWebapp("", docBase.toString());
         ctx.setParentClassLoader(EmbeddedServer.class.getClassLoader());
+        if (ctx instanceof org.apache.catalina.core.StandardContext sc) {
+            // Our classes live in the parent loader, not the webapp's: nothing of theirs to clear,
+            // and the checks would only warn about module access on every stop.
+            sc.setClearReferencesThreadLocals(false);
+            sc.setClearReferencesRmiTargets(false);
+        }
         ((StandardJarScanner) ctx.getJarScanner()).setScanClassPath(false);
         ((StandardJarScanner) ctx.getJarScanner()).setScanManifest(false);
         WebResourceRoot resources = new StandardRoot(ctx);

@@ -1,0 +1,95 @@
+package org.lustre.collector;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.sim.DemoEvents;
+import org.lustre.collector.sim.SimulatedTree;
+import org.lustre.collector.web.EmbeddedServer;
+
+/**
+ * Runs the collector in the foreground until SIGTERM or Ctrl-C, whose shutdown hook stops Tomcat,
+ * the watcher and (in demo mode) the event generator, and removes the demo's temporary tree.
+ */
+final class CollectorRunner {
+    private static final Logger LOG = LogManager.getLogger(CollectorRunner.class);
+    static final int DEMO_FILE_SYSTEMS = 3;
+    static final int DEMO_OSTS = 48;
+
+    private CollectorRunner() {
+    }
+
+    static int run(CollectorConfig config, boolean demo, PrintStream err) {
+        Path demoRoot = null;
+        DemoEvents events = null;
+        EmbeddedServer server;
+        try {
+            if (demo) {
+                demoRoot = Files.createTempDirectory("lustre-demo-");
+                SimulatedTree tree = SimulatedTree.create(demoRoot, DEMO_FILE_SYSTEMS, DEMO_OSTS, "2.15");
+                config = config.withSources(demoRoot, demoRoot.resolve("traps.log"), demoRoot.resolve("kmsg"));
+                events = new DemoEvents(tree);
+                LOG.info("demo: simulated Lustre tree in {} ({} file systems, {} OSTs) with live events",
+                        demoRoot, DEMO_FILE_SYSTEMS, DEMO_OSTS);
+            }
+            server = EmbeddedServer.start(config);
+        } catch (Exception e) {
+            err.println("lustre-collector: " + e.getMessage());
+            deleteTree(demoRoot);
+            return 1;
+        }
+        if (events != null) {
+            events.start();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        final DemoEvents demoEvents = events;
+        final Path root = demoRoot;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            if (demoEvents != null) {
+                demoEvents.close();
+            }
+            server.close();
+            deleteTree(root);
+            stopped.countDown();
+        }, "shutdown"));
+        if (demo) {
+            System.out.println("Demo collector: http://" + hostForUrl(config.host()) + ":" + server.port()
+                    + "/RPC2  (try: java -jar target/lustre-collector.jar monitor http://"
+                    + hostForUrl(config.host()) + ":" + server.port() + "/RPC2)");
+        }
+        server.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String hostForUrl(String host) {
+        if (host == null || host.isEmpty()) {
+            return "localhost";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+}
