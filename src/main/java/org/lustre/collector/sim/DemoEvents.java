@@ -129,6 +129,13 @@ public final class DemoEvents implements AutoCloseable {
         return done;
     }
 
+    /** Undoes every pending change now (tests; the thread must not be running). */
+    void undoAll() throws IOException {
+        while (!pending.isEmpty()) {
+            pending.remove(0).undo().run();
+        }
+    }
+
     private String runDueUndo() throws IOException {
         for (Iterator<Pending> it = pending.iterator(); it.hasNext();) {
             Pending p = it.next();
