@@ -46,6 +46,7 @@ public final class DemoEvents implements AutoCloseable {
     private boolean stormPending;
     private boolean healthPending;
     private ScheduledExecutorService executor;
+    private volatile Thread thread;
 
     private interface Undo {
         String run() throws IOException;
@@ -80,6 +81,7 @@ public final class DemoEvents implements AutoCloseable {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-events");
             t.setDaemon(true);
+            thread = t;
             return t;
         });
         executor.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
@@ -94,12 +96,19 @@ public final class DemoEvents implements AutoCloseable {
         }
         executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            // Wait for the thread itself, not only its tasks, so that "closed" means "gone".
+            Thread t = thread;
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS) || t != null && !join(t)) {
                 LOG.warn("demo-events thread did not stop within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static boolean join(Thread t) throws InterruptedException {
+        t.join(10_000);
+        return !t.isAlive();
     }
 
     /** Number of events done so far. */
@@ -127,6 +136,13 @@ public final class DemoEvents implements AutoCloseable {
         }
         events.incrementAndGet();
         return done;
+    }
+
+    /** Undoes every pending change now (tests; the thread must not be running). */
+    void undoAll() throws IOException {
+        while (!pending.isEmpty()) {
+            pending.remove(0).undo().run();
+        }
     }
 
     private String runDueUndo() throws IOException {
