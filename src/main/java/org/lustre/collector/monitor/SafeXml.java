@@ -4,7 +4,9 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 
 /**
@@ -18,13 +20,33 @@ final class SafeXml {
     // documented as thread-safe.
     private static final SAXParserFactory FACTORY = newFactory();
 
+    /** Fails on errors without printing them; the caller reports them in its own words. */
+    private static final ErrorHandler QUIET = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+            // not worth a line: the answer either parses or fails
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
     private SafeXml() {
     }
 
     static XMLReader newReader() {
         try {
             synchronized (FACTORY) {
-                return FACTORY.newSAXParser().getXMLReader();
+                XMLReader reader = FACTORY.newSAXParser().getXMLReader();
+                reader.setErrorHandler(QUIET); // the JDK default prints "[Fatal Error]" to stderr
+                return reader;
             }
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("cannot create a hardened XML parser: " + e.getMessage(), e);

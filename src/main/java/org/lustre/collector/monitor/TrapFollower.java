@@ -193,8 +193,7 @@ final class TrapFollower {
             boolean replayed = when < x.from().skipOlderThan;
             x.from().newestSeen = Math.max(x.from().newestSeen, when);
             if (replayed) {
-                recentIds.put(t.id(), Boolean.TRUE);
-                continue;
+                continue; // not remembered either: it would push out ids that still matter
             }
             if (recentIds.put(t.id(), Boolean.TRUE) != null) {
                 continue; // already delivered, from this collector or the other
