@@ -6,7 +6,10 @@ import java.io.InputStream;
 
 /**
  * Counts the (already inflated) bytes of an answer and fails once it passes the cap, so a huge or
- * endless answer costs at most the cap in reading and never in memory. Single thread.
+ * endless answer costs at most the cap in reading and never in memory. {@link #close()} does not
+ * close the answer: the SAX parser closes its input even when it fails, and closing an httpclient5
+ * entity stream reads it to the end to save the connection, which is exactly what must not happen
+ * to a 50 MiB answer. The transport ends the answer itself (kept or cut). Single thread.
  */
 final class CappedInputStream extends FilterInputStream {
 
@@ -56,6 +59,11 @@ final class CappedInputStream extends FilterInputStream {
         long skipped = super.skip(n);
         add(skipped);
         return skipped;
+    }
+
+    @Override
+    public void close() {
+        // Deliberately not closing the answer: see the class comment.
     }
 
     @Override

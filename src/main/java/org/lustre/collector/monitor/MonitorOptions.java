@@ -146,7 +146,8 @@ final class MonitorOptions {
                                 java.util.function.Function<String, String> getenv) throws UsageException {
         CommandLine cl;
         try {
-            cl = new DefaultParser().parse(options(), args);
+            // No prefix matching: "--password x" must not quietly mean "--password-file x".
+            cl = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options(), args);
         } catch (ParseException e) {
             String hint = "";
             for (String a : args) {
