@@ -224,6 +224,37 @@ class MonitorCommandTest {
         assertTrue(r.out().contains("412 traps missed on 127.0.0.1"), r.out());
     }
 
+    @Test
+    void gzipAnswerIsInflatedOnceAndContentLengthSentOnce() throws IOException {
+        StubCollector a = stub();
+        a.gzipAnswers = true;
+        for (int i = 1; i <= 30; i++) {
+            a.addTrap("g" + i, T + i, 1, "fs00", "n", "m" + i + " compressible compressible compressible");
+        }
+        Result r = run("--once", a.url());
+        assertEquals(0, r.code(), r.err());
+        assertEachOnce(r, 30, "m");
+        assertTrue(a.acceptEncodings.stream().allMatch(h -> h.contains("gzip")), a.acceptEncodings.toString());
+        assertTrue(a.contentLengthHeaders.stream().allMatch(n -> n == 1), a.contentLengthHeaders.toString());
+    }
+
+    @Test
+    void httpsWithCacertAndWithoutIt() throws Exception {
+        StubCollector a = StubCollector.startHttps();
+        stubs.add(a);
+        a.addTrap("s1", T, 1, "fs00", "n", "m1 ");
+        Path pem = Path.of(getClass().getResource("/monitor/stub-ca.pem").toURI());
+        Result ok = run("--once", "--cacert", pem.toString(), a.url());
+        assertEquals(0, ok.code(), ok.err());
+        assertEachOnce(ok, 1, "m");
+        Result untrusted = run("--once", a.url());
+        assertEquals(ExitCodes.TLS, untrusted.code(), untrusted.err());
+        assertTrue(untrusted.err().contains("TLS failure"), untrusted.err());
+        Path notPem = tmp.resolve("x.pem");
+        Files.writeString(notPem, "not a certificate");
+        assertEquals(ExitCodes.USAGE, run("--once", "--cacert", notPem.toString(), a.url()).code());
+    }
+
     // ---- output ----
 
     @Test

@@ -24,8 +24,17 @@ import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.zip.GZIPOutputStream;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A stand-in collector for tests: the JDK's HttpServer on 127.0.0.1 answering the XML-RPC methods
@@ -70,14 +79,43 @@ final class StubCollector implements AutoCloseable {
     final AtomicLong streamedBytes = new AtomicLong();
     volatile boolean streamFinished;
 
+    private SSLContext tls;
+    /** Gzip every answer when the client accepts it. */
+    volatile boolean gzipAnswers;
+    final List<String> acceptEncodings = new CopyOnWriteArrayList<>();
+    final List<Integer> contentLengthHeaders = new CopyOnWriteArrayList<>();
+
     static StubCollector start() throws IOException {
         StubCollector s = new StubCollector();
         s.bind(0);
         return s;
     }
 
+    /** Over TLS with the test certificate for 127.0.0.1 (src/test/resources/monitor/stub-server.p12). */
+    static StubCollector startHttps() throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = StubCollector.class.getResourceAsStream("/monitor/stub-server.p12")) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        StubCollector s = new StubCollector();
+        s.tls = ctx;
+        s.bind(0);
+        return s;
+    }
+
     private void bind(int wanted) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 16);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted);
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 16);
+        }
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "stub-collector");
             t.setDaemon(true);
@@ -90,7 +128,7 @@ final class StubCollector implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + port + "/RPC2";
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + port + "/RPC2";
     }
 
     int port() {
@@ -165,6 +203,10 @@ final class StubCollector implements AutoCloseable {
             if (auth != null) {
                 authorizations.add(auth);
             }
+            String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
+            acceptEncodings.add(accept == null ? "" : accept);
+            List<String> lengths = ex.getRequestHeaders().get("Content-Length");
+            contentLengthHeaders.add(lengths == null ? 0 : lengths.size());
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             calls.incrementAndGet();
             Matcher m = METHOD.matcher(body);
@@ -207,10 +249,20 @@ final class StubCollector implements AutoCloseable {
             streamHuge(ex, c.streamBytes());
             return;
         }
-        ex.sendResponseHeaders(c.status(), c.body().length == 0 ? -1 : c.body().length);
-        if (c.body().length > 0) {
+        byte[] body = c.body();
+        String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
+        if (gzipAnswers && accept != null && accept.contains("gzip") && body.length > 0) {
+            ByteArrayOutputStream z = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(z)) {
+                gz.write(body);
+            }
+            body = z.toByteArray();
+            ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        ex.sendResponseHeaders(c.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
             try (OutputStream os = ex.getResponseBody()) {
-                os.write(c.body());
+                os.write(body);
             }
         }
     }
