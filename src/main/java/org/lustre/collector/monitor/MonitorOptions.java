@@ -102,7 +102,7 @@ final class MonitorOptions {
                            java.util.function.Function<String, String> getenv) throws UsageException {
         this.mode = mode;
         this.urls = List.copyOf(urls);
-        this.help = cl.hasOption("help");
+        this.help = cl.hasOption("help") || cl.hasOption("h");
         this.json = cl.hasOption("json");
         this.once = cl.hasOption("once");
         this.noColor = cl.hasOption("no-color");
@@ -162,7 +162,7 @@ final class MonitorOptions {
         if (!rest.isEmpty() && (rest.get(0).equals("status") || rest.get(0).equals("check"))) {
             mode = rest.remove(0).equals("status") ? Mode.STATUS : Mode.CHECK;
         }
-        if (cl.hasOption("help")) {
+        if (cl.hasOption("help") || cl.hasOption("h")) {
             return new MonitorOptions(cl, mode, List.of(), nowMillis, zone, name -> null);
         }
         if (rest.isEmpty() || rest.size() > 2) {
