@@ -374,10 +374,4 @@ final class StubCollector implements AutoCloseable {
     private static String unescape(String s) {
         return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        in.transferTo(b);
-        return b.toByteArray();
-    }
 }
