@@ -31,7 +31,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("monitor")) {
-            err.println("monitor: not built yet"); return 2;
+            return org.lustre.collector.monitor.MonitorCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("simulate")) {
             return org.lustre.collector.sim.SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);

@@ -156,7 +156,8 @@ class ServerEndToEndTest {
                 java.nio.file.StandardOpenOption.APPEND);
         List<Object[]> seen = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+        // Other tests' traps may arrive in the same seconds: look for ours among them.
+        while (seen.stream().noneMatch(t -> node.equals(t[2])) && System.currentTimeMillis() < deadline) {
             Object[] r = (Object[]) call("getTraps", since);
             for (Object t : (Object[]) r[0]) {
                 seen.add((Object[]) t);
@@ -164,8 +165,16 @@ class ServerEndToEndTest {
             since = (Integer) r[1];
             Thread.sleep(100);
         }
-        assertEquals(1, seen.size());
-        assertArrayEquals(new Object[] {"disk array failed", 2, node}, seen.get(0));
+        for (int i = 0; i < 3; i++) { // a few more rounds: the trap must not come twice
+            Object[] r = (Object[]) call("getTraps", since);
+            for (Object t : (Object[]) r[0]) {
+                seen.add((Object[]) t);
+            }
+            since = (Integer) r[1];
+        }
+        List<Object[]> ours = seen.stream().filter(t -> node.equals(t[2])).toList();
+        assertEquals(1, ours.size());
+        assertArrayEquals(new Object[] {"disk array failed", 2, node}, ours.get(0));
         assertTrue((Integer) call("getLastTimestamp") >= now);
 
         @SuppressWarnings("unchecked")
@@ -245,7 +254,7 @@ class ServerEndToEndTest {
         assertEquals(r.body().length, Integer.parseInt(r.headers().firstValue("Content-Length").orElseThrow()));
         String xml = new String(r.body(), UTF_8);
         assertTrue(xml.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><methodResponse><params><param>"
-                + "<value><array><data><value><array><data>"), xml);
+                + "<value><array><data><value><array>"), xml);
         Answer a = Answer.parse(r.body());
         assertTrue(a.ok());
         assertEquals(2, ((Object[]) a.value()).length);
