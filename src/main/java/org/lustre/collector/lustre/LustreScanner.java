@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,7 @@ import org.apache.logging.log4j.Logger;
 public final class LustreScanner {
     private static final Logger LOG = LogManager.getLogger(LustreScanner.class);
     private static final long LOG_EVERY_MILLIS = 60_000;
+    private static final int MAX_URGENT = 200_000;
     private static final Pattern LOD = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})-mdtlov");
     private static final Pattern MDT = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})");
     private static final Pattern FS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
@@ -109,6 +111,8 @@ public final class LustreScanner {
     private volatile long errorClock;
     private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
     private volatile Map<String, OstRef> refs = Map.of();
+    /** Targets a source named (a kernel-log disconnect, a trap): read first at the next scan. */
+    private final Set<String> urgent = ConcurrentHashMap.newKeySet();
     /** Scan thread only. */
     private int cursor;
     /** Scan thread only: the absent-tree line was logged and the tree is still absent. */
@@ -144,6 +148,19 @@ public final class LustreScanner {
     public long stateSince(String nodeName) {
         Detail d = details.get(nodeName);
         return d == null ? -1 : d.sinceSeconds();
+    }
+
+    /**
+     * Asks the next scan to read this target's details before the round robin, so that a target
+     * the kernel log reports as disconnected shows as not responding at the next scan rather
+     * than when the cursor reaches it. At most one budget of such targets is read per scan (a
+     * router storm naming 10,000 OSTs is worked off over a few scans), and at most
+     * {@value #MAX_URGENT} are remembered. Any thread.
+     */
+    public void prioritize(String nodeName) {
+        if (urgent.size() < MAX_URGENT) {
+            urgent.add(nodeName);
+        }
     }
 
     /** Scans the tree once. Never throws for bad input. Watcher thread only. */
@@ -223,7 +240,16 @@ public final class LustreScanner {
         }
         refs = Map.copyOf(newRefs);
 
-        // Round robin over all OSTs (see the class comment).
+        // Targets a source named first, then the round robin over all OSTs (see the class comment).
+        int urgentRead = 0;
+        for (java.util.Iterator<String> it = urgent.iterator(); it.hasNext() && urgentRead < budget; ) {
+            OstRef ref = newRefs.get(it.next());
+            it.remove();
+            if (ref != null) {
+                store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
+                urgentRead++;
+            }
+        }
         int n = ostOrder.size();
         int k = Math.min(budget, n);
         if (n > 0) {

@@ -61,10 +61,15 @@ public final class Collector implements AutoCloseable {
     }
 
     public Collector(CollectorConfig config, LongSupplier clock) {
+        this(config, clock, new FileLustreTree(config.lustreRoot()));
+    }
+
+    /** With another tree: tests, and platforms where Lustre's files come from elsewhere. */
+    Collector(CollectorConfig config, LongSupplier clock, LustreTree tree) {
         this.config = config;
         this.clock = clock;
         this.startedMillis = clock.getAsLong();
-        this.tree = new FileLustreTree(config.lustreRoot());
+        this.tree = tree;
         this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET);
         this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
         this.watcher = new Watcher(scanner, store, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
@@ -186,8 +191,9 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * A node's state; its per-OST figures are read afresh when older than two intervals (the
-     * scan spreads those reads, so a caller asking for one node should not wait for the round).
+     * A node's state; its per-OST figures are read afresh when never read or older than two
+     * intervals (the scan spreads those reads, so a caller asking for one node should not wait
+     * for the round robin).
      */
     public Optional<NodeState> node(String name) {
         NodeState n = snapshot.nodes().get(name);
@@ -195,7 +201,8 @@ public final class Collector implements AutoCloseable {
             return Optional.empty();
         }
         long now = clock.getAsLong();
-        if (now - n.updatedMillis() > 2_000L * config.intervalSeconds()) {
+        boolean neverRead = n.kind().equals("OST") && n.kbytesTotal() < 0;
+        if (neverRead || now - n.updatedMillis() > 2_000L * config.intervalSeconds()) {
             return scanner.refresh(name, now).or(() -> Optional.of(n));
         }
         return Optional.of(n);

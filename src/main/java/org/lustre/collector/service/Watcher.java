@@ -59,12 +59,12 @@ final class Watcher implements Runnable {
                     long after = clock.getAsLong();
                     nextScan = Math.max(now + intervalMillis, after);
                 }
-                queue.drainTo(store, DRAIN_BATCH);
+                queue.drainTo(store, DRAIN_BATCH, this::lookAt);
                 store.tick();
                 long wake = Math.min(nextScan, store.nextDeadlineMillis());
                 long wait = wake - clock.getAsLong();
                 if (wait > 0 && queue.await(wait)) {
-                    queue.drainTo(store, DRAIN_BATCH);
+                    queue.drainTo(store, DRAIN_BATCH, this::lookAt);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -75,6 +75,17 @@ final class Watcher implements Runnable {
             }
         }
         LOG.debug("watcher stopped");
+    }
+
+    /**
+     * A trap from a source names a target (lost, restored, evicted): read that target first at the
+     * next scan, so its state follows the kernel log within one interval. Names that are not
+     * targets (NIDs, "MGS") are ignored by the scanner.
+     */
+    private void lookAt(TrapEvent e) {
+        if (!e.node().isEmpty()) {
+            scanner.prioritize(e.node());
+        }
     }
 
     /** One scan: publish the snapshot, then the traps its changes raise. Package-private for tests. */

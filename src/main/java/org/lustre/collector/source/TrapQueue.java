@@ -76,6 +76,14 @@ public final class TrapQueue implements TrapSink {
      * Returns how many. Watcher thread only (the store's writer).
      */
     public int drainTo(TrapStore store, int max) {
+        return drainTo(store, max, e -> { });
+    }
+
+    /**
+     * As {@link #drainTo(TrapStore, int)}, and shows each trap to {@code seen} once it is stored
+     * (the watcher uses it to look at the targets that traps name). Watcher thread only.
+     */
+    public int drainTo(TrapStore store, int max, java.util.function.Consumer<TrapEvent> seen) {
         if (max <= 0) {
             return 0;
         }
@@ -83,14 +91,14 @@ public final class TrapQueue implements TrapSink {
         if (head != null) {
             Object first = head;
             head = null;
-            apply(store, first);
+            apply(store, first, seen);
             n++;
         }
         if (n < max) {
             queue.drainTo(batch, max - n);
             try {
                 for (Object item : batch) {
-                    apply(store, item);
+                    apply(store, item, seen);
                     n++;
                 }
             } finally {
@@ -115,10 +123,11 @@ public final class TrapQueue implements TrapSink {
         return head != null;
     }
 
-    private static void apply(TrapStore store, Object item) {
+    private static void apply(TrapStore store, Object item, java.util.function.Consumer<TrapEvent> seen) {
         try {
             if (item instanceof TrapEvent e) {
                 store.append(e);
+                seen.accept(e);
             } else {
                 Repeat r = (Repeat) item;
                 store.addRepeats(r.source(), r.count());

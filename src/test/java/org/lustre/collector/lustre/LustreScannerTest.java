@@ -179,6 +179,25 @@ class LustreScannerTest {
     }
 
     @Test
+    void prioritizedTargetsAreReadBeforeTheRoundRobin() {
+        TestTrees.write(dir, "pr", 5, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        sc.prioritize("pr-OST0003");
+        sc.prioritize("pr-OST0004");
+        sc.prioritize("not-a-target");
+        LustreSnapshot s = sc.scan(T0);
+        // one budget of prioritized targets, then one budget of round robin (OST0000)
+        List<String> read = s.nodes().values().stream().filter(n -> n.kbytesTotal() >= 0).map(NodeState::name)
+                .sorted().toList();
+        assertEquals(2, read.size(), read.toString());
+        assertTrue(read.contains("pr-OST0000"), read.toString());
+        assertTrue(read.contains("pr-OST0003") || read.contains("pr-OST0004"), read.toString());
+        LustreSnapshot s2 = sc.scan(T0 + 5000);
+        assertTrue(s2.nodes().get("pr-OST0003").kbytesTotal() >= 0);
+        assertTrue(s2.nodes().get("pr-OST0004").kbytesTotal() >= 0);
+    }
+
+    @Test
     void carriesFiguresForwardForOstsNotReadThisScan() throws IOException {
         TestTrees.write(dir, "cf", 2, false);
         LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
