@@ -7,11 +7,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Starts the processes of one test class and stops every one of them at the end, even when a
@@ -104,13 +102,6 @@ public final class Processes implements AutoCloseable {
     }
 
     public static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: target/ is removed by mvn clean anyway
-        }
+        org.lustre.collector.TempTree.delete(dir);
     }
 }

@@ -1,12 +1,9 @@
 package org.lustre.collector;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,7 +40,7 @@ final class CollectorRunner {
             server = EmbeddedServer.start(config);
         } catch (Exception e) {
             err.println("lustre-collector: " + e.getMessage());
-            deleteTree(demoRoot);
+            TempTree.delete(demoRoot);
             return 1;
         }
         if (events != null) {
@@ -58,7 +55,7 @@ final class CollectorRunner {
                 demoEvents.close();
             }
             server.close();
-            deleteTree(root);
+            TempTree.delete(root);
             stopped.countDown();
         }, "shutdown"));
         if (demo) {
@@ -80,16 +77,5 @@ final class CollectorRunner {
             return "localhost";
         }
         return host.contains(":") ? "[" + host + "]" : host;
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
-        }
     }
 }

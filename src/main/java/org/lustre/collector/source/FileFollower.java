@@ -329,4 +329,12 @@ final class FileFollower implements Closeable {
             }
         }
     }
+
+    /** Starts a source's follower thread: a named daemon, so it never keeps the JVM alive. */
+    static Thread startDaemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
 }

@@ -94,10 +94,7 @@ public final class KmsgSource implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        Thread t = new Thread(this::run, "kmsg-follower");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        thread = FileFollower.startDaemon("kmsg-follower", this::run);
     }
 
     private void run() {

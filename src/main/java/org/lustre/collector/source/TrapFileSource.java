@@ -54,10 +54,7 @@ public final class TrapFileSource implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        Thread t = new Thread(this::run, "trapfile-follower");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+        thread = FileFollower.startDaemon("trapfile-follower", this::run);
     }
 
     private void run() {

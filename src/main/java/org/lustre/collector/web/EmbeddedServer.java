@@ -5,8 +5,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -174,14 +172,6 @@ public final class EmbeddedServer implements AutoCloseable {
         } catch (LifecycleException | RuntimeException e) {
             LOG.warn("stopping Tomcat: {}", e.getMessage());
         }
-        deleteTree(baseDir);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}: {}", dir, e.getMessage());
-        }
+        org.lustre.collector.TempTree.delete(baseDir);
     }
 }

@@ -72,7 +72,7 @@ class ServerEndToEndTest {
         if (server != null) {
             server.close();
         }
-        org.lustre.collector.CollectorRunnerAccess.deleteTree(dir);
+        org.lustre.collector.TempTree.delete(dir);
     }
 
     @AfterEach
