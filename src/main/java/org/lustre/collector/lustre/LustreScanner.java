@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -82,6 +83,24 @@ public final class LustreScanner {
     private record OstRef(String fs, String name, int index, String uuid, boolean active, String osp) {
     }
 
+    /**
+     * One file system as the last scan left it: the target_obd text and its parse, and the node
+     * map and state published, reused whole by the next scan when nothing of it changed.
+     */
+    private record FsEntry(String lod, String obdText, List<OstRef> refs, List<String> mdts, long kbTotal,
+                           long kbFree, FsEntry prev, Map<String, NodeState> nodes, FileSystemState state,
+                           boolean mdtHealthy) {
+        FsEntry(String lod, String obdText, List<OstRef> refs, List<String> mdts, long kbTotal, long kbFree,
+                FsEntry prev) {
+            this(lod, obdText, refs, mdts, kbTotal, kbFree, prev, null, null, false);
+        }
+
+        /** The entry to keep for the next scan (without a link to this scan's predecessor). */
+        FsEntry published(Map<String, NodeState> nodes, FileSystemState state, boolean mdtHealthy) {
+            return new FsEntry(lod, obdText, refs, mdts, kbTotal, kbFree, null, nodes, state, mdtHealthy);
+        }
+    }
+
     /** Per-OST figures from the OSP files. Immutable. */
     private record Detail(String state, String nid, Boolean ospActive, long kbytesTotal, long kbytesFree,
                           long kbytesAvail, long filesTotal, long filesFree, long sinceSeconds,
@@ -115,6 +134,12 @@ public final class LustreScanner {
     private final Set<String> urgent = ConcurrentHashMap.newKeySet();
     /** Scan thread only. */
     private int cursor;
+    /** Scan thread only: what the last scan read per file system, to skip what did not change. */
+    private Map<String, FsEntry> fsCache = Map.of();
+    /** Scan thread only: all OSTs in round-robin order. */
+    private List<OstRef> ostOrder = List.of();
+    /** File systems whose OST details refresh() read since the last scan. */
+    private final Set<String> refreshedFs = ConcurrentHashMap.newKeySet();
     /** Scan thread only: the absent-tree line was logged and the tree is still absent. */
     private boolean absentLogged;
 
@@ -205,48 +230,58 @@ public final class LustreScanner {
             mdtsByFs.computeIfAbsent(fs, k -> new TreeSet<>());
         }
 
-        Map<String, FileSystemState> fileSystems = new TreeMap<>();
-        Map<String, NodeState> nodes = new HashMap<>();
-        Map<String, OstRef> newRefs = new HashMap<>();
-        List<OstRef> ostOrder = new ArrayList<>();
+        // Each file system's OST list: target_obd is read every scan but parsed only when its
+        // text changed (at 100,000 OSTs parsing every line of every scan was most of the cost).
+        Map<String, FsEntry> entries = new TreeMap<>();
+        boolean refsChanged = !fsCache.keySet().equals(mdtsByFs.keySet());
         for (Map.Entry<String, TreeSet<String>> e : mdtsByFs.entrySet()) {
             String fs = e.getKey();
-            List<String> names = new ArrayList<>();
-            for (String mdt : e.getValue()) {
-                nodes.put(mdt, mdtNode(fs, mdt, mdtHealthy, nowMillis));
-                names.add(mdt);
-            }
-            long kbTotal = -1;
-            long kbFree = -1;
+            FsEntry prev = fsCache.get(fs);
             TreeSet<String> lods = lodsByFs.get(fs);
-            if (lods != null) {
-                String lod = lods.first();
-                String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
-                kbTotal = lodNumber(lod, "kbytestotal", errs);
-                kbFree = lodNumber(lod, "kbytesfree", errs);
-                List<String> osts = new ArrayList<>();
-                for (TargetObdParser.Target t : targetObd(lod, errs)) {
-                    OstRef ref = new OstRef(fs, t.name(), t.index(), t.uuid(), t.active(),
-                            t.name() + "-osc-" + mdtPart);
+            String lod = lods == null ? null : lods.first();
+            String obdText = lod == null ? null : targetObdText(lod, errs);
+            List<OstRef> refList;
+            if (prev != null && Objects.equals(prev.lod(), lod) && Objects.equals(prev.obdText(), obdText)) {
+                refList = prev.refs();
+            } else {
+                refList = lod == null ? List.of() : ostRefs(fs, lod, obdText, errs);
+                refsChanged = true;
+            }
+            long kbTotal = lod == null ? -1 : lodNumber(lod, "kbytestotal", errs);
+            long kbFree = lod == null ? -1 : lodNumber(lod, "kbytesfree", errs);
+            List<String> mdts = List.copyOf(e.getValue());
+            entries.put(fs, new FsEntry(lod, obdText, refList, mdts, kbTotal, kbFree, prev));
+        }
+        if (refsChanged) {
+            Map<String, OstRef> newRefs = new HashMap<>();
+            List<OstRef> order = new ArrayList<>();
+            for (FsEntry fe : entries.values()) {
+                for (OstRef ref : fe.refs()) {
                     if (newRefs.putIfAbsent(ref.name(), ref) == null) {
-                        ostOrder.add(ref);
-                        osts.add(ref.name());
+                        order.add(ref);
                     }
                 }
-                osts.sort(null);
-                names.addAll(osts);
             }
-            fileSystems.put(fs, new FileSystemState(fs, names, kbTotal, kbFree));
+            refs = java.util.Collections.unmodifiableMap(newRefs); // fresh map, never changed again
+            ostOrder = order;
+            // Figures of OSTs that left every target_obd are dropped.
+            details.keySet().retainAll(newRefs.keySet());
         }
-        refs = Map.copyOf(newRefs);
 
         // Targets a source named first, then the round robin over all OSTs (see the class comment).
+        // A file system none of whose OSTs was read keeps its node map from the last scan.
+        Set<String> touched = new java.util.HashSet<>();
+        for (java.util.Iterator<String> it = refreshedFs.iterator(); it.hasNext(); ) {
+            touched.add(it.next());
+            it.remove();
+        }
         int urgentRead = 0;
         for (java.util.Iterator<String> it = urgent.iterator(); it.hasNext() && urgentRead < budget; ) {
-            OstRef ref = newRefs.get(it.next());
+            OstRef ref = refs.get(it.next());
             it.remove();
             if (ref != null) {
                 store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
+                touched.add(ref.fs());
                 urgentRead++;
             }
         }
@@ -257,14 +292,52 @@ public final class LustreScanner {
             for (int i = 0; i < k; i++) {
                 OstRef ref = ostOrder.get((cursor + i) % n);
                 store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
+                touched.add(ref.fs());
             }
             cursor = (cursor + k) % n;
         }
-        // Figures of OSTs that left every target_obd are dropped.
-        details.keySet().retainAll(newRefs.keySet());
-        for (OstRef ref : ostOrder) {
-            nodes.put(ref.name(), ostNode(ref, details.get(ref.name()), false, nowMillis));
+
+        Map<String, FileSystemState> fileSystems = new TreeMap<>();
+        Map<String, Map<String, NodeState>> nodesByFs = new TreeMap<>();
+        Map<String, FsEntry> newCache = new HashMap<>();
+        for (Map.Entry<String, FsEntry> e : entries.entrySet()) {
+            String fs = e.getKey();
+            FsEntry fe = e.getValue();
+            FsEntry prev = fe.prev();
+            boolean sameTargets = prev != null && prev.refs() == fe.refs() && prev.mdts().equals(fe.mdts());
+            Map<String, NodeState> fsNodes;
+            FileSystemState state;
+            if (sameTargets && !touched.contains(fs) && prev.mdtHealthy() == mdtHealthy) {
+                fsNodes = prev.nodes();
+            } else {
+                fsNodes = new HashMap<>();
+                for (String mdt : fe.mdts()) {
+                    fsNodes.put(mdt, mdtNode(fs, mdt, mdtHealthy, nowMillis));
+                }
+                for (OstRef ref : fe.refs()) {
+                    fsNodes.putIfAbsent(ref.name(), ostNode(ref, details.get(ref.name()), false, nowMillis));
+                }
+                fsNodes = java.util.Collections.unmodifiableMap(fsNodes);
+            }
+            if (sameTargets && prev.state().kbytesTotal() == fe.kbTotal() && prev.state().kbytesFree() == fe.kbFree()) {
+                state = prev.state();
+            } else if (sameTargets) {
+                state = new FileSystemState(fs, prev.state().nodes(), fe.kbTotal(), fe.kbFree());
+            } else {
+                List<String> names = new ArrayList<>(fe.mdts());
+                TreeSet<String> osts = new TreeSet<>();
+                for (OstRef ref : fe.refs()) {
+                    osts.add(ref.name());
+                }
+                names.addAll(osts);
+                state = new FileSystemState(fs, names, fe.kbTotal(), fe.kbFree());
+            }
+            fileSystems.put(fs, state);
+            nodesByFs.put(fs, fsNodes);
+            newCache.put(fs, fe.published(fsNodes, state, mdtHealthy));
         }
+        fsCache = newCache;
+        Map<String, NodeState> nodes = new NodeIndex(nodesByFs);
         LustreSnapshot snap = new LustreSnapshot(fileSystems, nodes, health, nowMillis, errs.count);
         last = snap;
         return snap;
@@ -291,6 +364,7 @@ public final class LustreScanner {
         }
         Detail d = readDetail(ref, details.get(nodeName), nowMillis, errs);
         store(nodeName, d);
+        refreshedFs.add(ref.fs()); // the next scan rebuilds this file system's nodes
         return Optional.of(ostNode(ref, d, true, nowMillis));
     }
 
@@ -374,19 +448,35 @@ public final class LustreScanner {
         return out;
     }
 
-    private List<TargetObdParser.Target> targetObd(String lod, Errors errs) {
+    /** The text of a LOD's target_obd, null when absent (counted: the LOD exists). */
+    private String targetObdText(String lod, Errors errs) {
         String rel = "lod/" + lod + "/target_obd";
         String text = layout.read(LustreLayout.Item.TARGET_OBD, rel);
         if (text == null) {
             errs.add(rel + ": absent although the LOD exists");
+        }
+        return text;
+    }
+
+    /** The OSTs a target_obd text lists; empty when absent or garbage (counted). */
+    private List<OstRef> ostRefs(String fs, String lod, String text, Errors errs) {
+        if (text == null) {
             return List.of();
         }
+        String rel = "lod/" + lod + "/target_obd";
+        List<TargetObdParser.Target> targets;
         try {
-            return TargetObdParser.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel), text);
+            targets = TargetObdParser.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel), text);
         } catch (LustreParseException e) {
             errs.add(e.getMessage());
             return List.of();
         }
+        String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+        List<OstRef> out = new ArrayList<>(targets.size());
+        for (TargetObdParser.Target t : targets) {
+            out.add(new OstRef(fs, t.name(), t.index(), t.uuid(), t.active(), t.name() + "-osc-" + mdtPart));
+        }
+        return List.copyOf(out);
     }
 
     private long lodNumber(String lod, String file, Errors errs) {

@@ -29,8 +29,13 @@ import org.lustre.collector.trap.TrapStore;
  */
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Collector.class);
-    /** Per-OST detail reads per scan: 100,000 OSTs are all refreshed within 50 intervals. */
-    static final int OST_DETAIL_BUDGET = 2_000;
+    /**
+     * Per-OST detail reads per scan (about eight small files each). Measured at 100,000 OSTs on
+     * tmpfs: a scan costs ~15 ms of CPU plus ~0.03 ms per OST read, so 500 keeps a scan near
+     * 30 ms (0.6% of a core at the 5 s default) and re-reads every OST's space within 200 scans;
+     * targets that traps name are read at the next scan, and getNodeInfo reads on demand.
+     */
+    static final int OST_DETAIL_BUDGET = 500;
     private static final int QUEUE_CAPACITY = 65_536;
 
     /** Called by the watcher after each scan. */
