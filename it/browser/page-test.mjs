@@ -1,15 +1,21 @@
 // The web monitor in a real browser: Debian's chromium, headless, driven by playwright-core.
 //
 //   node it/browser/page-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]
+//                                 [--pair URL2]
 //
 // URL is the page (http://127.0.0.1:PORT/), TREE_DIR the simulated Lustre tree the collector
 // reads (started with --interval 1 --lustre-root TREE_DIR --trap-file TREE_DIR/traps.log
 // --kmsg TREE_DIR/kmsg). The test appends traps to the trap file and takes an OST down with
 // `java -jar JAR simulate --down`, and checks what the page shows. Exit 0 when every check
 // passed, 1 otherwise (the reason on stderr). Writes a screenshot for people to look at.
-import { appendFileSync } from 'node:fs';
+//
+// With --pair URL2 (a second collector over the same tree, as the two MDS of a pair see the
+// same events), it then puts both behind a small reverse proxy as /mds1/ and /mds2/, the way
+// Apache httpd publishes them, opens /mds1/?peer=/mds2/RPC2 and checks that each trap is shown
+// once with both collectors named, and that the page goes on when mds2 stops answering.
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -51,6 +57,26 @@ function simulate(...args) {
 
 const row = (page, id) => page.locator(`#traps-table tbody tr[data-id="${id}"]`);
 const cells = async (locator) => (await locator.locator('td').allTextContents()).map((s) => s.trim());
+
+/** /mds1/... and /mds2/... to the two collectors; a name in `down` answers 502 like httpd would. */
+function startProxy(targets, down) {
+  const server = http.createServer((req, res) => {
+    const m = /^\/(mds[12])(\/.*)$/.exec(req.url);
+    if (!m || down.has(m[1])) {
+      res.writeHead(m ? 502 : 404).end();
+      return;
+    }
+    const target = new URL(targets[m[1]]);
+    const upstream = http.request({ host: target.hostname, port: target.port, path: m[2], method: req.method,
+      headers: { ...req.headers, host: target.host } }, (up) => {
+      res.writeHead(up.statusCode, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
 
 function check(condition, message) {
   if (!condition) {
@@ -122,7 +148,7 @@ try {
     appendTrap('web-' + run + '-storm-' + i, 'Critical', fs, fs + '-OST' + idx,
       'web storm: connection to ' + fs + '-OST' + idx + ' lost');
   }
-  const storm = page.locator('#traps-table tbody tr[data-id$="~storm"]').first();
+  const storm = page.locator(`#traps-table tbody tr[data-id^="web-${run}-storm-"][data-id$="~storm"]`).first();
   await storm.waitFor();
   const s = await cells(storm);
   check(/^\u00d7\d+$/.test(s[5]) && Number(s[5].slice(1)) > 1, 'coalesced trap shows its count: ' + s);
@@ -157,6 +183,46 @@ try {
   mkdirSync(dirname(resolve(opts.screenshot)), { recursive: true });
   await page.screenshot({ path: opts.screenshot, fullPage: true });
   step('screenshot: ' + resolve(opts.screenshot));
+
+  if (opts.pair) {
+    const down = new Set();
+    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair }, down);
+    try {
+      const base = 'http://127.0.0.1:' + proxy.address().port;
+      const pair = await context.newPage();
+      pair.setDefaultTimeout(TIMEOUT);
+      pair.on('pageerror', (e) => problems.push('pair page error: ' + e.message));
+      page = pair;
+      await pair.goto(base + '/mds1/?peer=/mds2/RPC2');
+      await pair.locator('#collectors .collector.up[data-collector="mds1"]').waitFor();
+      await pair.locator('#collectors .collector.up[data-collector="mds2"]').waitFor();
+      const both = 'web-' + run + '-pair';
+      appendTrap(both, 'Fatal', fs, fs + '-OST0004', 'LBUG seen by both collectors');
+      await pair.waitForFunction((id) => {
+        const r = document.querySelector(`#traps-table tbody tr[data-id="${id}"]`);
+        return r !== null && /^from mds[12] and mds[12]$/.test(r.title);
+      }, both);
+      check(await row(pair, both).count() === 1, 'one row for a trap both collectors sent');
+      const ids = await pair.locator('#traps-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+      check(new Set(ids).size === ids.length, 'no trap twice: ' + ids);
+      step('pair: ' + both + ' shown once, from both collectors');
+
+      down.add('mds2');
+      await pair.locator('#collectors .collector.down[data-collector="mds2"]').waitFor();
+      const alone = 'web-' + run + '-alone';
+      appendTrap(alone, 'Warning', fs, fs + '-OST0001', 'seen while mds2 is away');
+      await row(pair, alone).waitFor();
+      check(await pair.locator('#collectors .collector.up[data-collector="mds1"]').count() === 1, 'mds1 still up');
+      step('pair: mds2 shown as not answering, traps still arrive from mds1');
+      const pairShot = opts.screenshot.replace(/\.png$/, '') + '-pair.png';
+      await pair.screenshot({ path: pairShot, fullPage: true });
+      step('screenshot: ' + resolve(pairShot));
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  }
+  check(problems.length === 0, 'browser problems:\n' + problems.join('\n'));
   console.log('page test passed');
 } catch (e) {
   console.error('page test FAILED: ' + e.message);
