@@ -62,6 +62,7 @@ final class CollectorRunner {
             System.out.println("Demo collector: http://" + hostForUrl(config.host()) + ":" + server.port()
                     + "/RPC2  (try: java -jar target/lustre-collector.jar monitor http://"
                     + hostForUrl(config.host()) + ":" + server.port() + "/RPC2)");
+            System.out.println("Web monitor: http://" + hostForUrl(config.host()) + ":" + server.port() + "/");
         }
         server.await();
         try {

@@ -1,0 +1,241 @@
+// The web monitor in a real browser: Debian's chromium, headless, driven by playwright-core.
+//
+//   node it/browser/page-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]
+//                                 [--pair URL2]
+//
+// URL is the page (http://127.0.0.1:PORT/), TREE_DIR the simulated Lustre tree the collector
+// reads (started with --interval 1 --lustre-root TREE_DIR --trap-file TREE_DIR/traps.log
+// --kmsg TREE_DIR/kmsg). The test appends traps to the trap file and takes an OST down with
+// `java -jar JAR simulate --down`, and checks what the page shows. Exit 0 when every check
+// passed, 1 otherwise (the reason on stderr). Writes a screenshot for people to look at.
+//
+// With --pair URL2 (a second collector over the same tree, as the two MDS of a pair see the
+// same events), it then puts both behind a small reverse proxy as /mds1/ and /mds2/, the way
+// Apache httpd publishes them, opens /mds1/?peer=/mds2/RPC2 and checks that each trap is shown
+// once with both collectors named, and that the page goes on when mds2 stops answering.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const TIMEOUT = 20000;
+
+function parseArgs(argv) {
+  const opts = { jar: 'target/lustre-collector.jar', java: 'java', screenshot: 'target/it/web-monitor.png',
+    chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--') && i + 1 < argv.length) {
+      opts[a.slice(2)] = argv[++i];
+    } else {
+      rest.push(a);
+    }
+  }
+  if (rest.length !== 2) {
+    console.error('usage: node page-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]');
+    process.exit(2);
+  }
+  [opts.url, opts.tree] = rest;
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const run = Date.now().toString(36);
+const step = (what) => console.log('- ' + what);
+
+function appendTrap(id, category, fs, node, message) {
+  const now = (Date.now() / 1000).toFixed(3);
+  appendFileSync(resolve(opts.tree, 'traps.log'), [id, now, category, fs, node, message].join('\t') + '\n');
+}
+
+function simulate(...args) {
+  const out = execFileSync(opts.java, ['-jar', opts.jar, 'simulate', ...args, opts.tree], { encoding: 'utf8' });
+  step('simulate ' + args.join(' ') + ': ' + out.trim());
+}
+
+const row = (page, id) => page.locator(`#traps-table tbody tr[data-id="${id}"]`);
+const cells = async (locator) => (await locator.locator('td').allTextContents()).map((s) => s.trim());
+
+/** /mds1/... and /mds2/... to the two collectors; a name in `down` answers 502 like httpd would. */
+function startProxy(targets, down) {
+  const server = http.createServer((req, res) => {
+    const m = /^\/(mds[12])(\/.*)$/.exec(req.url);
+    if (!m || down.has(m[1])) {
+      res.writeHead(m ? 502 : 404).end();
+      return;
+    }
+    const target = new URL(targets[m[1]]);
+    const upstream = http.request({ host: target.hostname, port: target.port, path: m[2], method: req.method,
+      headers: { ...req.headers, host: target.host } }, (up) => {
+      res.writeHead(up.statusCode, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+function check(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: opts.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const problems = [];
+let page;
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+  page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  // A CSP violation or a script error is a failure: the page must run with no inline script at all.
+  page.on('console', (m) => {
+    if (m.type() === 'error') {
+      problems.push('console: ' + m.text());
+    }
+  });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+
+  const response = await page.goto(opts.url);
+  check(response.status() === 200, 'page answered ' + response.status());
+  const csp = response.headers()['content-security-policy'] || '';
+  check(csp.includes("script-src 'self'") && csp.includes("frame-ancestors 'none'"), 'CSP header: ' + csp);
+  step('page loaded with CSP: ' + csp);
+
+  await page.waitForFunction(() => Number(document.body.dataset.rounds || 0) >= 1);
+  await page.locator('#collectors .collector.up').first().waitFor();
+  await page.locator('#fs-table tbody tr').nth(1).waitFor();
+  const fsNames = await page.locator('#fs-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.fs));
+  check(fsNames.length >= 2, 'file systems shown: ' + fsNames);
+  const [fs, other] = fsNames;
+  step('file systems: ' + fsNames.join(', '));
+  const header = await page.locator('#collectors').textContent();
+  check(/last scan/.test(header) && /traps received/.test(header) && /dropped/.test(header), 'header: ' + header);
+
+  // A trap appended to the trap file shows up, with its category, file system, node and message.
+  const critical = 'web-' + run + '-crit';
+  const info = 'web-' + run + '-info';
+  const hostile = 'web-' + run + '-html';
+  appendTrap(critical, 'Critical', fs, fs + '-OST0003', 'disk enclosure fault on shelf 2');
+  appendTrap(info, 'Info', other, other + '-OST0001', 'recovery over after 12 s');
+  appendTrap(hostile, 'Warning', fs, fs + '-OST0002', '<img src=x id=injected> & <b>bold</b>');
+  await row(page, critical).waitFor();
+  await row(page, info).waitFor();
+  await row(page, hostile).waitFor();
+  const c = await cells(row(page, critical));
+  check(c[1] === 'Critical' && c[2] === fs && c[3] === fs + '-OST0003'
+    && c[4] === 'disk enclosure fault on shelf 2', 'critical trap row: ' + c);
+  check(await row(page, critical).evaluate((r) => r.classList.contains('cat-2')), 'critical row has its colour class');
+  const badge = await row(page, critical).locator('.badge').evaluate((b) => getComputedStyle(b).backgroundColor);
+  const infoBadge = await row(page, info).locator('.badge').evaluate((b) => getComputedStyle(b).backgroundColor);
+  check(badge !== infoBadge, 'categories have different colours: ' + badge + ' / ' + infoBadge);
+  const h = await cells(row(page, hostile));
+  check(h[4] === '<img src=x id=injected> & <b>bold</b>', 'markup in a message is shown as text: ' + h[4]);
+  check(await page.locator('#injected').count() === 0, 'markup in a message never becomes an element');
+  step('traps shown: ' + [critical, info, hostile].join(', '));
+
+  // A storm: 20 alike traps within a second are stored as 5 and one coalesced trap with a count.
+  for (let i = 0; i < 20; i++) {
+    const idx = (16 + i).toString(16).padStart(4, '0');
+    appendTrap('web-' + run + '-storm-' + i, 'Critical', fs, fs + '-OST' + idx,
+      'web storm: connection to ' + fs + '-OST' + idx + ' lost');
+  }
+  const storm = page.locator(`#traps-table tbody tr[data-id^="web-${run}-storm-"][data-id$="~storm"]`).first();
+  await storm.waitFor();
+  const s = await cells(storm);
+  check(/^\u00d7\d+$/.test(s[5]) && Number(s[5].slice(1)) > 1, 'coalesced trap shows its count: ' + s);
+  step('coalesced trap: ' + s.join(' | '));
+
+  // Filters: by file system, then by minimum category; both kept in the address.
+  await page.selectOption('#filter-fs', other);
+  await row(page, critical).waitFor({ state: 'detached' });
+  await row(page, info).waitFor();
+  check(page.url().includes('#fs=' + other), 'fs filter in the address: ' + page.url());
+  const fsRows = await page.locator('#traps-table tbody tr td:nth-child(3)').allTextContents();
+  check(fsRows.every((f) => f === other), 'only ' + other + ' traps: ' + fsRows);
+  await page.selectOption('#filter-fs', '');
+  await page.selectOption('#filter-cat', '2');
+  await row(page, info).waitFor({ state: 'detached' });
+  await row(page, critical).waitFor();
+  const cats = await page.locator('#traps-table tbody .badge').allTextContents();
+  check(cats.length > 0 && cats.every((x) => x === 'Critical' || x === 'Fatal'), 'min category Critical: ' + cats);
+  step('filters: fs=' + other + ' then min category Critical');
+  await page.selectOption('#filter-cat', '0');
+
+  // A disconnected OST is listed as not responding, and counted in its file system's row.
+  simulate('--down', fs + ':5');
+  await page.locator(`#down-list li[data-node="${fs}-OST0005"]`).waitFor();
+  await page.waitForFunction((name) => {
+    const r = document.querySelector(`#fs-table tbody tr[data-fs="${name}"]`);
+    return r && r.cells[2].textContent.trim() === '1';
+  }, fs);
+  step(fs + '-OST0005 listed as not responding');
+
+  check(problems.length === 0, 'browser problems:\n' + problems.join('\n'));
+  mkdirSync(dirname(resolve(opts.screenshot)), { recursive: true });
+  await page.screenshot({ path: opts.screenshot, fullPage: true });
+  step('screenshot: ' + resolve(opts.screenshot));
+
+  if (opts.pair) {
+    const down = new Set();
+    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair }, down);
+    try {
+      const base = 'http://127.0.0.1:' + proxy.address().port;
+      const pair = await context.newPage();
+      pair.setDefaultTimeout(TIMEOUT);
+      pair.on('pageerror', (e) => problems.push('pair page error: ' + e.message));
+      page = pair;
+      await pair.goto(base + '/mds1/?peer=/mds2/RPC2');
+      await pair.locator('#collectors .collector.up[data-collector="mds1"]').waitFor();
+      await pair.locator('#collectors .collector.up[data-collector="mds2"]').waitFor();
+      const both = 'web-' + run + '-pair';
+      appendTrap(both, 'Fatal', fs, fs + '-OST0004', 'LBUG seen by both collectors');
+      await pair.waitForFunction((id) => {
+        const r = document.querySelector(`#traps-table tbody tr[data-id="${id}"]`);
+        return r !== null && /^from mds[12] and mds[12]$/.test(r.title);
+      }, both);
+      check(await row(pair, both).count() === 1, 'one row for a trap both collectors sent');
+      const ids = await pair.locator('#traps-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+      check(new Set(ids).size === ids.length, 'no trap twice: ' + ids);
+      step('pair: ' + both + ' shown once, from both collectors');
+
+      down.add('mds2');
+      await pair.locator('#collectors .collector.down[data-collector="mds2"]').waitFor();
+      const alone = 'web-' + run + '-alone';
+      appendTrap(alone, 'Warning', fs, fs + '-OST0001', 'seen while mds2 is away');
+      await row(pair, alone).waitFor();
+      check(await pair.locator('#collectors .collector.up[data-collector="mds1"]').count() === 1, 'mds1 still up');
+      step('pair: mds2 shown as not answering, traps still arrive from mds1');
+      const pairShot = opts.screenshot.replace(/\.png$/, '') + '-pair.png';
+      await pair.screenshot({ path: pairShot, fullPage: true });
+      step('screenshot: ' + resolve(pairShot));
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
+  }
+  check(problems.length === 0, 'browser problems:\n' + problems.join('\n'));
+  console.log('page test passed');
+} catch (e) {
+  console.error('page test FAILED: ' + e.message);
+  if (problems.length) {
+    console.error(problems.join('\n'));
+  }
+  if (page) {
+    const failed = opts.screenshot.replace(/\.png$/, '') + '-failed.png';
+    mkdirSync(dirname(resolve(failed)), { recursive: true });
+    await page.screenshot({ path: failed, fullPage: true }).catch(() => {});
+    console.error('screenshot of the failure: ' + resolve(failed));
+  }
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
