@@ -49,7 +49,7 @@ class WebMonitorServerTest {
         if (refusing != null) {
             refusing.close();
         }
-        org.lustre.collector.CollectorRunnerAccess.deleteTree(dir);
+        org.lustre.collector.TempTree.delete(dir);
     }
 
     private static HttpResponse<String> send(EmbeddedServer server, String method, String path) throws Exception {
