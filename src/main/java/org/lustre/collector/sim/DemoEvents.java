@@ -30,7 +30,7 @@ import org.lustre.collector.trap.Category;
 public final class DemoEvents implements AutoCloseable {
 
     /** The default period between events. */
-    public static final long DEFAULT_PERIOD_MILLIS = 3_000;
+    public static final long DEFAULT_PERIOD_MILLIS = 2_000;
     /** A router-failure storm is only raised on a file system at most this big. */
     static final int STORM_MAX_OSTS = 2_000;
 
@@ -84,7 +84,8 @@ public final class DemoEvents implements AutoCloseable {
             thread = t;
             return t;
         });
-        executor.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        // The first event comes at once: a newcomer starting the demo should see traps right away.
+        executor.scheduleWithFixedDelay(this::tick, 0, periodMillis, TimeUnit.MILLISECONDS);
         LOG.info("demo events every {} ms on {}", periodMillis, tree.root());
     }
 

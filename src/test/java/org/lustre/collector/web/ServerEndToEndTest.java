@@ -282,6 +282,35 @@ class ServerEndToEndTest {
     }
 
     @Test
+    void entityBombAndExternalDtdOverHttp() throws Exception {
+        StringBuilder bomb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">");
+        for (int i = 1; i <= 9; i++) {
+            bomb.append("<!ENTITY a").append(i).append(" \"").append(("&a" + (i == 1 ? "" : i - 1) + ";").repeat(10))
+                    .append("\">");
+        }
+        bomb.append("]>").append(Answer.call("getNodeInfo", "<string>&a9;</string>"));
+        assertEquals(Faults.PARSE_ERROR, Answer.parse(post(bomb.toString()).body()).faultCode());
+
+        java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer dtd = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        dtd.createContext("/", ex -> {
+            fetched.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        dtd.start();
+        try {
+            String body = "<?xml version=\"1.0\"?><!DOCTYPE methodCall SYSTEM \"http://127.0.0.1:"
+                    + dtd.getAddress().getPort() + "/x.dtd\">" + Answer.call("getFileSystems");
+            assertEquals(Faults.PARSE_ERROR, Answer.parse(post(body).body()).faultCode());
+            assertEquals(0, fetched.get(), "the collector fetched an external DTD");
+        } finally {
+            dtd.stop(0);
+        }
+    }
+
+    @Test
     void otherMethodsThanPostAre405() throws Exception {
         for (String method : List.of("GET", "PUT", "DELETE", "OPTIONS")) {
             HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
