@@ -46,6 +46,11 @@ final class CollectorRunner {
             deleteTree(demoRoot);
             return 1;
         }
+        if (!Daemon.listening()) {
+            server.close();
+            deleteTree(demoRoot);
+            return 1;
+        }
         if (events != null) {
             events.start();
         }
@@ -59,6 +64,7 @@ final class CollectorRunner {
             }
             server.close();
             deleteTree(root);
+            Daemon.stopping();
             stopped.countDown();
         }, "shutdown"));
         if (demo) {
