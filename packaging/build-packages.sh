@@ -16,8 +16,9 @@ JAR=$ROOT/target/lustre-collector.jar
 WAR=$ROOT/target/lustre-collector.war
 VERSION=$(java -jar "$JAR" --version | sed -n 's/^lustre-collector \([^ ]*\).*/\1/p')
 [ -n "$VERSION" ] || { echo "build-packages: cannot read the version from $JAR" >&2; exit 1; }
-# A Maven -SNAPSHOT sorts before the release in both package managers as ~SNAPSHOT.
-PKG_VERSION=$(echo "$VERSION" | tr '-' '~')
+# A Maven -SNAPSHOT sorts before the release in both package managers as ~SNAPSHOT. PKG_VERSION
+# overrides (the ITs build a later version to test an upgrade).
+PKG_VERSION=${PKG_VERSION:-$(echo "$VERSION" | tr "-" "~")}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lustre-collector-pkg.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 status=0
@@ -59,7 +60,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
     for s in preinst postinst prerm postrm; do
         install -m 0755 "packaging/deb/$s" "$d/DEBIAN/$s"
     done
-    dpkg-deb --root-owner-group -Zxz --build "$d" "$OUT/lustre-collector_${PKG_VERSION}_all.deb" >/dev/null
+    dpkg-deb --root-owner-group -Zgzip --build "$d" "$OUT/lustre-collector_${PKG_VERSION}_all.deb" >/dev/null
     echo "built $OUT/lustre-collector_${PKG_VERSION}_all.deb"
 else
     echo "build-packages: dpkg-deb not found: no .deb" >&2
