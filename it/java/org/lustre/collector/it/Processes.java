@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Processes implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
+    private final List<ProcessHandle> adopted = new ArrayList<>();
 
     /** Starts a command with its output going to {@code log} (appended). */
     public Process start(List<String> command, Path log, Path dir) throws IOException {
@@ -30,15 +31,38 @@ public final class Processes implements AutoCloseable {
         return p;
     }
 
+    /** Starts a prepared command (environment, folder) with its output going to {@code log} (appended). */
+    public Process start(ProcessBuilder pb, Path log) throws IOException {
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    /**
+     * Stops this process too at {@link #close()}: one that detached itself from what we started
+     * (a daemon), so it is no longer among the started processes' descendants.
+     */
+    public void adopt(long pid) {
+        ProcessHandle.of(pid).ifPresent(adopted::add);
+    }
+
     /** Runs a command to its end (at most {@code seconds}), returning exit code and output. */
     public static Result run(List<String> command, Path dir, int seconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        return run(pb, seconds);
+    }
+
+    /** Runs a prepared command (environment, folder) to its end (at most {@code seconds}). */
+    public static Result run(ProcessBuilder pb, int seconds) throws IOException, InterruptedException {
+        List<String> command = pb.command();
         Path out = Files.createTempFile("it-run-", ".log");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+            pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile());
-            if (dir != null) {
-                pb.directory(dir.toFile());
-            }
             Process p = pb.start();
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -84,6 +108,21 @@ public final class Processes implements AutoCloseable {
     /** Stops every process started here: SIGTERM, then SIGKILL after 10 s. */
     @Override
     public void close() {
+        for (ProcessHandle h : adopted) {
+            h.descendants().forEach(ProcessHandle::destroy);
+            h.destroy();
+        }
+        for (ProcessHandle h : adopted) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        adopted.clear();
         for (Process p : started) {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();

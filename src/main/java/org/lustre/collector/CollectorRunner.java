@@ -43,6 +43,11 @@ final class CollectorRunner {
             TempTree.delete(demoRoot);
             return 1;
         }
+        if (!Daemon.listening()) {
+            server.close();
+            TempTree.delete(demoRoot);
+            return 1;
+        }
         if (events != null) {
             events.start();
         }
@@ -56,6 +61,7 @@ final class CollectorRunner {
             }
             server.close();
             TempTree.delete(root);
+            Daemon.stopping();
             stopped.countDown();
         }, "shutdown"));
         if (demo) {

@@ -59,6 +59,9 @@ public final class Main {
             err.println("lustre-collector: refusing to run as root (run as a dedicated user, or pass --allow-root)");
             return 2;
         }
+        if (config.daemon() && !Daemon.isChild()) {
+            return Daemon.launch(args, config, out, err);
+        }
         return CollectorRunner.run(config, demo, err);
     }
 }
