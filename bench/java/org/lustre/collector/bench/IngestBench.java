@@ -153,11 +153,18 @@ final class IngestBench {
                     parseAndStore(storm);
                     parseAndStore(distinct);
                 }
+                endToEnd(storm);
+                endToEnd(distinct);
                 rec.stop();
                 rec.dump(jfr);
             }
             String me = Thread.currentThread().getName();
-            report.profile(Profiles.summarize("Ingest: parse + store (harness main thread)", jfr, me::equals, 12));
+            report.profile(Profiles.summarize("Ingest: parse + store on one thread (harness main thread)", jfr,
+                    me::equals, 12));
+            report.profile(Profiles.summarize("Ingest end to end: the trap-file follower thread (read, split, parse, "
+                    + "hand over)", jfr, "trapfile-follower"::equals, 10));
+            report.profile(Profiles.summarize("Ingest end to end: the watcher-like drainer (queue to store)", jfr,
+                    "bench-watcher"::equals, 8));
         }
         storm(storm);
     }

@@ -29,6 +29,11 @@ final class Report {
     private final List<String> setup = new ArrayList<>();
     private final long startedNanos = System.nanoTime();
 
+    /** Declares a section, so sections print in the order declared whatever order rows come in. */
+    void section(String name) {
+        sections.computeIfAbsent(name, k -> new ArrayList<>());
+    }
+
     void row(String section, String figure, String value, String baseline, String ratio, String target,
              String status) {
         sections.computeIfAbsent(section, k -> new ArrayList<>())

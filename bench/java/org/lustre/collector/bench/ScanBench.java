@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
 import org.lustre.collector.lustre.FileLustreTree;
 import org.lustre.collector.lustre.LustreScanner;
 import org.lustre.collector.lustre.LustreSnapshot;
@@ -33,14 +36,20 @@ final class ScanBench {
 
     private final Report report;
     private final Path root;
+    private final Path work;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
-    ScanBench(Report report, Path root) {
+    ScanBench(Report report, Path root, Path work) {
         this.report = report;
         this.root = root;
+        this.work = work;
     }
 
-    void run(boolean fullRound) throws IOException {
+    /**
+     * @param fullRound also one scan that reads every OST's files
+     * @param profile   record 8 more scans with JFR and add the summary to the report
+     */
+    void run(boolean fullRound, boolean profile) throws Exception {
         FileLustreTree tree = new FileLustreTree(root);
         LustreScanner scanner = new LustreScanner(tree, BUDGET);
         long c0 = threads.getCurrentThreadCpuTime();
@@ -62,6 +71,21 @@ final class ScanBench {
         }
         Arrays.sort(cpu);
         Arrays.sort(wall);
+        if (profile) {
+            // Where a scan's CPU goes (the idle collector is made of scans): 8 more scans under JFR.
+            Path jfr = work.resolve("scan.jfr");
+            try (Recording rec = new Recording(Configuration.getConfiguration("profile"))) {
+                rec.start();
+                for (int i = 0; i < 8; i++) {
+                    scanner.scan(System.currentTimeMillis());
+                }
+                rec.stop();
+                rec.dump(jfr);
+            }
+            String me = Thread.currentThread().getName();
+            report.profile(Profiles.summarize("One scan of the 100,000-OST tree, 8 scans in the harness JVM "
+                    + "(LustreScanner.scan on the harness main thread)", jfr, me::equals, 12));
+        }
         List<Path> files = scanFiles(BUDGET);
         long base = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
