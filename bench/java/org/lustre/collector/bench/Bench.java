@@ -1,0 +1,128 @@
+package org.lustre.collector.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.lustre.collector.sim.SimulatedTree;
+
+/**
+ * The benchmark suite: runs every section and writes BENCHMARKS.md. Started by
+ * {@code bash bench/run.sh}, never by the test run.
+ *
+ * <pre>
+ * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick]
+ * </pre>
+ * {@code --tree DIR} reuses a simulated 100,000-OST tree (else one is written under the work
+ * directory and removed at the end); {@code --quick} shortens every window (a smoke run, not
+ * figures to commit). The collector's JVM flags come from the system property
+ * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}.
+ */
+public final class Bench {
+    /** The JVM flags proposed for the packaged start (systemd unit), used for every child JVM. */
+    static final String COLLECTOR_FLAGS = "-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+            + "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:MaxMetaspaceSize=64m "
+            + "-XX:ReservedCodeCacheSize=32m -Xss512k -XX:+ExitOnOutOfMemoryError";
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of("BENCHMARKS.md");
+        Path work = Path.of("/tmp/lustre-collector-bench");
+        Path tree = null;
+        Path jar = Path.of("target/lustre-collector.jar");
+        Path classes = Path.of("target/test-classes");
+        boolean quick = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--tree" -> tree = Path.of(args[++i]);
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--classes" -> classes = Path.of(args[++i]);
+                case "--quick" -> quick = true;
+                default -> {
+                    System.err.println("unknown argument: " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        List<String> flags = Arrays.asList(System.getProperty("bench.collector.flags", COLLECTOR_FLAGS).trim()
+                .split("\\s+"));
+        Files.createDirectories(work);
+        Report report = new Report();
+        for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, CollectorBench.API, CollectorBench.MEMORY,
+                CollectorBench.STORM)) {
+            report.section(s);
+        }
+        report.setup("| work directory | `" + work + "` (JFR recordings and child logs stay there) |");
+
+        System.out.println("1. ingest");
+        new IngestBench(report, work, quick ? 100_000 : 500_000, quick ? 2 : 5).run();
+        deleteQuietly(work.resolve("ingest-storm.txt"));
+        deleteQuietly(work.resolve("ingest-distinct.txt"));
+
+        boolean ownTree = tree == null;
+        if (ownTree) {
+            tree = treeLocation(work);
+            deleteTree(tree);
+            System.out.println("2. writing the simulated tree (100 file systems, 100,000 OSTs) in " + tree);
+            long t0 = System.nanoTime();
+            SimulatedTree sim = SimulatedTree.create(tree, 100, 100_000, "2.15");
+            report.setup(Report.f("| simulated tree | 100 file systems x 1,000 OSTs (100,000), layout 2.15, "
+                    + "%,d files written in %.0f s under %s, removed at the end |", sim.filesWritten(),
+                    (System.nanoTime() - t0) / 1e9, tree));
+        } else {
+            report.setup("| simulated tree | reused from " + tree + " |");
+        }
+        try {
+            System.out.println("2. scan CPU in the harness");
+            new ScanBench(report, tree, work).run(!quick, true);
+            System.out.println("2-5. the packaged collector as a child process");
+            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
+                    quick ? 15 : 60, quick ? 3 : 8).run();
+        } finally {
+            if (ownTree) {
+                System.out.println("removing " + tree);
+                deleteTree(tree);
+            }
+            report.write(out, flags);
+            System.out.println("wrote " + out.toAbsolutePath());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // left in the work directory
+        }
+    }
+
+    /**
+     * Where the harness writes its tree: tmpfs (/dev/shm) when it has 8 GiB free, since 1.2 million
+     * small files are written and removed there in seconds without disk I/O in the measurements;
+     * else the work directory.
+     */
+    static Path treeLocation(Path work) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() >= 8L << 30) {
+            return shm.resolve("lustre-collector-bench-tree");
+        }
+        return work.resolve("tree");
+    }
+
+    /** rm -rf: a walk in Java over 1.2 million files takes minutes, rm a fraction of that. */
+    static void deleteTree(Path dir) throws IOException, InterruptedException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Process p = new ProcessBuilder("rm", "-rf", "--", dir.toString()).inheritIO().start();
+        if (p.waitFor() != 0 || Files.exists(dir)) {
+            throw new IOException("could not remove " + dir);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.lustre.collector.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Single XML-RPC calls to a collector on loopback, answers read as text (the harness needs a few
+ * ints and substrings, not a full XML-RPC client). Any thread.
+ */
+final class Rpc {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Rpc() {
+    }
+
+    /** The request body of a call whose parameters are ints. */
+    static byte[] body(String method, int... params) {
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?><methodCall><methodName>").append(method)
+                .append("</methodName><params>");
+        for (int p : params) {
+            b.append("<param><value><int>").append(p).append("</int></value></param>");
+        }
+        return b.append("</params></methodCall>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String call(int port, String method, int... params) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/RPC2"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(method, params))).build();
+        HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException(method + ": HTTP " + r.statusCode());
+        }
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    static byte[] callBytes(int port, String method, int... params) throws IOException, InterruptedException {
+        return call(port, method, params).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An int member of a struct answer ({@code <name>key</name><value><int>N</int>}), or null. */
+    static Long member(String xml, String key) {
+        Matcher m = Pattern.compile("<name>" + Pattern.quote(key) + "</name>\\s*<value>\\s*<(?:int|i4)>(-?\\d+)<")
+                .matcher(xml);
+        return m.find() ? Long.parseLong(m.group(1)) : null;
+    }
+
+    static boolean isFault(String xml) {
+        return xml.contains("<fault>");
+    }
+
+    /** The last int of an answer: getTraps' timestamp. */
+    static long lastInt(String xml) {
+        Matcher m = Pattern.compile("<(?:int|i4)>(-?\\d+)</(?:int|i4)>").matcher(xml);
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
+    }
+}

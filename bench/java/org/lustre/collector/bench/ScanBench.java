@@ -1,0 +1,198 @@
+package org.lustre.collector.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+import org.lustre.collector.lustre.FileLustreTree;
+import org.lustre.collector.lustre.LustreScanner;
+import org.lustre.collector.lustre.LustreSnapshot;
+import org.lustre.collector.lustre.NodeState;
+
+/**
+ * Item 2 in the harness JVM: the CPU of one scan of the 100,000-OST tree by the collector's own
+ * LustreScanner (thread CPU time), against reading the same files with Files.readAllBytes and
+ * nothing else. Layout 2.15 (the simulator's default).
+ */
+final class ScanBench {
+    static final String SECTION = "2. Scale (100 file systems, 100,000 OSTs)";
+    /** The collector's per-scan budget of OSTs whose OSP files are read (Collector.OST_DETAIL_BUDGET). */
+    static final int BUDGET = 2_000;
+    private static final String[] OSP_ATTRS = {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal",
+        "filesfree", "active"};
+
+    private final Report report;
+    private final Path root;
+    private final Path work;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    ScanBench(Report report, Path root, Path work) {
+        this.report = report;
+        this.root = root;
+        this.work = work;
+    }
+
+    /**
+     * @param fullRound also one scan that reads every OST's files
+     * @param profile   record 8 more scans with JFR and add the summary to the report
+     */
+    void run(boolean fullRound, boolean profile) throws Exception {
+        FileLustreTree tree = new FileLustreTree(root);
+        LustreScanner scanner = new LustreScanner(tree, BUDGET);
+        long c0 = threads.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        LustreSnapshot first = scanner.scan(System.currentTimeMillis());
+        long firstCpu = threads.getCurrentThreadCpuTime() - c0;
+        long firstWall = System.nanoTime() - w0;
+        if (first.nodes().size() < 100_000) {
+            throw new IllegalStateException("scan found " + first.nodes().size() + " nodes, want 100,100");
+        }
+        long[] cpu = new long[8];
+        long[] wall = new long[cpu.length];
+        for (int i = 0; i < cpu.length; i++) {
+            c0 = threads.getCurrentThreadCpuTime();
+            w0 = System.nanoTime();
+            scanner.scan(System.currentTimeMillis());
+            cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            wall[i] = System.nanoTime() - w0;
+        }
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        if (profile) {
+            // Where a scan's CPU goes (the idle collector is made of scans): 8 more scans under JFR.
+            Path jfr = work.resolve("scan.jfr");
+            try (Recording rec = new Recording(Configuration.getConfiguration("profile"))) {
+                rec.start();
+                for (int i = 0; i < 8; i++) {
+                    scanner.scan(System.currentTimeMillis());
+                }
+                rec.stop();
+                rec.dump(jfr);
+            }
+            String me = Thread.currentThread().getName();
+            report.profile(Profiles.summarize("One scan of the 100,000-OST tree, 8 scans in the harness JVM "
+                    + "(LustreScanner.scan on the harness main thread)", jfr, me::equals, 12));
+        }
+        List<Path> files = scanFiles(BUDGET);
+        long base = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            base = Math.min(base, readAll(files));
+        }
+        long median = cpu[cpu.length / 2];
+        report.row(SECTION, "one scan (every target_obd + OSP files of 2,000 OSTs): CPU, median of 8",
+                Report.f("%.0f ms (wall %.0f ms)", median / 1e6, wall[wall.length / 2] / 1e6),
+                Report.f("%.0f ms (readAllBytes of the same %,d files)", base / 1e6, files.size()),
+                Report.f("%.1fx", (double) median / base), "(info)", "info");
+        report.row(SECTION, "first scan after start: CPU", Report.f("%.0f ms (wall %.0f ms)", firstCpu / 1e6,
+                firstWall / 1e6), "", "", "(info)", "info");
+
+        // The snapshot copies: LustreSnapshot and LustreScanner copy maps of 100,000 target names
+        // with Map.copyOf. Target names hash to neighbouring values, which the open-addressing table
+        // of Map.copyOf probes linearly: compared here with a HashMap copy of the same map.
+        Map<String, NodeState> nodes = new HashMap<>(first.nodes());
+        long copyOf = Long.MAX_VALUE;
+        long hashCopy = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            c0 = threads.getCurrentThreadCpuTime();
+            Map<String, NodeState> a = Map.copyOf(nodes);
+            copyOf = Math.min(copyOf, threads.getCurrentThreadCpuTime() - c0);
+            c0 = threads.getCurrentThreadCpuTime();
+            Map<String, NodeState> b = Collections.unmodifiableMap(new HashMap<>(nodes));
+            hashCopy = Math.min(hashCopy, threads.getCurrentThreadCpuTime() - c0);
+            if (a.size() != b.size()) {
+                throw new IllegalStateException();
+            }
+        }
+        long lookups = Long.MAX_VALUE;
+        Map<String, NodeState> frozen = Map.copyOf(nodes);
+        for (int i = 0; i < 3; i++) {
+            c0 = threads.getCurrentThreadCpuTime();
+            int hits = 0;
+            for (String k : nodes.keySet()) {
+                hits += frozen.get(k) != null ? 1 : 0;
+            }
+            lookups = Math.min(lookups, threads.getCurrentThreadCpuTime() - c0);
+            if (hits != nodes.size()) {
+                throw new IllegalStateException();
+            }
+        }
+        report.row(SECTION, "diagnosis: Map.copyOf of the 100,100-node map (done twice per scan)",
+                Report.f("%.0f ms", copyOf / 1e6),
+                Report.f("%.1f ms (unmodifiableMap(new HashMap<>(m)))", hashCopy / 1e6),
+                Report.f("%.0fx", (double) copyOf / Math.max(1, hashCopy)), "(info)", "info");
+        report.row(SECTION, "diagnosis: 100,100 get() on that Map.copyOf map (StateChanges.diff, per scan)",
+                Report.f("%.0f ms", lookups / 1e6), "", "", "(info)", "info");
+
+        if (fullRound) {
+            LustreScanner all = new LustreScanner(tree, 100_000);
+            c0 = threads.getCurrentThreadCpuTime();
+            w0 = System.nanoTime();
+            all.scan(System.currentTimeMillis());
+            long fullCpu = threads.getCurrentThreadCpuTime() - c0;
+            long fullWall = System.nanoTime() - w0;
+            List<Path> allFiles = scanFiles(100_000);
+            long fullBase = readAll(allFiles);
+            report.row(SECTION, "full scan (OSP files of all 100,000 OSTs in one scan; the collector spreads this "
+                    + "over 50 scans): CPU", Report.f("%.1f s (wall %.1f s)", fullCpu / 1e9, fullWall / 1e9),
+                    Report.f("%.1f s (readAllBytes of the same %,d files)", fullBase / 1e9, allFiles.size()),
+                    Report.f("%.1fx", (double) fullCpu / fullBase), "(info)", "info");
+        }
+    }
+
+    /** The files one scan reads when it reads the OSP files of {@code osts} OSTs (2.15 layout). */
+    private List<Path> scanFiles(int osts) throws IOException {
+        List<Path> out = new ArrayList<>();
+        List<String> lods;
+        try (Stream<Path> s = Files.list(root.resolve("proc/fs/lustre/lod"))) {
+            lods = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        for (String lod : lods) {
+            out.add(root.resolve("proc/fs/lustre/lod/" + lod + "/target_obd"));
+            out.add(root.resolve("sys/fs/lustre/lod/" + lod + "/kbytestotal"));
+            out.add(root.resolve("sys/fs/lustre/lod/" + lod + "/kbytesfree"));
+        }
+        out.add(root.resolve("sys/fs/lustre/health_check"));
+        List<String> osps;
+        try (Stream<Path> s = Files.list(root.resolve("sys/fs/lustre/osp"))) {
+            osps = s.map(p -> p.getFileName().toString()).sorted().limit(osts).toList();
+        }
+        for (String osp : osps) {
+            for (String a : OSP_ATTRS) {
+                out.add(root.resolve("sys/fs/lustre/osp/" + osp + "/" + a));
+            }
+            out.add(root.resolve("sys/kernel/debug/lustre/osp/" + osp + "/import"));
+        }
+        return out;
+    }
+
+    /** Thread CPU nanoseconds to read every file whole. */
+    private long readAll(List<Path> files) throws IOException {
+        long c0 = threads.getCurrentThreadCpuTime();
+        long bytes = 0;
+        for (Path p : files) {
+            try {
+                bytes += Files.readAllBytes(p).length;
+            } catch (NoSuchFileException e) {
+                // health_check may be absent
+            }
+        }
+        long took = threads.getCurrentThreadCpuTime() - c0;
+        if (bytes == 0) {
+            throw new IllegalStateException("read nothing");
+        }
+        return took;
+    }
+}
