@@ -1,8 +1,9 @@
 package org.lustre.collector.rpc;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import javax.xml.parsers.ParserConfigurationException;
@@ -16,7 +17,7 @@ import org.apache.xmlrpc.common.TypeFactory;
 import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
-import org.apache.xmlrpc.serializer.DefaultXMLWriterFactory;
+import org.apache.ws.commons.serialize.XMLWriterImpl;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.apache.xmlrpc.server.XmlRpcNoSuchHandlerException;
 import org.apache.xmlrpc.server.XmlRpcServer;
@@ -42,7 +43,6 @@ public final class XmlRpcEndpoint {
     private final XmlRpcServer server = new XmlRpcServer();
     private final XmlRpcHttpRequestConfigImpl config = new XmlRpcHttpRequestConfigImpl();
     private final TypeFactory types;
-    private final DefaultXMLWriterFactory writers = new DefaultXMLWriterFactory();
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
@@ -79,10 +79,10 @@ public final class XmlRpcEndpoint {
             return fault(Faults.INTERNAL, "internal error in " + request.getMethodName());
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            new XmlRpcWriter(config, writers.getXmlWriter(config, out), types).write(config, result);
-            return out.toByteArray();
-        } catch (SAXException | XmlRpcException | RuntimeException e) {
+            StringBuilder out = new StringBuilder(1024);
+            new XmlRpcWriter(config, xmlWriter(out), types).write(config, result);
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
             return fault(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
                     + " cannot be written");
@@ -128,13 +128,57 @@ public final class XmlRpcEndpoint {
     /** A fault answer; the message is for humans and carries no Java internals. */
     public byte[] fault(int code, String message) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            new XmlRpcWriter(config, writers.getXmlWriter(config, out), types).write(config, code,
-                    message == null ? "" : message);
-            return out.toByteArray();
-        } catch (SAXException | XmlRpcException e) {
+            StringBuilder out = new StringBuilder(256);
+            new XmlRpcWriter(config, xmlWriter(out), types).write(config, code, message == null ? "" : message);
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (SAXException e) {
             throw new IllegalStateException("cannot write a fault", e);
         }
+    }
+
+    /**
+     * The SAX serializer of ws-commons (Apache XML-RPC's own), writing into a StringBuilder. The
+     * stock factory wraps the response in a synchronized BufferedWriter and asks a charset
+     * encoder about every character: measured at 1.4-3.5 ms of CPU for a 250-trap answer, against
+     * 0.1 ms for Tomcat sending the same bytes. UTF-8 encodes every character, so none needs a
+     * character reference, and the answer is encoded once at the end.
+     */
+    private static XMLWriterImpl xmlWriter(StringBuilder out) {
+        XMLWriterImpl w = new XMLWriterImpl() {
+            @Override
+            public boolean canEncode(char c) {
+                return true;
+            }
+        };
+        w.setEncoding("UTF-8");
+        w.setDeclarating(true);
+        w.setIndenting(false);
+        w.setFlushing(false);
+        w.setWriter(new Writer() {
+            @Override
+            public void write(int c) {
+                out.append((char) c);
+            }
+
+            @Override
+            public void write(char[] buf, int off, int len) {
+                out.append(buf, off, len);
+            }
+
+            @Override
+            public void write(String str, int off, int len) {
+                out.append(str, off, off + len);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return w;
     }
 
     /** Errors become a fault; the parser's default handler would also print them to stderr. */

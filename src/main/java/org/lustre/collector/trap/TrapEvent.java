@@ -22,11 +22,44 @@ public record TrapEvent(String id, long eventTimeMillis, Category category, Stri
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(message, "message");
-        fs = fs == null ? "" : fs;
-        node = node == null ? "" : node;
+        fs = fs == null ? "" : xmlSafe(fs);
+        node = node == null ? "" : xmlSafe(node);
+        message = xmlSafe(message);
         source = source == null ? "" : source;
         if (id.isEmpty()) {
             throw new IllegalArgumentException("empty trap id");
         }
+    }
+
+    /**
+     * Replaces the characters XML 1.0 cannot carry (controls other than tab, lone surrogates,
+     * U+FFFE/U+FFFF) with '?': a kernel or trap-file line holding one would otherwise make every
+     * answer that includes the trap unreadable to XML-RPC clients.
+     */
+    static String xmlSafe(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!allowed(s, i)) {
+                StringBuilder b = new StringBuilder(s.length());
+                for (int j = 0; j < s.length(); j++) {
+                    b.append(allowed(s, j) ? s.charAt(j) : '?');
+                }
+                return b.toString();
+            }
+        }
+        return s;
+    }
+
+    private static boolean allowed(String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x20) {
+            return c == '\t';
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+        }
+        return c != 0xFFFE && c != 0xFFFF;
     }
 }

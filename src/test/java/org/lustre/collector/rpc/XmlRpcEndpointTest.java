@@ -48,6 +48,7 @@ class XmlRpcEndpointTest {
     void goodCalls() {
         assertEquals("héllo <&>", call(Answer.call("echo", "<string>héllo &lt;&amp;&gt;</string>")).value());
         assertEquals("untyped", call(Answer.call("echo", "untyped")).value());
+        assertEquals("disk \uD83D\uDCBE ünïcode", call(Answer.call("echo", "<string>disk \uD83D\uDCBE ünïcode</string>")).value());
         assertEquals(42, call(Answer.call("twice", "<int>21</int>")).value());
         assertEquals(42, call(Answer.call("twice", "<i4>21</i4>")).value());
         assertArrayEquals(new Object[] {1, "a"},
