@@ -142,6 +142,24 @@ class HttpdIT {
     }
 
     @Test
+    void theMonitorPageIsServedThroughHttpdToAuthenticatedUsersOnly() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/lustre-collector/", "/mds1/", "/mds1/app.js")) {
+            java.net.http.HttpResponse<String> anonymous = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(httpd.url(path))).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), path);
+            java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(httpd.url(path))).header("Authorization", Deployments.basic(USER, PASSWORD))
+                    .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), path);
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"),
+                    path + ": " + page.headers().map());
+            assertTrue(path.endsWith(".js") ? page.body().contains("getTrapRecords")
+                    : page.body().contains("<title>"), path + ": " + page.body());
+        }
+    }
+
+    @Test
     void everyMethodAnswersThroughHttpd() throws Exception {
         Deployments.callEveryMethod(Deployments.client(httpd.url("/lustre-collector/RPC2"), USER, PASSWORD));
         Deployments.callEveryMethod(Deployments.client(httpd.url("/mds1/RPC2"), USER, PASSWORD));
