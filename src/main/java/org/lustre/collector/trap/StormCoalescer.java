@@ -35,15 +35,8 @@ final class StormCoalescer {
      * kind (no storm at all) each one forgets one, and this spares an allocation per trap.
      */
     private Rate spare;
-    private final Function<StormKey, Rate> newRate = k -> {
-        Rate r = spare;
-        if (r == null) {
-            return new Rate(policy.threshold());
-        }
-        spare = null;
-        r.clear();
-        return r;
-    };
+    /** this::newRate made once, not per offer. */
+    private final Function<StormKey, Rate> newRate = this::newRate;
     private final Map<StormKey, StormAggregate> pending = new LinkedHashMap<>();
     // bounded by the store's cap on file systems times 4 categories
     private final Map<StormKey, StormAggregate> catchAlls = new HashMap<>();
@@ -82,6 +75,16 @@ final class StormCoalescer {
         }
         nextDeadline = Math.min(nextDeadline, agg.deadline(policy));
         return agg;
+    }
+
+    private Rate newRate(StormKey key) {
+        Rate r = spare;
+        if (r == null) {
+            return new Rate(policy.threshold());
+        }
+        spare = null;
+        r.clear();
+        return r;
     }
 
     long nextDeadline() {
