@@ -66,7 +66,21 @@ public final class TrapLineParser {
             throw new SourceParseException(line, "bad category '" + categoryField + "' (want 0-3 or Info/Warning/Critical/Fatal)");
         }
         return new TrapEvent(id, millis, category, trimmed(line, tab[2] + 1, tab[3]), trimmed(line, tab[3] + 1, tab[4]),
-                line.substring(tab[4] + 1).strip(), SOURCE);
+                stripped(line, tab[4] + 1, line.length()), SOURCE);
+    }
+
+    /**
+     * line.substring(from, to).strip() without the intermediate string. Char by char is code point
+     * by code point here: no supplementary character and no lone surrogate is whitespace.
+     */
+    private static String stripped(String line, int from, int to) {
+        while (from < to && Character.isWhitespace(line.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
+            to--;
+        }
+        return line.substring(from, to);
     }
 
     /** line.substring(from, to).trim() without the intermediate string. */

@@ -86,7 +86,8 @@ class TrapLineParserTest {
         String[] ids = {"a1", "", " ", " x ", "#c", "id\u2003"};
         String[] times = {"1", "69", "0", ".", "25", " ", "123456", "\u0661", "-", "e", "\u2003", "x"};
         String[] categories = {"0", "3", "4", " 2 ", "Info", "critical", "FATAL", "", "Error", "\u0662"};
-        String[] texts = {"fs1", "fs1-OST0003", "", " ", "\r", "\u00e4", "\u2003", "a b", "\t"};
+        String[] texts = {"fs1", "fs1-OST0003", "", " ", "\r", "\u00e4", "\u2003", "a b", "\t", "\u00a0", "\u001c",
+            "\ud834\udd1e", "\ud834", "\u3000"};
         int parsed = 0;
         for (int n = 0; n < 50_000; n++) {
             StringBuilder time = new StringBuilder();
