@@ -1,8 +1,8 @@
 package org.lustre.collector.source;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Cuts a byte stream into '\n'-terminated UTF-8 lines. Bytes after the last '\n' are held until the
@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
  * whole, so a multi-byte character split across two reads comes out intact. A trailing '\r' is
  * dropped. A line longer than {@link #MAX_LINE} bytes is cut there (the rest up to its '\n' is
  * discarded) so a writer that never ends a line cannot grow memory without bound.
+ * <p>
+ * Lines that lie whole in one buffer are decoded straight from it; only the unfinished tail of a
+ * buffer is copied, into the held bytes (a trap storm is read at millions of lines a second).
  * Not thread-safe: owned by one source thread.
  */
 final class LineSplitter {
@@ -21,35 +24,112 @@ final class LineSplitter {
         void line(String line);
     }
 
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
+    /** The held bytes of an unfinished line: {@code pending[0, pendingLength)}. */
+    private byte[] pending = new byte[256];
+    private int pendingLength;
     private boolean discarding;
+    /** While discarding: whether any byte of the over-long line arrived after the cut one. */
+    private boolean discardedSinceCut;
+    /** For buffers without an accessible array. */
+    private byte[] scratch;
 
     /** Consumes all remaining bytes of {@code buf}, handing over every line completed by them. */
     void feed(ByteBuffer buf, LineHandler handler) {
+        if (buf.hasArray()) {
+            byte[] a = buf.array();
+            int base = buf.arrayOffset();
+            while (buf.hasRemaining()) {
+                // consume one line (or the tail) at a time, so the buffer's position is past every
+                // line handed over, as if read byte by byte, should a handler throw
+                int end = scan(a, base + buf.position(), base + buf.limit(), handler);
+                buf.position(end - base);
+            }
+            return;
+        }
+        if (scratch == null) {
+            scratch = new byte[8192];
+        }
         while (buf.hasRemaining()) {
-            byte b = buf.get();
-            if (b == '\n') {
-                String line = discarding ? null : decode();
-                pending.reset();
-                discarding = false;
-                if (line != null) {
-                    handler.line(line);
-                }
-            } else if (pending.size() < MAX_LINE) {
-                pending.write(b);
-            } else if (!discarding) {
-                // Hand over what we have: the parser will reject or accept it on its own merits.
-                discarding = true;
-                String line = decode();
-                pending.reset();
-                handler.line(line);
+            int n = Math.min(scratch.length, buf.remaining());
+            buf.get(scratch, 0, n);
+            for (int from = 0; from < n; ) {
+                from = scan(scratch, from, n, handler);
             }
         }
     }
 
+    /**
+     * Consumes {@code a[from, to)} up to and including the first line end (or all of it when it has
+     * none), handing over the line it completes, if any. Returns where it stopped.
+     */
+    private int scan(byte[] a, int from, int to, LineHandler handler) {
+        int nl = indexOf(a, from, to);
+        if (discarding) {
+            if (nl < 0) {
+                discardedSinceCut |= to > from;
+                return to;
+            }
+            discarding = false;
+            discardedSinceCut = false;
+            pendingLength = 0;
+            return nl + 1;
+        }
+        int segmentEnd = nl < 0 ? to : nl;
+        int room = MAX_LINE - pendingLength;
+        if (segmentEnd - from > room) {
+            // Over-long: hand over the first MAX_LINE bytes (the parser will reject or accept them
+            // on its own merits); the byte after them and the rest of the line up to '\n' go.
+            String line;
+            if (pendingLength == 0) {
+                line = decode(a, from, MAX_LINE);
+            } else {
+                append(a, from, room);
+                line = decode(pending, 0, pendingLength);
+            }
+            pendingLength = 0;
+            discarding = true;
+            int cut = from + room;
+            discardedSinceCut = nl < 0 ? to > cut + 1 : nl > cut + 1;
+            handler.line(line);
+            return cut + 1;
+        }
+        if (nl < 0) {
+            append(a, from, to - from);
+            return to;
+        }
+        String line;
+        if (pendingLength == 0) {
+            line = decode(a, from, nl - from);
+        } else {
+            append(a, from, nl - from);
+            line = decode(pending, 0, pendingLength);
+            pendingLength = 0;
+        }
+        handler.line(line);
+        return nl + 1;
+    }
+
+    private static int indexOf(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void append(byte[] a, int from, int length) {
+        int need = pendingLength + length;
+        if (need > pending.length) {
+            pending = Arrays.copyOf(pending, Math.min(MAX_LINE, Math.max(need, 2 * pending.length)));
+        }
+        System.arraycopy(a, from, pending, pendingLength, length);
+        pendingLength = need;
+    }
+
     /** True when bytes of an unfinished line are held. */
     boolean hasPartial() {
-        return pending.size() > 0;
+        return pendingLength > 0 || (discarding && discardedSinceCut);
     }
 
     /**
@@ -57,9 +137,9 @@ final class LineSplitter {
      * will not grow any more) and clears it.
      */
     void flush(LineHandler handler) {
-        if (pending.size() > 0 && !discarding) {
-            String line = decode();
-            pending.reset();
+        if (pendingLength > 0 && !discarding) {
+            String line = decode(pending, 0, pendingLength);
+            reset();
             handler.line(line);
         }
         reset();
@@ -67,12 +147,20 @@ final class LineSplitter {
 
     /** Forgets any held bytes (the file was truncated: they will never be completed). */
     void reset() {
-        pending.reset();
+        pendingLength = 0;
         discarding = false;
+        discardedSinceCut = false;
+        if (pending.length > 4096) {
+            pending = new byte[256]; // an over-long line's buffer is not kept for good
+        }
     }
 
-    private String decode() {
-        String s = pending.toString(StandardCharsets.UTF_8);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    /** The line {@code a[from, from + length)}, without a trailing '\r'. */
+    private static String decode(byte[] a, int from, int length) {
+        // 0x0D is never part of a multi-byte UTF-8 sequence, so dropping the byte is dropping the char
+        if (length > 0 && a[from + length - 1] == '\r') {
+            length--;
+        }
+        return new String(a, from, length, StandardCharsets.UTF_8);
     }
 }

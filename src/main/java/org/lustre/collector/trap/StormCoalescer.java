@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Decides, event by event, whether a trap is stored on its own or folded into a storm
@@ -22,9 +23,20 @@ final class StormCoalescer {
     private final Map<StormKey, Rate> recent = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<StormKey, Rate> eldest) {
-            return size() > MAX_TRACKED_KEYS;
+            if (size() > MAX_TRACKED_KEYS) {
+                spare = eldest.getValue();
+                return true;
+            }
+            return false;
         }
     };
+    /**
+     * The Rate of the key forgotten last, reused for the next new key: when every trap is a new
+     * kind (no storm at all) each one forgets one, and this spares an allocation per trap.
+     */
+    private Rate spare;
+    /** this::newRate made once, not per offer. */
+    private final Function<StormKey, Rate> newRate = this::newRate;
     private final Map<StormKey, StormAggregate> pending = new LinkedHashMap<>();
     // bounded by the store's cap on file systems times 4 categories
     private final Map<StormKey, StormAggregate> catchAlls = new HashMap<>();
@@ -38,7 +50,7 @@ final class StormCoalescer {
     /** Null when the event is to be stored now on its own; else the aggregate that took it. */
     StormAggregate offer(TrapEvent e, long nowMillis) {
         StormKey key = StormKey.of(e);
-        boolean burst = recent.computeIfAbsent(key, k -> new Rate(policy.threshold())).hit(nowMillis,
+        boolean burst = recent.computeIfAbsent(key, newRate).hit(nowMillis,
                 policy.windowMillis());
         StormAggregate agg = pending.get(key);
         if (agg != null) {
@@ -63,6 +75,16 @@ final class StormCoalescer {
         }
         nextDeadline = Math.min(nextDeadline, agg.deadline(policy));
         return agg;
+    }
+
+    private Rate newRate(StormKey key) {
+        Rate r = spare;
+        if (r == null) {
+            return new Rate(policy.threshold());
+        }
+        spare = null;
+        r.clear();
+        return r;
     }
 
     long nextDeadline() {
@@ -107,6 +129,11 @@ final class StormCoalescer {
 
         Rate(int threshold) {
             times = new long[threshold];
+        }
+
+        void clear() {
+            oldest = 0;
+            filled = 0;
         }
 
         /** Records an arrival; true when it is more than threshold alike within the window. */

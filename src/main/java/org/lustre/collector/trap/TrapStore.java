@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
@@ -115,6 +116,11 @@ public final class TrapStore {
     private long lastMillis = Long.MIN_VALUE;
     private final StormCoalescer storms;
     private final Map<String, Last> lastBySource = new HashMap<>();
+    /** The source last() was asked for (compared by identity) and its record: a one-entry cache. */
+    private String lastSource;
+    private Last lastOfSource;
+    /** this::publishAggregate made once, not per append. */
+    private final Consumer<StormAggregate> publisher = this::publishAggregate;
     private boolean warnedFileSystems;
 
     /**
@@ -148,19 +154,36 @@ public final class TrapStore {
     public void append(TrapEvent e) {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
         long now = nowMillis();
-        storms.publishDue(now, this::publishAggregate);
+        storms.publishDue(now, publisher);
         count(e.fs(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now);
         if (agg != null) {
             coalesced.incrementAndGet();
-            lastBySource.put(e.source(), new Last(0, e.fs(), e.category(), agg));
+            last(e.source()).set(0, e.fs(), e.category(), agg);
             return;
         }
         long seq = published + 1;
         long time = stampTime(now);
         publish(new Trap(seq, e.id(), time, Math.floorDiv(e.eventTimeMillis(), 1000), e.category(), e.fs(),
                 e.node(), e.message(), 1, e.source(), List.of()), time);
-        lastBySource.put(e.source(), new Last(seq, e.fs(), e.category(), null));
+        last(e.source()).set(seq, e.fs(), e.category(), null);
+    }
+
+    /**
+     * The (mutable) last-trap record of a source, created on first use. The one source seen last is
+     * remembered so a stream from one source costs no map lookup per trap.
+     */
+    private Last last(String source) {
+        if (lastOfSource == null || source != lastSource) {
+            Last l = lastBySource.get(source);
+            if (l == null) {
+                l = new Last();
+                lastBySource.put(source, l);
+            }
+            lastSource = source;
+            lastOfSource = l;
+        }
+        return lastOfSource;
     }
 
     /**
@@ -200,7 +223,7 @@ public final class TrapStore {
     /** Publishes the storm aggregates whose time has come. Writer thread only. */
     public void tick() {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
-        storms.publishDue(nowMillis(), this::publishAggregate);
+        storms.publishDue(nowMillis(), publisher);
     }
 
     /**
@@ -289,8 +312,22 @@ public final class TrapStore {
         return (int) ((seq - 1) % capacity);
     }
 
-    /** The last trap a source produced: a stored seq, or a storm (pending or published). */
-    private record Last(long seq, String fs, Category category, StormAggregate storm) {
+    /**
+     * The last trap a source produced: a stored seq, or a storm (pending or published). Updated in
+     * place by the writer (one per source), so a trap costs no new record and no map put.
+     */
+    private static final class Last {
+        long seq;
+        String fs;
+        Category category;
+        StormAggregate storm;
+
+        void set(long seq, String fs, Category category, StormAggregate storm) {
+            this.seq = seq;
+            this.fs = fs;
+            this.category = category;
+            this.storm = storm;
+        }
     }
 
     // ------------------------------------------------------------------ readers
