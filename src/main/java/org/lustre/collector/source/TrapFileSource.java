@@ -91,7 +91,9 @@ public final class TrapFileSource implements AutoCloseable {
             return;
         }
         if (event != null) {
-            sink.submit(event); // a false return (queue full) is counted by the sink
+            // Wait for room rather than drop: the lines stay in the file (or the writer of a FIFO
+            // waits), so a storm faster than the watcher is taken in late, never lost.
+            sink.submitWaiting(event);
         }
     }
 

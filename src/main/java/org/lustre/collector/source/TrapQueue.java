@@ -50,6 +50,19 @@ public final class TrapQueue implements TrapSink {
         return false;
     }
 
+    /** Any thread; waits while the queue is full (see {@link TrapSink#submitWaiting}). */
+    @Override
+    public boolean submitWaiting(TrapEvent event) {
+        try {
+            queue.put(event);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropped.incrementAndGet();
+            return false;
+        }
+    }
+
     /** Any thread; never waits. When the queue is full the {@code count} events are counted as dropped. */
     @Override
     public void repeat(String source, int count) {

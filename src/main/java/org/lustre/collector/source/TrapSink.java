@@ -12,6 +12,16 @@ public interface TrapSink {
     boolean submit(TrapEvent event);
 
     /**
+     * Hands one trap over, waiting for room while the queue is full: for a source that loses
+     * nothing by waiting (a regular trap file stays on disk; the kernel's ring does not). Returns
+     * false only when the calling thread was interrupted (the source is closing); that trap is
+     * counted as dropped.
+     */
+    default boolean submitWaiting(TrapEvent event) {
+        return submit(event);
+    }
+
+    /**
      * The source said "Skipped N previous similar messages": add {@code count} to the count of the
      * last trap this source submitted, instead of losing them.
      */

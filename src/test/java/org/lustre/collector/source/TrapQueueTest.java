@@ -117,4 +117,33 @@ class TrapQueueTest {
     void rejectsAZeroCapacity() {
         assertThrows(IllegalArgumentException.class, () -> new TrapQueue(0));
     }
+
+    @Test
+    void submitWaitingWaitsForRoomInsteadOfDropping() throws Exception {
+        TrapQueue q = new TrapQueue(1);
+        TrapStore store = new TrapStore(10, org.lustre.collector.trap.StormPolicy.DEFAULT, System::currentTimeMillis);
+        assertTrue(q.submit(ev("a", "test")));
+        Thread producer = new Thread(() -> q.submitWaiting(ev("b", "test")), "producer");
+        producer.start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (producer.getState() != Thread.State.WAITING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Thread.State.WAITING, producer.getState(), "the producer waits for room");
+        assertEquals(1, q.drainTo(store, 10));
+        producer.join(10_000);
+        assertEquals(1, q.drainTo(store, 10));
+        assertEquals(0, q.dropped());
+        assertEquals(2, store.stats().received());
+    }
+
+    @Test
+    void submitWaitingInterruptedCountsTheTrapAsDropped() throws Exception {
+        TrapQueue q = new TrapQueue(1);
+        assertTrue(q.submit(ev("a", "test")));
+        Thread.currentThread().interrupt();
+        assertFalse(q.submitWaiting(ev("b", "test")));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(1, q.dropped());
+    }
 }
