@@ -56,6 +56,18 @@ class XmlRpcEndpointTest {
     }
 
     @Test
+    void answerTextRoundTripsExactly() {
+        // escaped in the request, so the echo returns exactly these characters
+        assertEquals("a<b&c>d\r\ne \"q\" ]]> \uD83D\uDCBE", call(Answer.call("echo",
+                "<string>a&lt;b&amp;c&gt;d&#13;\ne \"q\" ]]&gt; \uD83D\uDCBE</string>")).value());
+        String raw = new String(endpoint.handle(Answer.call("pair", "<int>1</int>", "<string></string>")
+                .getBytes(UTF_8)), UTF_8);
+        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><methodResponse><params><param><value><array><data>"
+                + "<value><i4>1</i4></value><value/></data></array></value></param></params></methodResponse>",
+                raw);
+    }
+
+    @Test
     void systemMethods() {
         Object[] names = (Object[]) call(Answer.call("system.listMethods")).value();
         assertTrue(List.of(names).containsAll(List.of("echo", "twice", "system.listMethods",
