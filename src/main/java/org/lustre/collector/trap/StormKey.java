@@ -115,37 +115,47 @@ final class StormKey {
 
     /** Every NID {@code a.b.c.d@net} replaced by {@code *@net}; the message itself when it has none. */
     static String maskNids(String message) {
-        if (message.indexOf('@') < 0) {
-            return message;
-        }
         StringBuilder sb = null;
         int copied = 0;
+        for (int i = nextNid(message, 0); i >= 0; ) {
+            int at = nidAt(message, i);
+            int end = wordEnd(message, at + 1);
+            if (sb == null) {
+                sb = new StringBuilder(message.length());
+            }
+            sb.append(message, copied, i).append("*@").append(message, at + 1, end);
+            copied = end;
+            i = nextNid(message, end);
+        }
+        if (sb == null) {
+            return message;
+        }
+        sb.append(message, copied, message.length());
+        return sb.toString();
+    }
+
+    /**
+     * Where the next NID at or after {@code from} starts, -1 when none: the one scan that
+     * {@link #maskNids} and {@link #network} share, in place of the regex {@code \d+(\.\d+){3}@\w+}.
+     */
+    private static int nextNid(String message, int from) {
+        if (message.indexOf('@', from) < 0) {
+            return -1;
+        }
         int n = message.length();
-        int i = 0;
+        int i = from;
         while (i < n) {
             if (!isDigit(message.charAt(i))) {
                 i++;
                 continue;
             }
-            int at = nidAt(message, i);
-            if (at < 0) {
-                // no NID starts in this digit run (a start inside it would fail the same way)
-                i = skipDigits(message, i);
-                continue;
+            if (nidAt(message, i) >= 0) {
+                return i;
             }
-            int end = wordEnd(message, at + 1);
-            if (sb == null) {
-                sb = new StringBuilder(n);
-            }
-            sb.append(message, copied, i).append("*@").append(message, at + 1, end);
-            copied = end;
-            i = end;
+            // no NID starts in this digit run (a start inside it would fail the same way)
+            i = skipDigits(message, i);
         }
-        if (sb == null) {
-            return message;
-        }
-        sb.append(message, copied, n);
-        return sb.toString();
+        return -1;
     }
 
     /** {@code lustrefs-OST0004} -> {@code lustrefs-OST*}; any other name -> {@code *}. */
@@ -174,23 +184,12 @@ final class StormKey {
 
     /** The LNet network of the first NID in the message (o2ib1, tcp), or null when it names none. */
     static String network(String message) {
-        if (message.indexOf('@') < 0) {
+        int i = nextNid(message, 0);
+        if (i < 0) {
             return null;
         }
-        int n = message.length();
-        int i = 0;
-        while (i < n) {
-            if (!isDigit(message.charAt(i))) {
-                i++;
-                continue;
-            }
-            int at = nidAt(message, i);
-            if (at >= 0) {
-                return message.substring(at + 1, wordEnd(message, at + 1));
-            }
-            i = skipDigits(message, i);
-        }
-        return null;
+        int at = nidAt(message, i);
+        return message.substring(at + 1, wordEnd(message, at + 1));
     }
 
     /**
