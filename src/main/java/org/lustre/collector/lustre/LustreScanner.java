@@ -47,7 +47,7 @@ import org.apache.logging.log4j.Logger;
  * scan. Every other OST keeps the figures read last time (with their {@code updatedMillis}); one
  * never read yet has state "" and figures -1, and counts as responding while its target_obd says
  * ACTIVE. So with N OSTs each OST is re-read every ceil(N / budget) scans: at 100,000 OSTs, a
- * budget of 500 (the collector's) and a 5 s interval, once every 1,000 s, for about 4,000 small
+ * budget of 250 (the collector's) and a 5 s interval, once every 2,000 s, for about 2,000 small
  * reads per scan. Targets {@link #prioritize}d are read first, outside the round robin.
  * A deactivation shows at the next scan through target_obd; a lost connection on an ACTIVE OST
  * shows when the cursor reaches it, or at once through {@link #refresh} (getNodeInfo) or the

@@ -30,12 +30,13 @@ import org.lustre.collector.trap.TrapStore;
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Collector.class);
     /**
-     * Per-OST detail reads per scan (about eight small files each). Measured at 100,000 OSTs on
-     * tmpfs: a scan costs ~15 ms of CPU plus ~0.03 ms per OST read, so 500 keeps a scan near
-     * 30 ms (0.6% of a core at the 5 s default) and re-reads every OST's space within 200 scans;
-     * targets that traps name are read at the next scan, and getNodeInfo reads on demand.
+     * Per-OST detail reads per scan (about eight small files each). Measured at 100,000 OSTs
+     * (BENCHMARKS.md, packaged C1 JVM flags): idle CPU 1.80% of a core with 500, 1.38% with 250.
+     * With 250 every OST's space is re-read within 400 scans (33 min at 5 s); file-system space
+     * comes from the LOD every scan, targets that traps name are read at the next scan, and
+     * getNodeInfo reads on demand.
      */
-    static final int OST_DETAIL_BUDGET = 500;
+    static final int OST_DETAIL_BUDGET = 250;
     private static final int QUEUE_CAPACITY = 65_536;
 
     /** Called by the watcher after each scan. */
