@@ -44,7 +44,7 @@ final class HealthCheckParser {
             Matcher m = DEVICE.matcher(l);
             if (m.matches()) {
                 devices.add(m.group(1));
-            } else if (l.equals("healthy") || l.equals("NOT HEALTHY") || l.equals("LBUG")) {
+            } else if (isStatus(l)) {
                 if (status != null) {
                     throw LustreParseException.atLine(path, lineNo, line, "second status line");
                 }
@@ -78,10 +78,14 @@ final class HealthCheckParser {
             Matcher m = DEVICE.matcher(l);
             if (m.matches()) {
                 devices.add(m.group(1));
-            } else if (!(l.equals("healthy") || l.equals("NOT HEALTHY") || l.equals("LBUG"))) {
+            } else if (!isStatus(l)) {
                 throw LustreParseException.atLine(path, lineNo, line, "want \"device <name> reported unhealthy\"");
             }
         }
         return List.copyOf(devices);
+    }
+
+    private static boolean isStatus(String line) {
+        return line.equals("healthy") || line.equals("NOT HEALTHY") || line.equals("LBUG");
     }
 }

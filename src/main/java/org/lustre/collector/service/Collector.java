@@ -58,9 +58,7 @@ public final class Collector implements AutoCloseable {
 
     private volatile LustreSnapshot snapshot = LustreSnapshot.EMPTY;
     private volatile boolean ready;
-    private volatile long lastScanMillis;
     private volatile long lastScanDuration;
-    private final java.util.concurrent.atomic.AtomicLong scanParseErrors = new java.util.concurrent.atomic.AtomicLong();
 
     public Collector(CollectorConfig config) {
         this(config, System::currentTimeMillis);
@@ -109,9 +107,7 @@ public final class Collector implements AutoCloseable {
 
     private void scanned(LustreSnapshot s, long took) {
         snapshot = s;
-        lastScanMillis = s.scanMillis();
         lastScanDuration = took;
-        scanParseErrors.addAndGet(s.parseErrors());
         if (!ready) {
             ready = true;
             LOG.info("first scan: {} file systems, {} targets, in {} ms", s.fileSystems().size(), s.nodes().size(),
@@ -170,8 +166,9 @@ public final class Collector implements AutoCloseable {
         return startedMillis;
     }
 
+    /** When the last published scan started, epoch milliseconds; 0 before the first. */
     public long lastScanMillis() {
-        return lastScanMillis;
+        return snapshot.scanMillis();
     }
 
     public long lastScanDuration() {
@@ -180,7 +177,7 @@ public final class Collector implements AutoCloseable {
 
     /** Files that did not parse in all scans so far plus lines the sources could not parse. */
     public long parseErrors() {
-        long n = scanParseErrors.get();
+        long n = scanner.totalParseErrors(); // scans and on-demand refreshes alike
         for (SourceHealth h : sources) {
             n += h.parseErrors();
         }
