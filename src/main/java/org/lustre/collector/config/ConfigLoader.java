@@ -1,7 +1,6 @@
 package org.lustre.collector.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +83,11 @@ public final class ConfigLoader {
     static void readIni(Path file, Map<Option, Raw> into) throws ConfigException {
         List<String> lines;
         INIConfiguration ini = new INIConfiguration();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            ini.read(r);
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        try {
+            // Read once: the ini library parses the text, the lines give error messages their number.
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            ini.read(new java.io.StringReader(text));
+            lines = text.lines().toList();
         } catch (IOException | ConfigurationException | RuntimeException e) {
             throw new ConfigException("config file " + file + ": cannot be read: " + reason(e));
         }
