@@ -58,12 +58,10 @@ public final class TrapLineParser {
             throw new SourceParseException(line, "empty id");
         }
         long millis = parseTime(line, tab[0] + 1, tab[1]);
-        String categoryField = line.substring(tab[1] + 1, tab[2]);
-        Category category;
-        try {
-            category = Category.parse(categoryField);
-        } catch (IllegalArgumentException e) {
-            throw new SourceParseException(line, "bad category '" + categoryField + "' (want 0-3 or Info/Warning/Critical/Fatal)");
+        Category category = Category.parse(line, tab[1] + 1, tab[2]);
+        if (category == null) {
+            throw new SourceParseException(line, "bad category '" + line.substring(tab[1] + 1, tab[2])
+                    + "' (want 0-3 or Info/Warning/Critical/Fatal)");
         }
         return new TrapEvent(id, millis, category, trimmed(line, tab[2] + 1, tab[3]), trimmed(line, tab[3] + 1, tab[4]),
                 stripped(line, tab[4] + 1, line.length()), SOURCE);

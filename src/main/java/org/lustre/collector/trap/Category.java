@@ -29,18 +29,37 @@ public enum Category {
         return BY_CODE[code];
     }
 
-    /** Accepts 0-3 or a label in any case ("critical", "Fatal"). */
+    /** Accepts 0-3 or a label in any case ("critical", "Fatal"), with blanks around it. */
     public static Category parse(String text) {
-        String t = text.trim();
-        if (t.length() == 1 && Character.isDigit(t.charAt(0))) {
-            return ofCode(t.charAt(0) - '0');
+        Category c = parse(text, 0, text.length());
+        if (c == null) {
+            throw new IllegalArgumentException("unknown category '" + text + "' (want 0-3 or Info/Warning/Critical/Fatal)");
+        }
+        return c;
+    }
+
+    /**
+     * {@link #parse(String)} of {@code text[from, to)} without cutting it out (the trap file's
+     * parser calls this for every line); null when it names no category.
+     */
+    public static Category parse(String text, int from, int to) {
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        int length = to - from;
+        if (length == 1) {
+            int code = text.charAt(from) - '0';
+            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         }
         for (Category c : BY_CODE) {
-            if (c.label.equalsIgnoreCase(t)) {
+            if (c.label.length() == length && text.regionMatches(true, from, c.label, 0, length)) {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown category '" + text + "' (want 0-3 or Info/Warning/Critical/Fatal)");
+        return null;
     }
 
     @Override

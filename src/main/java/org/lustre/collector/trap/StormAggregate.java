@@ -31,20 +31,29 @@ final class StormAggregate {
     private long count;
     /** Store sequence number once published, 0 while pending. */
     private long seq;
+    /** The coalescer's record of this aggregate's key while it is open (the coalescer's to manage). */
+    StormCoalescer.Tracked tracked;
 
-    StormAggregate(StormKey key, TrapEvent first, long nowMillis, int maxNodeNames) {
+    /**
+     * @param key      what the aggregate collects: the first member's key, or a catch-all
+     * @param firstKey the first member's own key (its pattern and network)
+     */
+    StormAggregate(StormKey key, StormKey firstKey, TrapEvent first, long nowMillis, int maxNodeNames) {
         this.key = key;
         this.id = first.id() + "~storm";
         this.source = first.source();
         this.firstNode = first.node();
-        this.firstPattern = StormKey.mask(first.message(), first.node());
+        this.firstPattern = firstKey.pattern();
         this.eventTimeMillis = first.eventTimeMillis();
         this.firstMillis = nowMillis;
         this.maxNodeNames = maxNodeNames;
-        add(first, nowMillis);
+        add(first, firstKey.network(), nowMillis);
     }
 
-    void add(TrapEvent e, long nowMillis) {
+    /**
+     * @param network the LNet network of the member's first NID ({@link StormKey#network()}), or null
+     */
+    void add(TrapEvent e, String network, long nowMillis) {
         lastMillis = Math.max(lastMillis, nowMillis);
         members++;
         count++;
@@ -52,7 +61,7 @@ final class StormAggregate {
         if (!node.isEmpty() && nodes.size() < maxNodeNames && !nodes.contains(node)) {
             nodes.add(node);
         }
-        tallyNet(StormKey.network(e.message()));
+        tallyNet(network);
     }
 
     /** "Skipped N previous similar messages" after a member: N more events, no new member text. */

@@ -20,9 +20,13 @@ final class StormCoalescer {
     static final int MAX_TRACKED_KEYS = 4096;
 
     private final StormPolicy policy;
-    private final Map<StormKey, Rate> recent = new LinkedHashMap<>(256, 0.75f, true) {
+    /**
+     * Each recently seen kind of trap: its arrival times and its open aggregate, so a trap costs
+     * one lookup (access order: the least recently seen kind is forgotten first).
+     */
+    private final Map<StormKey, Tracked> recent = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<StormKey, Rate> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<StormKey, Tracked> eldest) {
             if (size() > MAX_TRACKED_KEYS) {
                 spare = eldest.getValue();
                 return true;
@@ -31,12 +35,13 @@ final class StormCoalescer {
         }
     };
     /**
-     * The Rate of the key forgotten last, reused for the next new key: when every trap is a new
+     * The Tracked of the key forgotten last, reused for the next new key: when every trap is a new
      * kind (no storm at all) each one forgets one, and this spares an allocation per trap.
      */
-    private Rate spare;
-    /** this::newRate made once, not per offer. */
-    private final Function<StormKey, Rate> newRate = this::newRate;
+    private Tracked spare;
+    /** this::track made once, not per offer. */
+    private final Function<StormKey, Tracked> track = this::track;
+    /** The open aggregates by key, oldest first: what publishDue walks. */
     private final Map<StormKey, StormAggregate> pending = new LinkedHashMap<>();
     // bounded by the store's cap on file systems times 4 categories
     private final Map<StormKey, StormAggregate> catchAlls = new HashMap<>();
@@ -50,41 +55,50 @@ final class StormCoalescer {
     /** Null when the event is to be stored now on its own; else the aggregate that took it. */
     StormAggregate offer(TrapEvent e, long nowMillis) {
         StormKey key = StormKey.of(e);
-        boolean burst = recent.computeIfAbsent(key, newRate).hit(nowMillis,
-                policy.windowMillis());
-        StormAggregate agg = pending.get(key);
+        Tracked t = recent.computeIfAbsent(key, track);
+        boolean burst = t.hit(nowMillis, policy.windowMillis());
+        StormAggregate agg = t.aggregate;
         if (agg != null) {
-            agg.add(e, nowMillis);
+            agg.add(e, key.network(), nowMillis);
             return agg;
         }
         if (!burst) {
             return null;
         }
         if (pending.size() < MAX_AGGREGATES) {
-            agg = new StormAggregate(key, e, nowMillis, policy.maxNodeNames());
+            agg = new StormAggregate(key, key, e, nowMillis, policy.maxNodeNames());
             pending.put(key, agg);
+            t.aggregate = agg;
+            agg.tracked = t;
         } else {
             StormKey catchAll = StormKey.catchAll(e.fs(), e.category());
             agg = catchAlls.get(catchAll);
             if (agg != null) {
-                agg.add(e, nowMillis);
+                agg.add(e, key.network(), nowMillis);
                 return agg;
             }
-            agg = new StormAggregate(catchAll, e, nowMillis, policy.maxNodeNames());
+            agg = new StormAggregate(catchAll, key, e, nowMillis, policy.maxNodeNames());
             catchAlls.put(catchAll, agg);
         }
         nextDeadline = Math.min(nextDeadline, agg.deadline(policy));
         return agg;
     }
 
-    private Rate newRate(StormKey key) {
-        Rate r = spare;
-        if (r == null) {
-            return new Rate(policy.threshold());
+    /** A new key's record; when the key was forgotten while its aggregate stayed open, it finds it again. */
+    private Tracked track(StormKey key) {
+        Tracked t = spare;
+        if (t == null) {
+            t = new Tracked(policy.threshold());
+        } else {
+            spare = null;
+            t.clear();
         }
-        spare = null;
-        r.clear();
-        return r;
+        StormAggregate open = pending.get(key);
+        if (open != null) {
+            t.aggregate = open;
+            open.tracked = t;
+        }
+        return t;
     }
 
     long nextDeadline() {
@@ -113,6 +127,9 @@ final class StormCoalescer {
             long deadline = agg.deadline(policy);
             if (deadline <= nowMillis) {
                 it.remove();
+                if (agg.tracked != null && agg.tracked.aggregate == agg) {
+                    agg.tracked.aggregate = null;
+                }
                 publish.accept(agg);
             } else {
                 next = Math.min(next, deadline);
@@ -121,26 +138,29 @@ final class StormCoalescer {
         return next;
     }
 
-    /** The last {@code threshold} arrival times of one key, in a small ring. */
-    private static final class Rate {
+    /** One recently seen key: its last {@code threshold} arrival times, in a small ring, and its open aggregate. */
+    static final class Tracked {
         private final long[] times;
         private int oldest;
         private int filled;
+        /** The key's aggregate while it is pending (not the catch-all its members may go to). */
+        StormAggregate aggregate;
 
-        Rate(int threshold) {
+        Tracked(int threshold) {
             times = new long[threshold];
         }
 
         void clear() {
             oldest = 0;
             filled = 0;
+            aggregate = null;
         }
 
         /** Records an arrival; true when it is more than threshold alike within the window. */
         boolean hit(long nowMillis, long windowMillis) {
             boolean burst = filled == times.length && nowMillis - times[oldest] < windowMillis;
             times[oldest] = nowMillis;
-            oldest = (oldest + 1) % times.length;
+            oldest = oldest + 1 == times.length ? 0 : oldest + 1;
             if (filled < times.length) {
                 filled++;
             }

@@ -1,5 +1,10 @@
 package org.lustre.collector.trap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * What makes traps "alike" for storm coalescing: same file system, same category and the same
  * message once the node name and the NIDs' addresses are masked. The LNet network of a NID is
@@ -12,12 +17,16 @@ package org.lustre.collector.trap;
  * word characters), a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}; StormKeyTest checks the
  * hand-written scan against those regexes on many generated messages.
  */
-final class StormKey {
+final class StormKey implements Comparable<StormKey> {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final String fs;
     private final Category category;
     private final String pattern;
     private final int hash;
+    /** The LNet network of the message's first NID, or null: not part of the key (see {@link #network()}). */
+    private final String network;
 
     /**
      * @param fs       file system, "" when unknown
@@ -25,15 +34,52 @@ final class StormKey {
      * @param pattern  the masked message; "" for a per fs+category catch-all aggregate
      */
     StormKey(String fs, Category category, String pattern) {
+        this(fs, category, pattern, null);
+    }
+
+    private StormKey(String fs, Category category, String pattern, String network) {
         this.fs = fs;
         this.category = category;
         this.pattern = pattern;
+        this.network = network;
         // ordinal, not category.hashCode(): an enum's hash is its identity hash, slower and unstable
-        this.hash = (31 * fs.hashCode() + category.ordinal()) * 31 + pattern.hashCode();
+        this.hash = (31 * fs.hashCode() + category.ordinal()) * 31 + contentHash(pattern);
     }
 
+    /** The key of an event; also notes the network of its first NID, found by the same scan. */
     static StormKey of(TrapEvent e) {
-        return new StormKey(e.fs(), e.category(), mask(e.message(), e.node()));
+        String message = e.message();
+        String text = message;
+        String network = null;
+        int at = nextNidAt(message, 0);
+        if (at >= 0) {
+            int end = wordEnd(message, at + 1);
+            network = message.substring(at + 1, end);
+            text = maskNids(message, at);
+        }
+        return new StormKey(e.fs(), e.category(), maskNode(text, e.node()), network);
+    }
+
+    /**
+     * The hash of the masked message, 8 bytes a step. A key is made for every trap received, and
+     * String.hashCode walks one char at a time in a chain of multiplications (on Java 17 that was
+     * the largest single cost of a storm member). Collisions cost an equals, never a wrong answer;
+     * and a bucket crowded by crafted collisions stays a tree searched by compareTo.
+     */
+    static int contentHash(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        long h = 0x9E3779B97F4A7C15L ^ b.length;
+        int i = 0;
+        for (; i + Long.BYTES <= b.length; i += Long.BYTES) {
+            h = Long.rotateLeft(h ^ (long) LONGS.get(b, i), 29) * 0xBF58476D1CE4E5B9L;
+        }
+        for (; i < b.length; i++) {
+            h = Long.rotateLeft(h ^ b[i], 29) * 0xBF58476D1CE4E5B9L;
+        }
+        h ^= h >>> 31;
+        h *= 0x94D049BB133111EBL;
+        h ^= h >>> 29;
+        return (int) (h ^ (h >>> 32));
     }
 
     /** The key for the catch-all aggregate of a fs and category (when too many storms run at once). */
@@ -57,6 +103,16 @@ final class StormKey {
         return pattern.isEmpty();
     }
 
+    /**
+     * The network of the first NID of the message this key was made from (null when it named none,
+     * and for keys not made by {@link #of}). Members of one key nearly always share it, since the
+     * pattern keeps each NID's network; it is kept per member all the same, so the storm's
+     * "router or network suspect" tally stays exact.
+     */
+    String network() {
+        return network;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -71,6 +127,19 @@ final class StormKey {
         return hash;
     }
 
+    /** An order consistent with equals, so HashMap keeps colliding keys in a searchable tree. */
+    @Override
+    public int compareTo(StormKey o) {
+        int c = Integer.compare(hash, o.hash);
+        if (c == 0) {
+            c = Integer.compare(category.ordinal(), o.category.ordinal());
+        }
+        if (c == 0) {
+            c = fs.compareTo(o.fs);
+        }
+        return c != 0 ? c : pattern.compareTo(o.pattern);
+    }
+
     @Override
     public String toString() {
         return "StormKey[fs=" + fs + ", category=" + category + ", pattern=" + pattern + "]";
@@ -81,7 +150,11 @@ final class StormKey {
      * every whole-word occurrence of the node name replaced by {@link #maskedNode(String)}.
      */
     static String mask(String message, String node) {
-        String text = maskNids(message);
+        return maskNode(maskNids(message), node);
+    }
+
+    /** Every whole-word occurrence of {@code node} in {@code text} replaced by {@link #maskedNode(String)}. */
+    private static String maskNode(String text, String node) {
         if (node.isEmpty()) {
             return text;
         }
@@ -89,7 +162,7 @@ final class StormKey {
         if (i < 0) {
             return text;
         }
-        String masked = null;
+        int kept = -1; // how much of the node the mask keeps: maskedNode without the string
         StringBuilder sb = null;
         int from = 0;
         for (; i >= 0; i = text.indexOf(node, i + 1)) {
@@ -100,9 +173,9 @@ final class StormKey {
             if (i >= from && startOk && endOk) {
                 if (sb == null) {
                     sb = new StringBuilder(text.length());
-                    masked = maskedNode(node);
+                    kept = maskedNodeKeeps(node);
                 }
-                sb.append(text, from, i).append(masked);
+                sb.append(text, from, i).append(node, 0, kept).append('*');
                 from = end;
             }
         }
@@ -115,108 +188,101 @@ final class StormKey {
 
     /** Every NID {@code a.b.c.d@net} replaced by {@code *@net}; the message itself when it has none. */
     static String maskNids(String message) {
-        StringBuilder sb = null;
+        int at = nextNidAt(message, 0);
+        return at < 0 ? message : maskNids(message, at);
+    }
+
+    /** maskNids, given the '@' of the first NID. */
+    private static String maskNids(String message, int firstAt) {
+        StringBuilder sb = new StringBuilder(message.length());
         int copied = 0;
-        for (int i = nextNid(message, 0); i >= 0; ) {
-            int at = nidAt(message, i);
+        for (int at = firstAt; at >= 0; ) {
             int end = wordEnd(message, at + 1);
-            if (sb == null) {
-                sb = new StringBuilder(message.length());
-            }
-            sb.append(message, copied, i).append("*@").append(message, at + 1, end);
+            sb.append(message, copied, nidStart(message, at, copied)).append('*').append(message, at, end);
             copied = end;
-            i = nextNid(message, end);
-        }
-        if (sb == null) {
-            return message;
+            at = nextNidAt(message, end);
         }
         sb.append(message, copied, message.length());
         return sb.toString();
     }
 
     /**
-     * Where the next NID at or after {@code from} starts, -1 when none: the one scan that
+     * The '@' of the next NID that starts at or after {@code from}, -1 when none: the one scan that
      * {@link #maskNids} and {@link #network} share, in place of the regex {@code \d+(\.\d+){3}@\w+}.
+     * It looks at the '@'s only (String.indexOf, not a loop over every character) and checks the
+     * address backwards from each. Matches are ordered by their '@' (an address holds none), so the
+     * first '@' that checks out is the regex's leftmost match.
      */
-    private static int nextNid(String message, int from) {
-        if (message.indexOf('@', from) < 0) {
-            return -1;
-        }
-        int n = message.length();
-        int i = from;
-        while (i < n) {
-            if (!isDigit(message.charAt(i))) {
-                i++;
-                continue;
+    private static int nextNidAt(String message, int from) {
+        for (int at = message.indexOf('@', from); at >= 0; at = message.indexOf('@', at + 1)) {
+            if (nidStart(message, at, from) >= 0) {
+                return at;
             }
-            if (nidAt(message, i) >= 0) {
-                return i;
-            }
-            // no NID starts in this digit run (a start inside it would fail the same way)
-            i = skipDigits(message, i);
         }
         return -1;
     }
 
+    /**
+     * When {@code s[at]} is the '@' of a NID lying wholly at or after {@code from}: where the NID
+     * starts (the first digit of its address, as far back as the digits go); else -1. The '@' must
+     * be followed by a word character, the address be four dot-separated digit runs.
+     */
+    private static int nidStart(String s, int at, int from) {
+        if (at + 1 >= s.length() || !isWordChar(s.charAt(at + 1))) {
+            return -1;
+        }
+        int i = at;
+        for (int part = 0; part < 4; part++) {
+            int end = i;
+            while (i > from && isDigit(s.charAt(i - 1))) {
+                i--;
+            }
+            if (i == end) {
+                return -1;
+            }
+            if (part < 3) {
+                if (i <= from || s.charAt(i - 1) != '.') {
+                    return -1;
+                }
+                i--;
+            }
+        }
+        return i;
+    }
+
     /** {@code lustrefs-OST0004} -> {@code lustrefs-OST*}; any other name -> {@code *}. */
     static String maskedNode(String node) {
+        return node.substring(0, maskedNodeKeeps(node)) + "*";
+    }
+
+    /** How many leading characters of the node its mask keeps before the '*': 0 unless a target name. */
+    private static int maskedNodeKeeps(String node) {
         // The hex index holds no '-', so the "-OST"/"-MDT" before it starts at the last '-'.
         int dash = node.lastIndexOf('-');
         if (dash < 0 || !(node.startsWith("OST", dash + 1) || node.startsWith("MDT", dash + 1))) {
-            return "*";
+            return 0;
         }
         int index = dash + 4;
         if (index == node.length()) {
-            return "*";
+            return 0;
         }
         for (int i = index; i < node.length(); i++) {
             if (!isHexDigit(node.charAt(i))) {
-                return "*";
+                return 0;
             }
         }
         for (int i = 0; i < dash; i++) {
             if (isLineTerminator(node.charAt(i))) {
-                return "*"; // the regex's '.' does not match these
+                return 0; // the regex's '.' does not match these
             }
         }
-        return node.substring(0, index) + "*";
+        return index;
     }
 
     /** The LNet network of the first NID in the message (o2ib1, tcp), or null when it names none. */
     static String network(String message) {
-        int i = nextNid(message, 0);
-        if (i < 0) {
-            return null;
-        }
-        int at = nidAt(message, i);
-        return message.substring(at + 1, wordEnd(message, at + 1));
-    }
-
-    /**
-     * When a NID starts at {@code start} (a digit): the index of its '@', which is followed by at
-     * least one word character; else -1.
-     */
-    private static int nidAt(String s, int start) {
-        int i = start;
-        for (int part = 0; part < 4; part++) {
-            int end = skipDigits(s, i);
-            if (end == i) {
-                return -1;
-            }
-            char sep = part < 3 ? '.' : '@';
-            if (end == s.length() || s.charAt(end) != sep) {
-                return -1;
-            }
-            i = end + 1;
-        }
-        return i < s.length() && isWordChar(s.charAt(i)) ? i - 1 : -1;
-    }
-
-    private static int skipDigits(String s, int i) {
-        while (i < s.length() && isDigit(s.charAt(i))) {
-            i++;
-        }
-        return i;
+        int at = nextNidAt(message, 0);
+        return at < 0 ? null : message.substring(at + 1, wordEnd(message, at + 1));
     }
 
     private static int wordEnd(String s, int i) {

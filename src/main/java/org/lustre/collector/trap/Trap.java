@@ -22,6 +22,10 @@ import java.util.List;
 public record Trap(long seq, String id, long time, long eventTime, Category category, String fs, String node,
                    String message, int count, String source, List<String> nodes) {
     public Trap {
+        // what a Trap holds goes on the wire: id and message made XML-safe here (fs, node and the
+        // node names already are, by TrapEvent)
+        id = TrapEvent.xmlSafe(id);
+        message = TrapEvent.xmlSafe(message);
         nodes = List.copyOf(nodes);
     }
 }

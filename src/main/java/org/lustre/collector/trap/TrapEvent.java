@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param category      severity
  * @param fs            file system name, "" when the source does not tell
  * @param node          target name such as {@code testfs-OST0004}, or a host/NID when no target applies; "" when unknown
- * @param message       human-readable text, one line
+ * @param message       human-readable text, one line, as the source gave it: {@link Trap} makes it
+ *                      XML-safe when the trap is stored (a storm member's text is never stored, so
+ *                      the scan is spared for it)
  * @param source        which source produced it: "trapfile", "kmsg", "scan", ...
  */
 public record TrapEvent(String id, long eventTimeMillis, Category category, String fs, String node,
@@ -24,7 +26,6 @@ public record TrapEvent(String id, long eventTimeMillis, Category category, Stri
         Objects.requireNonNull(message, "message");
         fs = fs == null ? "" : xmlSafe(fs);
         node = node == null ? "" : xmlSafe(node);
-        message = xmlSafe(message);
         source = source == null ? "" : source;
         if (id.isEmpty()) {
             throw new IllegalArgumentException("empty trap id");
@@ -32,13 +33,17 @@ public record TrapEvent(String id, long eventTimeMillis, Category category, Stri
     }
 
     /**
-     * Replaces the characters XML 1.0 cannot carry (controls other than tab, lone surrogates,
+     * fs and node are made safe here because they also name counters and file systems that the API
+     * lists. Replaces the characters XML 1.0 cannot carry (controls other than tab, lone surrogates,
      * U+FFFE/U+FFFF) with '?': a kernel or trap-file line holding one would otherwise make every
      * answer that includes the trap unreadable to XML-RPC clients.
      */
     static String xmlSafe(String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (!allowed(s, i)) {
+            char c = s.charAt(i);
+            // One comparison for the common case, printable and below the surrogates: a control
+            // character wraps around to the top of the char range, so both ends fail it alike.
+            if ((char) (c - 0x20) >= 0xD800 - 0x20 && !allowed(s, i)) {
                 StringBuilder b = new StringBuilder(s.length());
                 for (int j = 0; j < s.length(); j++) {
                     b.append(allowed(s, j) ? s.charAt(j) : '?');

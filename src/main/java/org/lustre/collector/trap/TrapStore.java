@@ -158,7 +158,7 @@ public final class TrapStore {
         count(e.fs(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now);
         if (agg != null) {
-            coalesced.incrementAndGet();
+            add(coalesced, 1);
             last(e.source()).set(0, e.fs(), e.category(), agg);
             return;
         }
@@ -204,7 +204,7 @@ public final class TrapStore {
         count(last.fs, last.category, n);
         long seq = last.seq;
         if (last.storm != null) {
-            coalesced.addAndGet(n);
+            add(coalesced, n);
             if (last.storm.seq() == 0) {
                 last.storm.addRepeats(n);
                 return;
@@ -279,8 +279,16 @@ public final class TrapStore {
         return lastMillis;
     }
 
+    /**
+     * Adds to a counter only the writer changes: a plain read and a release write (readers still see
+     * whole values), not the locked read-modify-write of addAndGet, which costs on every trap.
+     */
+    private static void add(AtomicLong counter, long n) {
+        counter.setRelease(counter.getPlain() + n);
+    }
+
     private void count(String fs, Category category, int n) {
-        received.addAndGet(n);
+        add(received, n);
         AtomicLongArray counts = countsByFs.get(fs);
         if (counts == null) {
             if (countsByFs.size() >= MAX_FILE_SYSTEMS) {
@@ -297,7 +305,8 @@ public final class TrapStore {
                 countsByFs.put(fs, counts);
             }
         }
-        counts.addAndGet(category.code(), n);
+        int i = category.code();
+        counts.setRelease(i, counts.getPlain(i) + n); // single writer, as add() above
     }
 
     private boolean onWriterThread() {

@@ -16,14 +16,21 @@ class StormAggregateTest {
     }
 
     private static StormAggregate aggregate(int onNet, int onOther) {
-        StormAggregate a = new StormAggregate(StormKey.catchAll("fs1", Category.CRITICAL), ev(0, "o2ib1"), 0, 3);
+        TrapEvent first = ev(0, "o2ib1");
+        StormAggregate a = new StormAggregate(StormKey.catchAll("fs1", Category.CRITICAL), StormKey.of(first), first,
+                0, 3);
         for (int i = 1; i < onNet; i++) {
-            a.add(ev(i, "o2ib1"), i);
+            add(a, ev(i, "o2ib1"), i);
         }
         for (int i = 0; i < onOther; i++) {
-            a.add(ev(100 + i, "tcp" + (i % 6)), 100 + i); // more networks than are tallied by name
+            add(a, ev(100 + i, "tcp" + (i % 6)), 100 + i); // more networks than are tallied by name
         }
         return a;
+    }
+
+    /** As the coalescer adds a member: with the network its key found. */
+    private static void add(StormAggregate a, TrapEvent e, long now) {
+        a.add(e, StormKey.of(e).network(), now);
     }
 
     @Test
