@@ -318,7 +318,7 @@ final class CollectorBench {
                 report.note(STORM, "the collector counted only " + (received - before) + " of " + n + " in 120 s");
             }
             if (dropped > 0) {
-                report.note(STORM, Report.f("%s: %,d of the 100,000 storm traps were lost to the full 65,536-slot "
+                report.note(STORM, Report.f("%s: %,d of the 100,000 storm traps were lost to the full 4,096-slot "
                         + "hand-over queue (counted in getCollectorInfo's trapsDropped): the trap-file follower "
                         + "parsed the storm faster than the watcher thread, the store's only writer, took it in "
                         + "(the watcher drains 10,000 per cycle and also runs the scans, which take seconds at "

@@ -142,7 +142,7 @@ final class IngestBench {
         rate("end to end (TrapFileSource > TrapQueue > store), distinct lines", e2eDistinct, baseDistinct, false);
         report.note(SECTION, Report.f("End to end: the follower thread reads and parses, a second thread drains the "
                 + "queue into the store as the watcher does (batches of 10,000). Events lost to a full queue "
-                + "(65,536): %,d (storm), %,d (distinct); they count as processed in the rate above.",
+                + "(4,096, as in the collector): %,d (storm), %,d (distinct); they count as processed in the rate above.",
                 dropped[0], dropped[1]));
 
         if (parseStorm < 0.5 * baseStorm || parseDistinct < 0.5 * baseDistinct) {
@@ -224,7 +224,7 @@ final class IngestBench {
     /** {lines/s, dropped} through the collector's own source and queue. */
     double[] endToEnd(Path file) throws Exception {
         TrapStore store = new TrapStore(MAX_TRAPS, StormPolicy.DEFAULT, System::currentTimeMillis);
-        TrapQueue queue = new TrapQueue(65_536);
+        TrapQueue queue = new TrapQueue(4_096);
         SourceHealth health = new SourceHealth("trapfile", file.toString());
         Thread drainer = new Thread(() -> {
             try {
