@@ -1,8 +1,6 @@
 package org.lustre.collector.rpc;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import javax.xml.parsers.ParserConfigurationException;
@@ -12,17 +10,13 @@ import org.apache.logging.log4j.Logger;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.XmlRpcRequestConfig;
-import org.apache.xmlrpc.common.TypeFactory;
-import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.apache.xmlrpc.server.XmlRpcNoSuchHandlerException;
 import org.apache.xmlrpc.server.XmlRpcServer;
 import org.apache.xmlrpc.server.XmlRpcServerConfigImpl;
-import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
-import org.xml.sax.XMLReader;
 
 /**
  * One XML-RPC exchange, bytes in, bytes out, with Apache XML-RPC doing the work: its parser
@@ -39,8 +33,9 @@ public final class XmlRpcEndpoint {
     private static final Logger LOG = LogManager.getLogger(XmlRpcEndpoint.class);
 
     private final XmlRpcServer server = new XmlRpcServer();
-    private final XmlRpcHttpRequestConfigImpl config = new XmlRpcHttpRequestConfigImpl();
-    private final TypeFactory types;
+    private final XmlRpcHttpRequestConfigImpl config = AnswerTypes.answerConfig();
+    private final AnswerTypes types;
+    private final SaxReaders readers = new SaxReaders();
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
@@ -50,11 +45,8 @@ public final class XmlRpcEndpoint {
         serverConfig.setEncoding("UTF-8");
         server.setConfig(serverConfig);
         server.setHandlerMapping(methods);
-        types = new TypeFactoryImpl(server);
+        types = new AnswerTypes(server);
         server.setTypeFactory(types);
-        config.setEnabledForExtensions(false);
-        config.setEnabledForExceptions(false);
-        config.setEncoding("UTF-8");
     }
 
     /** Handles one call; never throws: every failure is an XML-RPC fault answer. */
@@ -77,9 +69,7 @@ public final class XmlRpcEndpoint {
             return fault(Faults.INTERNAL, "internal error in " + request.getMethodName());
         }
         try {
-            StringBuilder out = new StringBuilder(1024);
-            new XmlRpcWriter(config, new AnswerSerializer(out), types).write(config, result);
-            return out.toString().getBytes(StandardCharsets.UTF_8);
+            return answer(result);
         } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
             return fault(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
@@ -87,13 +77,17 @@ public final class XmlRpcEndpoint {
         }
     }
 
+    /** The answer carrying {@code result}, written by Apache XML-RPC's writer with our types. */
+    byte[] answer(Object result) throws SAXException {
+        AnswerSerializer out = new AnswerSerializer(8192);
+        new XmlRpcWriter(config, out, types).write(config, result);
+        return out.toByteArray();
+    }
+
     private XmlRpcRequest parse(byte[] body) throws XmlRpcException {
         XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
         try {
-            XMLReader reader = HardenedSax.factory().newSAXParser().getXMLReader();
-            reader.setContentHandler(parser);
-            reader.setErrorHandler(SilentErrors.INSTANCE);
-            reader.parse(new InputSource(new ByteArrayInputStream(body)));
+            readers.parse(body, parser);
         } catch (SAXException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + saxMessage(e));
         } catch (ParserConfigurationException | IOException e) {
@@ -126,30 +120,11 @@ public final class XmlRpcEndpoint {
     /** A fault answer; the message is for humans and carries no Java internals. */
     public byte[] fault(int code, String message) {
         try {
-            StringBuilder out = new StringBuilder(256);
-            new XmlRpcWriter(config, new AnswerSerializer(out), types).write(config, code, message == null ? "" : message);
-            return out.toString().getBytes(StandardCharsets.UTF_8);
+            AnswerSerializer out = new AnswerSerializer(512);
+            new XmlRpcWriter(config, out, types).write(config, code, message == null ? "" : message);
+            return out.toByteArray();
         } catch (SAXException e) {
             throw new IllegalStateException("cannot write a fault", e);
-        }
-    }
-
-    /** Errors become a fault; the parser's default handler would also print them to stderr. */
-    private enum SilentErrors implements org.xml.sax.ErrorHandler {
-        INSTANCE;
-
-        @Override
-        public void warning(org.xml.sax.SAXParseException e) {
-        }
-
-        @Override
-        public void error(org.xml.sax.SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
-            throw e;
         }
     }
 
