@@ -37,6 +37,15 @@ final class AnswerSerializer implements ContentHandler {
         buf = new byte[Math.max(64, initialCapacity)];
     }
 
+    /** The buffer written so far; its first {@link #size()} bytes are the answer. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    int size() {
+        return size;
+    }
+
     /** The answer so far. */
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);

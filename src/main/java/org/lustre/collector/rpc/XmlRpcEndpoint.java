@@ -1,7 +1,10 @@
 package org.lustre.collector.rpc;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.xml.parsers.ParserConfigurationException;
 
@@ -36,6 +39,9 @@ public final class XmlRpcEndpoint {
     private final XmlRpcHttpRequestConfigImpl config = AnswerTypes.answerConfig();
     private final AnswerTypes types;
     private final SaxReaders readers = new SaxReaders();
+    /** Per method: the buffer size its next answer starts with. */
+    private final ConcurrentHashMap<String, Integer> sizeHints = new ConcurrentHashMap<>();
+    private static final int MAX_SIZE_HINT = 4 << 20;
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
@@ -49,39 +55,78 @@ public final class XmlRpcEndpoint {
         server.setTypeFactory(types);
     }
 
+    /**
+     * An answer: the first {@code length} bytes of {@code buffer} (the buffer it was written in,
+     * not copied, so a large answer is not copied once more on its way out).
+     */
+    public record Reply(byte[] buffer, int length) {
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(buffer, 0, length);
+        }
+
+        public byte[] toByteArray() {
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        }
+    }
+
     /** Handles one call; never throws: every failure is an XML-RPC fault answer. */
     public byte[] handle(byte[] body) {
+        return reply(body).toByteArray();
+    }
+
+    /** {@link #handle} without the final copy, for the servlet. */
+    public Reply reply(byte[] body) {
         XmlRpcRequest request;
         try {
             request = parse(body);
         } catch (XmlRpcException e) {
-            return fault(e.code, e.getMessage());
+            return faultReply(e.code, e.getMessage());
         }
         Object result;
         try {
             result = server.execute(request);
         } catch (XmlRpcNoSuchHandlerException e) {
-            return fault(Faults.UNKNOWN_METHOD, e.getMessage());
+            return faultReply(Faults.UNKNOWN_METHOD, e.getMessage());
         } catch (XmlRpcException e) {
-            return fault(e.code == 0 ? Faults.INTERNAL : e.code, e.getMessage());
+            return faultReply(e.code == 0 ? Faults.INTERNAL : e.code, e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("internal error in {}", request.getMethodName(), e);
-            return fault(Faults.INTERNAL, "internal error in " + request.getMethodName());
+            return faultReply(Faults.INTERNAL, "internal error in " + request.getMethodName());
         }
         try {
-            return answer(result);
+            return answer(request.getMethodName(), result);
         } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
-            return fault(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
+            return faultReply(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
                     + " cannot be written");
         }
     }
 
+    private Reply faultReply(int code, String message) {
+        byte[] b = fault(code, message);
+        return new Reply(b, b.length);
+    }
+
     /** The answer carrying {@code result}, written by Apache XML-RPC's writer with our types. */
     byte[] answer(Object result) throws SAXException {
-        AnswerSerializer out = new AnswerSerializer(8192);
+        return answer("", result).toByteArray();
+    }
+
+    /**
+     * Written into a buffer sized from this method's last answer: a 200 KB answer grown from a
+     * small buffer by doubling would be copied five times more.
+     */
+    private Reply answer(String method, Object result) throws SAXException {
+        Integer hint = sizeHints.get(method);
+        AnswerSerializer out = new AnswerSerializer(hint == null ? 8192 : hint);
         new XmlRpcWriter(config, out, types).write(config, result);
-        return out.toByteArray();
+        int size = out.size();
+        // methods come from the method table only (an unknown name faults before this), so the
+        // map stays small; it changes only when an answer outgrows the hint or shrinks well below it
+        if (hint == null || size > hint || size < hint / 2) {
+            sizeHints.put(method, Math.min(MAX_SIZE_HINT, size + size / 8 + 256));
+        }
+        return new Reply(out.buffer(), size);
     }
 
     private XmlRpcRequest parse(byte[] body) throws XmlRpcException {
