@@ -14,8 +14,9 @@ import org.xml.sax.SAXException;
  * 250-trap answer is then 250 copies instead of 250 walks through Apache XML-RPC's serializers
  * and the escaping of every character.
  * <p>
- * Bounded like the store: one slot per ring slot ({@code seq % capacity}), holding the
- * {@link Trap} object its fragments were written from. A fragment is used only for that same
+ * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
+ * {@link #MAX_SLOTS} (about 1.5 KB each with both fragments, so 6 MB at most, where a slot for
+ * every trap of a million-trap store would take 1.5 GB). Each slot holds the {@link Trap} object its fragments were written from. A fragment is used only for that same
  * object ({@code ==}): a coalesced or repeated trap whose count changes is a new Trap in the same
  * slot, so it is written again, and a slot lapped by a newer trap simply misses.
  * <p>
@@ -27,10 +28,14 @@ final class EncodedTraps {
     private record Entry(Trap trap, EncodedValue row, EncodedValue record) {
     }
 
+    /** Beyond this the newest traps, those pollers ask for, share the slots; older ones miss more. */
+    static final int MAX_SLOTS = 4096;
+
     private final AtomicReferenceArray<Entry> slots;
 
+    /** @param capacity the store's capacity (maxtraps) */
     EncodedTraps(int capacity) {
-        slots = new AtomicReferenceArray<>(Math.max(1, capacity));
+        slots = new AtomicReferenceArray<>(Math.max(1, Math.min(capacity, MAX_SLOTS)));
     }
 
     /** The getTraps row of {@code t}: an array [message, category code, node]. */

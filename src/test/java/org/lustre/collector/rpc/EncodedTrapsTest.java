@@ -174,6 +174,14 @@ class EncodedTrapsTest {
         assertTrue(new String(cache.row(old).xml(), UTF_8).contains("<value>old</value>"));
         assertTrue(new String(cache.row(lapper).xml(), UTF_8).contains("<value>new</value>"));
         assertTrue(new String(cache.row(old).xml(), UTF_8).contains("<value>old</value>"));
+        // a huge store shares MAX_SLOTS slots: traps MAX_SLOTS apart take turns, each with its own bytes
+        EncodedTraps capped = new EncodedTraps(1_000_000);
+        Trap a = trap(10, "a", "n", "f", 1, List.of());
+        Trap b = trap(10 + EncodedTraps.MAX_SLOTS, "b", "n", "f", 1, List.of());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(new String(capped.record(a).xml(), UTF_8).contains("<value>a</value>"));
+            assertTrue(new String(capped.record(b).xml(), UTF_8).contains("<value>b</value>"));
+        }
     }
 
     @Test
