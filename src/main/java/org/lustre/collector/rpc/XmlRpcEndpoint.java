@@ -31,6 +31,12 @@ import org.xml.sax.SAXException;
  * empty HTTP 200. Here the answer is written to a buffer first; a failure while writing becomes a
  * -32603 fault; parse errors answer -32700 and unknown methods -32601; faults never carry a
  * cause, a stack trace or a Java class name. Thread-safe: one instance serves all requests.
+ * <p>
+ * Speed (BENCHMARKS.md section 3): hardened SAX readers are reused ({@link SaxReaders}), answers
+ * are written as UTF-8 bytes straight away ({@link AnswerSerializer}) into a buffer sized from
+ * the method's previous answer and handed out without a copy ({@link Reply}), and results may
+ * carry values written earlier ({@link EncodedValue}, e.g. the trap fragments of
+ * {@link EncodedTraps}), which {@link AnswerTypes} copies as bytes.
  */
 public final class XmlRpcEndpoint {
     private static final Logger LOG = LogManager.getLogger(XmlRpcEndpoint.class);
