@@ -64,6 +64,18 @@ class SaxReadersTest {
     }
 
     @Test
+    void limitsDoNotAccumulateAcrossReuses() throws Exception {
+        // the secure-processing limits count per document: a long-lived reader must not run
+        // into them after many ordinary requests full of escaped characters
+        String doc = "<m>" + "&amp;&lt;&#65;".repeat(10_000) + "</m>";
+        for (int i = 0; i < 20; i++) {
+            List<String> events = parse(doc);
+            assertEquals(30_000, String.join("", events.subList(1, events.size())).length());
+        }
+        assertEquals(1, readers.idleCount());
+    }
+
+    @Test
     void reusedReaderNeverFetchesAnExternalDtd() throws Exception {
         AtomicInteger fetched = new AtomicInteger();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
