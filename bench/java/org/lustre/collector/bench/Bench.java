@@ -13,12 +13,15 @@ import org.lustre.collector.sim.SimulatedTree;
  * {@code bash bench/run.sh}, never by the test run.
  *
  * <pre>
- * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick]
+ * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only api]
  * </pre>
  * {@code --tree DIR} reuses a simulated 100,000-OST tree (else one is written under the work
  * directory and removed at the end); {@code --quick} shortens every window (a smoke run, not
  * figures to commit). The collector's JVM flags come from the system property
- * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}.
+ * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}. {@code --only api}
+ * runs section 3 alone, against a collector over a small tree (10 file systems, 1,000 OSTs): the
+ * API answers come from the trap store, not the tree, so this is for iterating on the API, not
+ * figures to commit.
  */
 public final class Bench {
     /**
@@ -41,6 +44,7 @@ public final class Bench {
         Path jar = Path.of("target/lustre-collector.jar");
         Path classes = Path.of("target/test-classes");
         boolean quick = false;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
@@ -49,6 +53,7 @@ public final class Bench {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--classes" -> classes = Path.of(args[++i]);
                 case "--quick" -> quick = true;
+                case "--only" -> only = args[++i];
                 default -> {
                     System.err.println("unknown argument: " + args[i]);
                     System.exit(2);
@@ -59,6 +64,10 @@ public final class Bench {
                 .split("\\s+"));
         Files.createDirectories(work);
         Report report = new Report();
+        if (only != null) {
+            runOnly(only, report, work, jar, classes, flags, quick, out);
+            return;
+        }
         for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, CollectorBench.API, CollectorBench.MEMORY,
                 CollectorBench.STORM)) {
             report.section(s);
@@ -94,6 +103,28 @@ public final class Bench {
                 System.out.println("removing " + tree);
                 deleteTree(tree);
             }
+            report.write(out, flags);
+            System.out.println("wrote " + out.toAbsolutePath());
+        }
+    }
+
+    /** One section alone (only "api" so far), over its own small tree. */
+    private static void runOnly(String only, Report report, Path work, Path jar, Path classes, List<String> flags,
+                                boolean quick, Path out) throws Exception {
+        if (!only.equals("api")) {
+            System.err.println("--only takes: api");
+            System.exit(2);
+        }
+        report.section(CollectorBench.API);
+        Path tree = work.resolve("small-tree");
+        deleteTree(tree);
+        SimulatedTree.create(tree, 10, 1_000, "2.15");
+        report.setup("| simulated tree | 10 file systems x 100 OSTs (--only api) |");
+        try {
+            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
+                    quick ? 15 : 60, quick ? 3 : 8).runApiOnly();
+        } finally {
+            deleteTree(tree);
             report.write(out, flags);
             System.out.println("wrote " + out.toAbsolutePath());
         }

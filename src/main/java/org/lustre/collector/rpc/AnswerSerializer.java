@@ -1,29 +1,67 @@
 package org.lustre.collector.rpc;
 
+import java.util.Arrays;
+
 import org.xml.sax.Attributes;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.Locator;
 
 /**
- * Turns the SAX events of Apache XML-RPC's {@code XmlRpcWriter} into XML text in a
- * StringBuilder. It replaces ws-commons' XMLWriterImpl for answers only because that one writes
- * and checks every character on its own (measured: 60% of the server's CPU for a 250-trap
- * getTraps answer); this one copies runs of plain text at once and escapes only &amp;, &lt;,
- * &gt;, carriage return and, in attributes, the quote. Empty elements are written as
- * {@code <data/>}, as XMLWriterImpl does. One instance per answer, one thread.
+ * Turns the SAX events of Apache XML-RPC's {@code XmlRpcWriter} into UTF-8 XML bytes. It replaces
+ * ws-commons' XMLWriterImpl for answers only because that one writes and checks every character on
+ * its own (measured: 60% of the server's CPU for a 250-trap getTraps answer); this one escapes
+ * only &amp;, &lt;, &gt;, carriage return and, in attributes, the quote, and encodes UTF-8 as it
+ * goes, so an answer is never a StringBuilder, then a String, then bytes. Empty elements are
+ * written as {@code <data/>}, as XMLWriterImpl does.
+ * <p>
+ * {@link #raw} copies an {@link EncodedValue}'s bytes, written earlier by an instance of this
+ * class, so they are exactly what these events would have given. The encoding matches
+ * {@code String.getBytes(UTF_8)} of the same text: a surrogate pair is one 4-byte sequence, a
+ * lone surrogate is '?' (Apache's serializers hand over each string whole, so a pair is never
+ * split between two {@link #characters} calls). One instance per answer, one thread.
  */
 final class AnswerSerializer implements ContentHandler {
-    private final StringBuilder out;
+    private static final byte[] DECLARATION = ascii("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    private static final byte[] AMP = ascii("&amp;");
+    private static final byte[] LT = ascii("&lt;");
+    private static final byte[] GT = ascii("&gt;");
+    private static final byte[] CR = ascii("&#13;");
+    private static final byte[] QUOT = ascii("&quot;");
+
+    private byte[] buf;
+    private int size;
     /** A start tag whose '&gt;' is not written yet, so an empty element can still become "/&gt;". */
     private boolean tagOpen;
 
-    AnswerSerializer(StringBuilder out) {
-        this.out = out;
+    AnswerSerializer(int initialCapacity) {
+        buf = new byte[Math.max(64, initialCapacity)];
+    }
+
+    /** The buffer written so far; its first {@link #size()} bytes are the answer. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The answer so far. */
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+
+    /** Appends bytes that are one complete element written by this class, e.g. one {@code <value>}. */
+    void raw(byte[] xml) {
+        closeTag();
+        ensure(xml.length);
+        System.arraycopy(xml, 0, buf, size, xml.length);
+        size += xml.length;
     }
 
     @Override
     public void startDocument() {
-        out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        append(DECLARATION);
     }
 
     @Override
@@ -34,12 +72,16 @@ final class AnswerSerializer implements ContentHandler {
     @Override
     public void startElement(String uri, String localName, String qName, Attributes atts) {
         closeTag();
-        out.append('<').append(qName == null || qName.isEmpty() ? localName : qName);
+        put('<');
+        name(qName == null || qName.isEmpty() ? localName : qName);
         for (int i = 0; atts != null && i < atts.getLength(); i++) {
-            out.append(' ').append(atts.getQName(i)).append("=\"");
+            put(' ');
+            name(atts.getQName(i));
+            put('=');
+            put('"');
             String v = atts.getValue(i);
-            escape(v.toCharArray(), 0, v.length(), true);
-            out.append('"');
+            text(v.toCharArray(), 0, v.length(), true);
+            put('"');
         }
         tagOpen = true;
     }
@@ -47,10 +89,14 @@ final class AnswerSerializer implements ContentHandler {
     @Override
     public void endElement(String uri, String localName, String qName) {
         if (tagOpen) {
-            out.append("/>");
+            put('/');
+            put('>');
             tagOpen = false;
         } else {
-            out.append("</").append(qName == null || qName.isEmpty() ? localName : qName).append('>');
+            put('<');
+            put('/');
+            name(qName == null || qName.isEmpty() ? localName : qName);
+            put('>');
         }
     }
 
@@ -60,7 +106,7 @@ final class AnswerSerializer implements ContentHandler {
             return;
         }
         closeTag();
-        escape(ch, start, length, false);
+        text(ch, start, length, false);
     }
 
     @Override
@@ -70,29 +116,98 @@ final class AnswerSerializer implements ContentHandler {
 
     private void closeTag() {
         if (tagOpen) {
-            out.append('>');
+            put('>');
             tagOpen = false;
         }
     }
 
-    private void escape(char[] ch, int start, int length, boolean attribute) {
-        int end = start + length;
-        int run = start;
-        for (int i = start; i < end; i++) {
-            String entity = switch (ch[i]) {
-                case '&' -> "&amp;";
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '\r' -> "&#13;";
-                case '"' -> attribute ? "&quot;" : null;
-                default -> null;
-            };
-            if (entity != null) {
-                out.append(ch, run, i - run).append(entity);
-                run = i + 1;
+    /** An element or attribute name: never escaped (XmlRpcWriter's names are plain ASCII). */
+    private void name(String s) {
+        char[] ch = s.toCharArray();
+        ensure(3 * ch.length);
+        for (char c : ch) {
+            if (c >= 0x80) {
+                encode(ch, 0, ch.length, false);
+                return;
             }
         }
-        out.append(ch, run, end - run);
+        for (char c : ch) {
+            buf[size++] = (byte) c;
+        }
+    }
+
+    private void text(char[] ch, int start, int length, boolean attribute) {
+        // 3 bytes per char covers every encoding (a surrogate pair is 2 chars, 4 bytes);
+        // entities ensure their own room
+        ensure(3 * length);
+        encode(ch, start, length, attribute);
+    }
+
+    private void encode(char[] ch, int start, int length, boolean attribute) {
+        byte[] b = buf;
+        int n = size;
+        int end = start + length;
+        for (int i = start; i < end; i++) {
+            char c = ch[i];
+            if (c < 0x80) {
+                byte[] entity = switch (c) {
+                    case '&' -> AMP;
+                    case '<' -> LT;
+                    case '>' -> GT;
+                    case '\r' -> CR;
+                    case '"' -> attribute ? QUOT : null;
+                    default -> null;
+                };
+                if (entity == null) {
+                    b[n++] = (byte) c;
+                } else {
+                    size = n;
+                    ensure(entity.length + 3 * (end - i));
+                    b = buf;
+                    System.arraycopy(entity, 0, b, n, entity.length);
+                    n += entity.length;
+                }
+            } else if (c < 0x800) {
+                b[n++] = (byte) (0xC0 | (c >> 6));
+                b[n++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(ch[i + 1])) {
+                    int cp = Character.toCodePoint(c, ch[++i]);
+                    b[n++] = (byte) (0xF0 | (cp >> 18));
+                    b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    b[n++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    b[n++] = '?';
+                }
+            } else {
+                b[n++] = (byte) (0xE0 | (c >> 12));
+                b[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[n++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        size = n;
+    }
+
+    private void put(char asciiChar) {
+        ensure(1);
+        buf[size++] = (byte) asciiChar;
+    }
+
+    private void append(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, size, bytes.length);
+        size += bytes.length;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -25,9 +25,12 @@ import org.lustre.collector.trap.TrapStore;
  */
 public final class CollectorApi {
     private final Collector collector;
+    /** The traps' answer fragments, written once per trap record rather than once per call. */
+    private final EncodedTraps encoded;
 
     public CollectorApi(Collector collector) {
         this.collector = collector;
+        this.encoded = new EncodedTraps(collector.store().capacity());
     }
 
     public List<RpcMethod> methods() {
@@ -120,8 +123,7 @@ public final class CollectorApi {
         List<Trap> traps = collector.store().receivedIn(time, upTo, collector.config().maxTraps());
         Object[] rows = new Object[traps.size()];
         for (int i = 0; i < rows.length; i++) {
-            Trap t = traps.get(i);
-            rows[i] = new Object[] {t.message(), t.category().code(), t.node()};
+            rows[i] = encoded.row(traps.get(i));
         }
         return new Object[] {rows, clampInt(Math.max(upTo, time))};
     }
@@ -194,19 +196,7 @@ public final class CollectorApi {
         TrapStore.Page page = collector.store().read(cursor, Math.min(limit, collector.config().maxTraps()));
         Object[] rows = new Object[page.traps().size()];
         for (int i = 0; i < rows.length; i++) {
-            Trap t = page.traps().get(i);
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", t.id());
-            r.put("time", clampInt(t.time()));
-            r.put("eventTime", clampInt(t.eventTime()));
-            r.put("category", t.category().code());
-            r.put("node", t.node());
-            r.put("fs", t.fs());
-            r.put("message", t.message());
-            r.put("count", t.count());
-            r.put("source", t.source());
-            r.put("nodes", t.nodes().toArray());
-            rows[i] = r;
+            rows[i] = encoded.record(page.traps().get(i));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("traps", rows);

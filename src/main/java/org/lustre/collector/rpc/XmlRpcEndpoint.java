@@ -1,9 +1,10 @@
 package org.lustre.collector.rpc;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.xml.parsers.ParserConfigurationException;
 
@@ -12,17 +13,13 @@ import org.apache.logging.log4j.Logger;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.XmlRpcRequestConfig;
-import org.apache.xmlrpc.common.TypeFactory;
-import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.apache.xmlrpc.server.XmlRpcNoSuchHandlerException;
 import org.apache.xmlrpc.server.XmlRpcServer;
 import org.apache.xmlrpc.server.XmlRpcServerConfigImpl;
-import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
-import org.xml.sax.XMLReader;
 
 /**
  * One XML-RPC exchange, bytes in, bytes out, with Apache XML-RPC doing the work: its parser
@@ -34,13 +31,23 @@ import org.xml.sax.XMLReader;
  * empty HTTP 200. Here the answer is written to a buffer first; a failure while writing becomes a
  * -32603 fault; parse errors answer -32700 and unknown methods -32601; faults never carry a
  * cause, a stack trace or a Java class name. Thread-safe: one instance serves all requests.
+ * <p>
+ * Speed (BENCHMARKS.md section 3): hardened SAX readers are reused ({@link SaxReaders}), answers
+ * are written as UTF-8 bytes straight away ({@link AnswerSerializer}) into a buffer sized from
+ * the method's previous answer and handed out without a copy ({@link Reply}), and results may
+ * carry values written earlier ({@link EncodedValue}, e.g. the trap fragments of
+ * {@link EncodedTraps}), which {@link AnswerTypes} copies as bytes.
  */
 public final class XmlRpcEndpoint {
     private static final Logger LOG = LogManager.getLogger(XmlRpcEndpoint.class);
 
     private final XmlRpcServer server = new XmlRpcServer();
-    private final XmlRpcHttpRequestConfigImpl config = new XmlRpcHttpRequestConfigImpl();
-    private final TypeFactory types;
+    private final XmlRpcHttpRequestConfigImpl config = AnswerTypes.answerConfig();
+    private final AnswerTypes types;
+    private final SaxReaders readers = new SaxReaders();
+    /** Per method: the buffer size its next answer starts with. */
+    private final ConcurrentHashMap<String, Integer> sizeHints = new ConcurrentHashMap<>();
+    private static final int MAX_SIZE_HINT = 4 << 20;
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
@@ -50,50 +57,88 @@ public final class XmlRpcEndpoint {
         serverConfig.setEncoding("UTF-8");
         server.setConfig(serverConfig);
         server.setHandlerMapping(methods);
-        types = new TypeFactoryImpl(server);
+        types = new AnswerTypes(server);
         server.setTypeFactory(types);
-        config.setEnabledForExtensions(false);
-        config.setEnabledForExceptions(false);
-        config.setEncoding("UTF-8");
+    }
+
+    /**
+     * An answer: the first {@code length} bytes of {@code buffer} (the buffer it was written in,
+     * not copied, so a large answer is not copied once more on its way out).
+     */
+    public record Reply(byte[] buffer, int length) {
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(buffer, 0, length);
+        }
+
+        public byte[] toByteArray() {
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        }
     }
 
     /** Handles one call; never throws: every failure is an XML-RPC fault answer. */
     public byte[] handle(byte[] body) {
+        return reply(body).toByteArray();
+    }
+
+    /** {@link #handle} without the final copy, for the servlet. */
+    public Reply reply(byte[] body) {
         XmlRpcRequest request;
         try {
             request = parse(body);
         } catch (XmlRpcException e) {
-            return fault(e.code, e.getMessage());
+            return faultReply(e.code, e.getMessage());
         }
         Object result;
         try {
             result = server.execute(request);
         } catch (XmlRpcNoSuchHandlerException e) {
-            return fault(Faults.UNKNOWN_METHOD, e.getMessage());
+            return faultReply(Faults.UNKNOWN_METHOD, e.getMessage());
         } catch (XmlRpcException e) {
-            return fault(e.code == 0 ? Faults.INTERNAL : e.code, e.getMessage());
+            return faultReply(e.code == 0 ? Faults.INTERNAL : e.code, e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("internal error in {}", request.getMethodName(), e);
-            return fault(Faults.INTERNAL, "internal error in " + request.getMethodName());
+            return faultReply(Faults.INTERNAL, "internal error in " + request.getMethodName());
         }
         try {
-            StringBuilder out = new StringBuilder(1024);
-            new XmlRpcWriter(config, new AnswerSerializer(out), types).write(config, result);
-            return out.toString().getBytes(StandardCharsets.UTF_8);
+            return answer(request.getMethodName(), result);
         } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
-            return fault(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
+            return faultReply(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
                     + " cannot be written");
         }
+    }
+
+    private Reply faultReply(int code, String message) {
+        byte[] b = fault(code, message);
+        return new Reply(b, b.length);
+    }
+
+    /** The answer carrying {@code result}, written by Apache XML-RPC's writer with our types. */
+    byte[] answer(Object result) throws SAXException {
+        return answer("", result).toByteArray();
+    }
+
+    /**
+     * Written into a buffer sized from this method's last answer: a 200 KB answer grown from a
+     * small buffer by doubling would be copied five times more.
+     */
+    private Reply answer(String method, Object result) throws SAXException {
+        Integer hint = sizeHints.get(method);
+        AnswerSerializer out = new AnswerSerializer(hint == null ? 8192 : hint);
+        new XmlRpcWriter(config, out, types).write(config, result);
+        int size = out.size();
+        // methods come from the method table only (an unknown name faults before this), so the
+        // map stays small; it changes only when an answer outgrows the hint or shrinks well below it
+        if (hint == null || size > hint || size < hint / 2) {
+            sizeHints.put(method, Math.min(MAX_SIZE_HINT, size + size / 8 + 256));
+        }
+        return new Reply(out.buffer(), size);
     }
 
     private XmlRpcRequest parse(byte[] body) throws XmlRpcException {
         XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
         try {
-            XMLReader reader = HardenedSax.factory().newSAXParser().getXMLReader();
-            reader.setContentHandler(parser);
-            reader.setErrorHandler(SilentErrors.INSTANCE);
-            reader.parse(new InputSource(new ByteArrayInputStream(body)));
+            readers.parse(body, parser);
         } catch (SAXException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + saxMessage(e));
         } catch (ParserConfigurationException | IOException e) {
@@ -126,30 +171,11 @@ public final class XmlRpcEndpoint {
     /** A fault answer; the message is for humans and carries no Java internals. */
     public byte[] fault(int code, String message) {
         try {
-            StringBuilder out = new StringBuilder(256);
-            new XmlRpcWriter(config, new AnswerSerializer(out), types).write(config, code, message == null ? "" : message);
-            return out.toString().getBytes(StandardCharsets.UTF_8);
+            AnswerSerializer out = new AnswerSerializer(512);
+            new XmlRpcWriter(config, out, types).write(config, code, message == null ? "" : message);
+            return out.toByteArray();
         } catch (SAXException e) {
             throw new IllegalStateException("cannot write a fault", e);
-        }
-    }
-
-    /** Errors become a fault; the parser's default handler would also print them to stderr. */
-    private enum SilentErrors implements org.xml.sax.ErrorHandler {
-        INSTANCE;
-
-        @Override
-        public void warning(org.xml.sax.SAXParseException e) {
-        }
-
-        @Override
-        public void error(org.xml.sax.SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
-            throw e;
         }
     }
 

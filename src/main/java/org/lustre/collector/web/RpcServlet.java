@@ -49,13 +49,13 @@ public final class RpcServlet extends HttpServlet {
             tooLarge(resp);
             return;
         }
-        byte[] answer = endpoint.handle(body);
+        XmlRpcEndpoint.Reply answer = endpoint.reply(body);
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType("text/xml");
         resp.setCharacterEncoding("UTF-8");
-        resp.setContentLength(answer.length);
+        resp.setContentLength(answer.length());
         try (OutputStream out = resp.getOutputStream()) {
-            out.write(answer);
+            answer.writeTo(out);
         }
     }
 

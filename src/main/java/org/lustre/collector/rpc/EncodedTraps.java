@@ -1,0 +1,106 @@
+package org.lustre.collector.rpc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+
+import org.lustre.collector.trap.Trap;
+import org.xml.sax.SAXException;
+
+/**
+ * The answer fragments of the stored traps, each written once: a getTraps row
+ * {@code [message, category, node]} and a getTrapRecords struct, as {@link EncodedValue}s. A
+ * 250-trap answer is then 250 copies instead of 250 walks through Apache XML-RPC's serializers
+ * and the escaping of every character.
+ * <p>
+ * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
+ * {@link #MAX_SLOTS} (about 1.5 KB each with both fragments, so 6 MB at most, where a slot for
+ * every trap of a million-trap store would take 1.5 GB). Each slot holds the {@link Trap} object its fragments were written from. A fragment is used only for that same
+ * object ({@code ==}): a coalesced or repeated trap whose count changes is a new Trap in the same
+ * slot, so it is written again, and a slot lapped by a newer trap simply misses.
+ * <p>
+ * Threads: any number of request threads at once. Each slot holds an immutable entry, replaced
+ * whole; two threads writing the same slot at once only cost one of them its work, and a reader
+ * can never pair one trap with another's bytes.
+ */
+final class EncodedTraps {
+    private record Entry(Trap trap, EncodedValue row, EncodedValue record) {
+    }
+
+    /** Beyond this the newest traps, those pollers ask for, share the slots; older ones miss more. */
+    static final int MAX_SLOTS = 4096;
+
+    private final AtomicReferenceArray<Entry> slots;
+
+    /** @param capacity the store's capacity (maxtraps) */
+    EncodedTraps(int capacity) {
+        slots = new AtomicReferenceArray<>(Math.max(1, Math.min(capacity, MAX_SLOTS)));
+    }
+
+    /** The getTraps row of {@code t}: an array [message, category code, node]. */
+    EncodedValue row(Trap t) {
+        int i = slot(t);
+        Entry e = slots.get(i);
+        if (e != null && e.trap() == t) {
+            if (e.row() != null) {
+                return e.row();
+            }
+        } else {
+            e = null;
+        }
+        EncodedValue row = encode(t, plainRow(t), () -> plainRow(t));
+        slots.set(i, new Entry(t, row, e == null ? null : e.record()));
+        return row;
+    }
+
+    /** The getTrapRecords struct of {@code t}. */
+    EncodedValue record(Trap t) {
+        int i = slot(t);
+        Entry e = slots.get(i);
+        if (e != null && e.trap() == t) {
+            if (e.record() != null) {
+                return e.record();
+            }
+        } else {
+            e = null;
+        }
+        EncodedValue record = encode(t, plainRecord(t), () -> plainRecord(t));
+        slots.set(i, new Entry(t, e == null ? null : e.row(), record));
+        return record;
+    }
+
+    /** Strings, ints and arrays of them always encode: a failure here is a bug, hence unchecked. */
+    private static EncodedValue encode(Trap t, Object value, Supplier<Object> plain) {
+        try {
+            return AnswerTypes.encode(value, plain);
+        } catch (SAXException e) {
+            throw new IllegalStateException("cannot encode trap " + t.seq() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int slot(Trap t) {
+        return (int) Math.floorMod(t.seq(), (long) slots.length());
+    }
+
+    /** getTraps' row as Apache XML-RPC values; what {@link #row} encodes. */
+    static Object[] plainRow(Trap t) {
+        return new Object[] {t.message(), t.category().code(), t.node()};
+    }
+
+    /** getTrapRecords' struct as Apache XML-RPC values; what {@link #record} encodes. */
+    static Map<String, Object> plainRecord(Trap t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", t.id());
+        r.put("time", CollectorApi.clampInt(t.time()));
+        r.put("eventTime", CollectorApi.clampInt(t.eventTime()));
+        r.put("category", t.category().code());
+        r.put("node", t.node());
+        r.put("fs", t.fs());
+        r.put("message", t.message());
+        r.put("count", t.count());
+        r.put("source", t.source());
+        r.put("nodes", t.nodes().toArray());
+        return r;
+    }
+}

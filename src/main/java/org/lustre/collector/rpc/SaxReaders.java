@@ -1,0 +1,79 @@
+package org.lustre.collector.rpc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.concurrent.ArrayBlockingQueue;
+
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.xml.sax.ContentHandler;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * Hardened SAX readers ({@link HardenedSax}) kept for reuse: creating one costs more than
+ * parsing a request (measured: most of the server's CPU for a small call). A reader keeps the
+ * factory's features for its whole life, DOCTYPE refused and no external entities, and resets its
+ * state at the start of every parse, including after one that failed. At most {@link #MAX_IDLE}
+ * idle readers are kept; a thread finding none creates one.
+ * <p>
+ * Threads: any number at once; each parse has a reader to itself.
+ */
+final class SaxReaders {
+    static final int MAX_IDLE = 16;
+    private static final ContentHandler NO_HANDLER = new DefaultHandler();
+
+    private final ArrayBlockingQueue<XMLReader> idle = new ArrayBlockingQueue<>(MAX_IDLE);
+
+    /** Parses {@code body} into {@code handler}; errors and fatal errors are thrown, never printed. */
+    void parse(byte[] body, ContentHandler handler) throws SAXException, IOException, ParserConfigurationException {
+        XMLReader reader = idle.poll();
+        if (reader == null) {
+            reader = HardenedSax.factory().newSAXParser().getXMLReader();
+            reader.setErrorHandler(SilentErrors.INSTANCE);
+        }
+        boolean reusable = false;
+        try {
+            reader.setContentHandler(handler);
+            reader.parse(new InputSource(new ByteArrayInputStream(body)));
+            reusable = true;
+        } catch (SAXException | IOException e) {
+            reusable = true; // bad input: the reader itself is fine, the next parse starts afresh
+            throw e;
+        } finally {
+            if (reusable) {
+                // do not keep this request's handler (and its values) alive while idle
+                reader.setContentHandler(NO_HANDLER);
+                idle.offer(reader);
+            }
+        }
+    }
+
+    /** How many readers wait for reuse (for tests). */
+    int idleCount() {
+        return idle.size();
+    }
+
+    /** Errors become a fault; the parser's default handler would also print them to stderr. */
+    private enum SilentErrors implements ErrorHandler {
+        INSTANCE;
+
+        @Override
+        public void warning(SAXParseException e) {
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    }
+}
