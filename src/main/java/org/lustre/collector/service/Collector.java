@@ -36,7 +36,7 @@ public final class Collector implements AutoCloseable {
      * comes from the LOD every scan, targets that traps name are read at the next scan, and
      * getNodeInfo reads on demand.
      */
-    static final int OST_DETAIL_BUDGET = 250;
+    public static final int OST_DETAIL_BUDGET = 250;
     private static final int QUEUE_CAPACITY = 65_536;
 
     /** Called by the watcher after each scan. */
