@@ -29,7 +29,9 @@ import org.apache.logging.log4j.Logger;
  *       debugfs alike), {@code mdt/<fs>-MDTxxxx}, and the lines of {@code mgs/MGS/filesystems}
  *       where this node runs the MGS. A directory listing each, so cheap.</li>
  *   <li>Per file system, exactly one {@code target_obd} (of the first local LOD): the OST list with
- *       index, uuid and ACTIVE/INACTIVE, and the LOD's {@code kbytestotal}/{@code kbytesfree}.</li>
+ *       index, uuid and ACTIVE/INACTIVE, and the LOD's {@code kbytestotal}/{@code kbytesfree}.
+ *       Its bytes are compared with the last scan's before anything is decoded; only a changed
+ *       file is parsed.</li>
  *   <li>Per-OST details from {@code osp/<fs>-OSTxxxx-osc-MDTxxxx/}: {@code kbytestotal},
  *       {@code kbytesfree}, {@code kbytesavail}, {@code filestotal}, {@code filesfree},
  *       {@code active}, and the connection: {@code import} (state and current NID), falling back
