@@ -13,15 +13,26 @@ import org.lustre.collector.sim.SimulatedTree;
  * {@code bash bench/run.sh}, never by the test run.
  *
  * <pre>
+<<<<<<< HEAD
  * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only api]
+=======
+ * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only scan]
+>>>>>>> wt-scan
  * </pre>
  * {@code --tree DIR} reuses a simulated 100,000-OST tree (else one is written under the work
  * directory and removed at the end); {@code --quick} shortens every window (a smoke run, not
  * figures to commit). The collector's JVM flags come from the system property
+<<<<<<< HEAD
  * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}. {@code --only api}
  * runs section 3 alone, against a collector over a small tree (10 file systems, 1,000 OSTs): the
  * API answers come from the trap store, not the tree, so this is for iterating on the API, not
  * figures to commit.
+=======
+ * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}.
+ * {@code --only scan} runs section 2 alone (the scan in the harness, then the packaged collector's
+ * idle CPU, resident size and OST-down time; no ingest, API or storm): a report to compare scan
+ * work with, not a BENCHMARKS.md to commit.
+>>>>>>> wt-scan
  */
 public final class Bench {
     /**
@@ -44,7 +55,11 @@ public final class Bench {
         Path jar = Path.of("target/lustre-collector.jar");
         Path classes = Path.of("target/test-classes");
         boolean quick = false;
+<<<<<<< HEAD
         String only = null;
+=======
+        boolean scanOnly = false;
+>>>>>>> wt-scan
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
@@ -53,7 +68,18 @@ public final class Bench {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--classes" -> classes = Path.of(args[++i]);
                 case "--quick" -> quick = true;
+<<<<<<< HEAD
                 case "--only" -> only = args[++i];
+=======
+                case "--only" -> {
+                    String what = args[++i];
+                    if (!what.equals("scan")) {
+                        System.err.println("--only: the one part that runs alone is \"scan\", not " + what);
+                        System.exit(2);
+                    }
+                    scanOnly = true;
+                }
+>>>>>>> wt-scan
                 default -> {
                     System.err.println("unknown argument: " + args[i]);
                     System.exit(2);
@@ -74,10 +100,12 @@ public final class Bench {
         }
         report.setup("| work directory | `" + work + "` (JFR recordings and child logs stay there) |");
 
-        System.out.println("1. ingest");
-        new IngestBench(report, work, quick ? 100_000 : 500_000, quick ? 2 : 5).run();
-        deleteQuietly(work.resolve("ingest-storm.txt"));
-        deleteQuietly(work.resolve("ingest-distinct.txt"));
+        if (!scanOnly) {
+            System.out.println("1. ingest");
+            new IngestBench(report, work, quick ? 100_000 : 500_000, quick ? 2 : 5).run();
+            deleteQuietly(work.resolve("ingest-storm.txt"));
+            deleteQuietly(work.resolve("ingest-distinct.txt"));
+        }
 
         boolean ownTree = tree == null;
         if (ownTree) {
@@ -94,10 +122,11 @@ public final class Bench {
         }
         try {
             System.out.println("2. scan CPU in the harness");
-            new ScanBench(report, tree, work).run(!quick, true);
-            System.out.println("2-5. the packaged collector as a child process");
+            new ScanBench(report, tree, work).run(!quick && !scanOnly, true);
+            System.out.println(scanOnly ? "2. the packaged collector as a child process"
+                    : "2-5. the packaged collector as a child process");
             new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
-                    quick ? 15 : 60, quick ? 3 : 8).run();
+                    quick ? 15 : 60, quick ? 3 : 8).run(scanOnly);
         } finally {
             if (ownTree) {
                 System.out.println("removing " + tree);

@@ -46,6 +46,7 @@ final class CollectorBench {
         this.apiSeconds = apiSeconds;
     }
 
+<<<<<<< HEAD
     void run() throws Exception {
         run(false);
     }
@@ -56,6 +57,10 @@ final class CollectorBench {
     }
 
     private void run(boolean apiOnly) throws Exception {
+=======
+    /** @param scanOnly only section 2 and the resident size (no API, no storm) */
+    void run(boolean scanOnly) throws Exception {
+>>>>>>> wt-scan
         Path trapFile = work.resolve("collector-traps.log");
         // 300 distinct traps (none alike): the store keeps maxtraps = 250 of them.
         IngestBench.writeFile(trapFile, 300, IngestBench::distinctLine);
@@ -81,9 +86,12 @@ final class CollectorBench {
             idleCpu(collector, idle);
             memory(collector, idle, "after the idle minute (steady state)", true);
             timeToTrap(port);
-            api(collector, port);
-            storm(collector, port, trapFile);
-            memory(collector, idle, "peak (VmHWM) over the whole run, storms and API load included", false);
+            if (!scanOnly) {
+                api(collector, port);
+                storm(collector, port, trapFile);
+            }
+            memory(collector, idle, scanOnly ? "peak (VmHWM) over the run (idle minute and OST downs only)"
+                    : "peak (VmHWM) over the whole run, storms and API load included", false);
         }
     }
 

@@ -115,12 +115,18 @@ final class IngestBench {
         double parseStorm = 0;
         double baseDistinct = 0;
         double parseDistinct = 0;
+        double onlyParseStorm = 0;
+        double onlyParseDistinct = 0;
         for (int r = 0; r < rounds; r++) {
             baseStorm = Math.max(baseStorm, readOnly(storm));
+            onlyParseStorm = Math.max(onlyParseStorm, parseOnly(storm));
             parseStorm = Math.max(parseStorm, parseAndStore(storm));
             baseDistinct = Math.max(baseDistinct, readOnly(distinct));
+            onlyParseDistinct = Math.max(onlyParseDistinct, parseOnly(distinct));
             parseDistinct = Math.max(parseDistinct, parseAndStore(distinct));
         }
+        stages("storm lines", baseStorm, onlyParseStorm, parseStorm);
+        stages("distinct lines", baseDistinct, onlyParseDistinct, parseDistinct);
         double e2eStorm = 0;
         double e2eDistinct = 0;
         long[] dropped = new long[2];
@@ -174,6 +180,39 @@ final class IngestBench {
         report.row(SECTION, figure, Report.f("%,.0f lines/s", value), Report.f("%,.0f lines/s (readLine only)", base),
                 Report.f("%.0f%%", 100 * ratio), target ? ">= 50%" : "(info)",
                 target ? Report.status(ratio >= 0.5) : "info");
+    }
+
+    /** Where a line's time goes: per-line nanoseconds of each stage, from the best rates of the same rounds. */
+    private void stages(String which, double read, double parsed, double stored) {
+        double readNs = 1e9 / read;
+        double parseNs = 1e9 / parsed - readNs;
+        double storeNs = 1e9 / stored - 1e9 / parsed;
+        report.row(SECTION, "where a line's time goes, " + which + ": readLine / + parse / + store",
+                Report.f("%.0f / %.0f / %.0f ns", readNs, parseNs, storeNs),
+                Report.f("%.0f ns a line in all at the target rate", 2 * readNs), "", "(info)", "info");
+    }
+
+    /** Lines/s of readLine and TrapLineParser.parse, nothing stored. */
+    double parseOnly(Path file) throws IOException {
+        long t0 = System.nanoTime();
+        long n = 0;
+        long chars = 0;
+        try (BufferedReader r = reader(file)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                n++;
+                try {
+                    chars += TrapLineParser.parse(line).message().length();
+                } catch (SourceParseException e) {
+                    throw new IllegalStateException("bench line does not parse: " + line, e);
+                }
+            }
+        }
+        long took = System.nanoTime() - t0;
+        if (chars == 0) {
+            throw new IllegalStateException("no message in " + file);
+        }
+        return n * 1e9 / took;
     }
 
     /** Lines/s of readLine alone. */

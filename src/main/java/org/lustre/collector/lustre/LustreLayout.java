@@ -68,8 +68,12 @@ final class LustreLayout {
     /** item/root pairs already warned about (bounded: items x roots). */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** tree::read, made once (a lambda per read would be an allocation per file). */
+    private final Reader<String> textReader;
+
     LustreLayout(LustreTree tree) {
         this.tree = tree;
+        this.textReader = tree::read;
     }
 
     /** True when any of the three Lustre roots exists (Lustre modules loaded on this node). */
@@ -94,21 +98,38 @@ final class LustreLayout {
      * warning per item and root.
      */
     String read(Item item, String rel) {
+        return find(item, rel, textReader);
+    }
+
+    /**
+     * As {@link #read}, through {@link LustreTree#readIfChanged}: {@code previous} itself when the
+     * file found holds exactly those bytes, its new bytes otherwise, null when no root has it.
+     */
+    byte[] readIfChanged(Item item, String rel, byte[] previous) {
+        return find(item, rel, path -> tree.readIfChanged(path, previous));
+    }
+
+    /** One read of a file under a root; null when absent there. */
+    private interface Reader<T> {
+        T read(String path) throws IOException;
+    }
+
+    private <T> T find(Item item, String rel, Reader<T> reader) {
         int cached = where.get(item.ordinal());
-        String text = readAt(item, cached, rel);
-        if (text != null) {
-            return text;
+        T found = readAt(item, cached, rel, reader);
+        if (found != null) {
+            return found;
         }
         for (int i = 0; i < item.roots.size(); i++) {
             if (i == cached) {
                 continue;
             }
-            text = readAt(item, i, rel);
-            if (text != null) {
+            found = readAt(item, i, rel, reader);
+            if (found != null) {
                 if (where.compareAndSet(item.ordinal(), cached, i)) {
                     LOG.debug("{} now read under {}", item, item.roots.get(i));
                 }
-                return text;
+                return found;
             }
         }
         return null;
@@ -132,10 +153,10 @@ final class LustreLayout {
         return List.copyOf(names);
     }
 
-    private String readAt(Item item, int rootIndex, String rel) {
+    private <T> T readAt(Item item, int rootIndex, String rel, Reader<T> reader) {
         String path = item.roots.get(rootIndex) + "/" + rel;
         try {
-            return tree.read(path);
+            return reader.read(path);
         } catch (IOException e) {
             warnOnce(item + "@" + item.roots.get(rootIndex), e);
             return null;

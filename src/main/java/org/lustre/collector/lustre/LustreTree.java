@@ -1,6 +1,8 @@
 package org.lustre.collector.lustre;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,6 +20,26 @@ public interface LustreTree {
      * @throws IOException when the file exists but cannot be read
      */
     String read(String path) throws IOException;
+
+    /**
+     * The file's bytes, as {@link #read} would decode them, for a caller that keeps the last
+     * content of a large file that seldom changes (target_obd: 30 KB per 1,000 OSTs, read every
+     * scan): {@code previous} itself (the same array) when the file holds exactly those bytes,
+     * else a new array; null when the file does not exist. {@link FileLustreTree} compares in its
+     * read buffer, so an unchanged file costs no allocation and no decoding. This default reads
+     * the text and encodes it as UTF-8 (enough for trees held in memory).
+     *
+     * @param previous the bytes this returned last time for the path, or null
+     * @throws IOException when the file exists but cannot be read
+     */
+    default byte[] readIfChanged(String path, byte[] previous) throws IOException {
+        String text = read(path);
+        if (text == null) {
+            return null;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return previous != null && Arrays.equals(bytes, previous) ? previous : bytes;
+    }
 
     /** Names of the entries of a directory, sorted; empty when it does not exist. */
     List<String> list(String dir) throws IOException;

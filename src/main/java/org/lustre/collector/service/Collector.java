@@ -36,7 +36,7 @@ public final class Collector implements AutoCloseable {
      * comes from the LOD every scan, targets that traps name are read at the next scan, and
      * getNodeInfo reads on demand.
      */
-    static final int OST_DETAIL_BUDGET = 250;
+    public static final int OST_DETAIL_BUDGET = 250;
     /**
      * Traps waiting for the watcher. Small on purpose: in a storm the queue stays full, and every
      * young collection copies what it holds (65,536 events were ~30 MiB and 100+ ms pauses that API

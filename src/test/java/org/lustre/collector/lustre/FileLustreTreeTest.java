@@ -1,12 +1,16 @@
 package org.lustre.collector.lustre;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,5 +88,88 @@ class FileLustreTreeTest {
         FileLustreTree t = new FileLustreTree(dir.resolve("root"));
         assertThrows(IOException.class, () -> t.read("../etc/passwd"));
         assertFalse(t.exists("../../"));
+    }
+
+    @Test
+    void readIfChangedHandsBackThePreviousArrayOnlyWhenTheBytesAreEqual() throws IOException {
+        Fixtures.put(dir, "lod/target_obd", "0: a-OST0000_UUID ACTIVE\n");
+        FileLustreTree t = new FileLustreTree(dir);
+        byte[] first = t.readIfChanged("lod/target_obd", null);
+        assertArrayEquals("0: a-OST0000_UUID ACTIVE\n".getBytes(StandardCharsets.UTF_8), first);
+        assertSame(first, t.readIfChanged("lod/target_obd", first), "unchanged: the same array");
+        byte[] copy = first.clone();
+        assertSame(copy, t.readIfChanged("lod/target_obd", copy), "equal content: the caller's array");
+
+        Fixtures.put(dir, "lod/target_obd", "0: a-OST0000_UUID INACTIVE\n");
+        byte[] changed = t.readIfChanged("lod/target_obd", first);
+        assertNotSame(first, changed);
+        assertArrayEquals("0: a-OST0000_UUID INACTIVE\n".getBytes(StandardCharsets.UTF_8), changed);
+        // Same length, one byte different; and a prefix of the previous content.
+        Fixtures.put(dir, "lod/target_obd", "0: a-OST0000_UUID INACTIVF\n");
+        assertNotSame(changed, t.readIfChanged("lod/target_obd", changed));
+        Fixtures.put(dir, "lod/target_obd", "0: a-OST0000_UUID");
+        assertEquals(17, t.readIfChanged("lod/target_obd", changed).length);
+
+        assertNull(t.readIfChanged("lod/missing", first));
+    }
+
+    @Test
+    void theReusedBufferNeverLeaksBytesOfAnEarlierLargerFile() throws IOException {
+        String big = "y".repeat(100_000);
+        Fixtures.put(dir, "big", big);
+        Fixtures.put(dir, "small", "42\n");
+        Fixtures.put(dir, "empty", "");
+        FileLustreTree t = new FileLustreTree(dir);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(big, t.read("big"));
+            assertEquals("42\n", t.read("small"));
+            assertEquals("", t.read("empty"));
+            assertArrayEquals(new byte[0], t.readIfChanged("empty", null));
+        }
+    }
+
+    @Test
+    void concurrentReadersEachGetTheirOwnFile() throws Exception {
+        Fixtures.put(dir, "a", "a".repeat(20_000));
+        Fixtures.put(dir, "b", "b".repeat(5_000));
+        FileLustreTree t = new FileLustreTree(dir);
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int k = 0; k < 4; k++) {
+            String name = k % 2 == 0 ? "a" : "b";
+            String want = k % 2 == 0 ? "a".repeat(20_000) : "b".repeat(5_000);
+            Thread th = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        String got = t.read(name);
+                        if (!want.equals(got)) {
+                            throw new AssertionError(name + ": wrong content, " + (got == null ? 0 : got.length()) + " chars");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(10_000);
+        }
+        assertNull(failure.get());
+    }
+
+    @Test
+    void plainPathsSkipNormalizationOthersStillMayNotLeaveTheRoot() throws IOException {
+        assertTrue(FileLustreTree.isPlain("proc/fs/lustre/lod/x-MDT0000-mdtlov/target_obd"));
+        assertFalse(FileLustreTree.isPlain("proc/../etc/passwd"));
+        assertFalse(FileLustreTree.isPlain("../x"));
+        assertFalse(FileLustreTree.isPlain("a//b"));
+        assertFalse(FileLustreTree.isPlain("a/./b"));
+        assertFalse(FileLustreTree.isPlain(""));
+        Fixtures.put(dir, "in/f", "x\n");
+        FileLustreTree t = new FileLustreTree(dir.resolve("in"));
+        assertThrows(IOException.class, () -> t.read("../in/../f"));
+        assertEquals("x\n", t.read("sub/../f"));
     }
 }

@@ -1,6 +1,8 @@
 package org.lustre.collector.lustre;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -73,6 +75,25 @@ class ImportParserTest {
                 + "       failover_nids: [ ]\n       current_connection: \"<none>\"\n");
         assertEquals("", imp.currentNid());
         assertEquals(List.of(), imp.failoverNids());
+    }
+
+    @Test
+    void linesEndAsStringLinesEndsThemAndOnlyTheConnectionSectionGivesNids() throws Exception {
+        ImportParser.Import imp = ImportParser.parse("i", "\r\nimport:\r\n    name: n1\r\n    state: REPLAY_LOCKS\r"
+                + "    connect_data:\n       current_connection: 9.9.9.9@tcp\n    connection:\n"
+                + "       failover_nids: [ 1.1.1.1@tcp, 2.2.2.2@tcp ]\n       current_connection: 2.2.2.2@tcp  \n"
+                + "    rpcs:\n       current_connection: 8.8.8.8@tcp\n");
+        assertEquals("n1", imp.name());
+        assertEquals("REPLAY_LOCKS", imp.state());
+        assertEquals(List.of("1.1.1.1@tcp", "2.2.2.2@tcp"), imp.failoverNids());
+        assertEquals("2.2.2.2@tcp", imp.currentNid());
+        assertTrue(ImportParser.isStateName("<UNKNOWN>"));
+        assertFalse(ImportParser.isStateName("Full"));
+        assertFalse(ImportParser.isStateName("_FULL"));
+        assertFalse(ImportParser.isStateName(""));
+        LustreParseException e = assertThrows(LustreParseException.class,
+                () -> ImportParser.parse("i", "import:\n    name: x\n\n    state: full\n"));
+        assertTrue(e.getMessage().contains(":4"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package org.lustre.collector.lustre;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -155,6 +156,75 @@ class LustreScannerTest {
         assertTrue(o1.responding());
         assertEquals("healthy", s.health());
         assertEquals(0, s.parseErrors());
+    }
+
+    @Test
+    void unchangedTargetObdIsNotParsedAgainButAChangedOneIs() throws IOException {
+        TestTrees.write(dir, "ua", 3, false);
+        TestTrees.write(dir, "ub", 3, false);
+        Path tobd = dir.resolve(TestTrees.PROC + "lod/ua-MDT0000-mdtlov/target_obd");
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        LustreSnapshot s1 = sc.scan(T0);                 // round robin reads ua-OST0000
+        // Garbage of the same length as the real line would be a parse error if parsed; the
+        // same bytes written again are not parsed at all, so the node map of "ub" (no OST of
+        // which the round robin reads at the second scan) is handed on as the same object.
+        Files.writeString(tobd, Files.readString(tobd));
+        LustreSnapshot s2 = sc.scan(T0 + 5000);          // reads ua-OST0001
+        assertEquals(0, s2.parseErrors());
+        assertSame(s1.nodesOf("ub"), s2.nodesOf("ub"), "nothing of ub changed: its node map is reused");
+        assertTrue(s2.nodes().get("ua-OST0002").active());
+
+        Files.writeString(tobd, Files.readString(tobd).replace("2: ua-OST0002_UUID ACTIVE", "2: ua-OST0002_UUID INACTIVE"));
+        LustreSnapshot s3 = sc.scan(T0 + 10_000);
+        assertFalse(s3.nodes().get("ua-OST0002").active(), "a changed target_obd is parsed at once");
+        assertFalse(s3.nodes().get("ua-OST0002").responding());
+        List<TrapEvent> ev = StateChanges.diff(s2, s3);
+        assertEquals(1, ev.size(), ev.toString());
+        assertEquals("ua-OST0002 not responding (INACTIVE)", ev.get(0).message());
+
+        Files.writeString(tobd, "0: ua-OST0000_UUID ACTIVE\ngarbage\n");
+        LustreSnapshot s4 = sc.scan(T0 + 15_000);
+        assertEquals(1, s4.parseErrors(), "a changed file that does not parse is counted");
+        LustreSnapshot s5 = sc.scan(T0 + 20_000);
+        assertEquals(0, s5.parseErrors(), "the same garbage is not parsed (nor counted) again");
+        assertFalse(s5.nodes().containsKey("ua-OST0001"), "and its parse (no OSTs) stands");
+    }
+
+    @Test
+    void unchangedTargetObdCostsOneReadAndNoTextRead() throws IOException {
+        TestTrees.write(dir, "cnt", 4, false);
+        FileLustreTree files = new FileLustreTree(dir);
+        List<String> textReads = new ArrayList<>();
+        List<String> byteReads = new ArrayList<>();
+        LustreTree counting = new LustreTree() {
+            @Override
+            public String read(String path) throws IOException {
+                textReads.add(path);
+                return files.read(path);
+            }
+
+            @Override
+            public byte[] readIfChanged(String path, byte[] previous) throws IOException {
+                byteReads.add(path);
+                return files.readIfChanged(path, previous);
+            }
+
+            @Override
+            public List<String> list(String dir) throws IOException {
+                return files.list(dir);
+            }
+
+            @Override
+            public boolean exists(String path) {
+                return files.exists(path);
+            }
+        };
+        LustreScanner sc = new LustreScanner(counting, 1);
+        sc.scan(T0);
+        sc.scan(T0 + 5000);
+        assertEquals(List.of(TestTrees.PROC + "lod/cnt-MDT0000-mdtlov/target_obd",
+                TestTrees.PROC + "lod/cnt-MDT0000-mdtlov/target_obd"), byteReads);
+        assertTrue(textReads.stream().noneMatch(p -> p.endsWith("target_obd")), textReads.toString());
     }
 
     @Test
