@@ -3,8 +3,9 @@
 # then runs the harness, which writes BENCHMARKS.md in the project root. About 6 minutes. The simulated
 # 100,000-OST tree (1.2 million files, ~5 GB) goes to /dev/shm when it has 8 GiB free, else under the
 # work directory (default /tmp/lustre-collector-bench); it is removed at the end.
-#   bash bench/run.sh [--work DIR] [--tree EXISTING_TREE] [--quick] [--out FILE] [--only api]
-# --only api: section 3 alone over a small tree (about 2 minutes; for iterating, not for BENCHMARKS.md).
+#   bash bench/run.sh [--work DIR] [--tree EXISTING_TREE] [--quick] [--out FILE] [--only PART]
+# --only ingest|scan|api|storm: one part alone, for iterating, not for BENCHMARKS.md (api runs over a
+# small tree in about 2 minutes; scan and storm over the 100,000-OST tree).
 # Collector JVM flags: BENCH_COLLECTOR_FLAGS="..." (default: Bench.COLLECTOR_FLAGS).
 set -euo pipefail
 cd "$(dirname "$0")/.."

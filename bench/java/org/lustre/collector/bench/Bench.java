@@ -45,6 +45,9 @@ public final class Bench {
             + "-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=70 -XX:MaxMetaspaceSize=64m "
             + "-XX:ReservedCodeCacheSize=32m -Xss512k -XX:+ExitOnOutOfMemoryError";
 
+    /** What {@code --only} may name: one part run alone, for iterating (not for a BENCHMARKS.md to commit). */
+    private static final List<String> ONLY = List.of("ingest", "scan", "api", "storm");
+
     private Bench() {
     }
 
@@ -55,11 +58,7 @@ public final class Bench {
         Path jar = Path.of("target/lustre-collector.jar");
         Path classes = Path.of("target/test-classes");
         boolean quick = false;
-<<<<<<< HEAD
         String only = null;
-=======
-        boolean scanOnly = false;
->>>>>>> wt-scan
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
@@ -68,18 +67,13 @@ public final class Bench {
                 case "--jar" -> jar = Path.of(args[++i]);
                 case "--classes" -> classes = Path.of(args[++i]);
                 case "--quick" -> quick = true;
-<<<<<<< HEAD
-                case "--only" -> only = args[++i];
-=======
                 case "--only" -> {
-                    String what = args[++i];
-                    if (!what.equals("scan")) {
-                        System.err.println("--only: the one part that runs alone is \"scan\", not " + what);
+                    only = args[++i];
+                    if (!ONLY.contains(only)) {
+                        System.err.println("--only takes one of " + ONLY + ", not " + only);
                         System.exit(2);
                     }
-                    scanOnly = true;
                 }
->>>>>>> wt-scan
                 default -> {
                     System.err.println("unknown argument: " + args[i]);
                     System.exit(2);
@@ -90,21 +84,28 @@ public final class Bench {
                 .split("\\s+"));
         Files.createDirectories(work);
         Report report = new Report();
-        if (only != null) {
-            runOnly(only, report, work, jar, classes, flags, quick, out);
+        if ("api".equals(only)) {
+            runApiOnly(report, work, jar, classes, flags, quick, out);
             return;
         }
+        CollectorBench.Part part = only == null ? CollectorBench.Part.ALL
+                : "scan".equals(only) ? CollectorBench.Part.SCAN : CollectorBench.Part.STORM;
         for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, CollectorBench.API, CollectorBench.MEMORY,
                 CollectorBench.STORM)) {
             report.section(s);
         }
         report.setup("| work directory | `" + work + "` (JFR recordings and child logs stay there) |");
 
-        if (!scanOnly) {
+        if (only == null || "ingest".equals(only)) {
             System.out.println("1. ingest");
             new IngestBench(report, work, quick ? 100_000 : 500_000, quick ? 2 : 5).run();
             deleteQuietly(work.resolve("ingest-storm.txt"));
             deleteQuietly(work.resolve("ingest-distinct.txt"));
+            if ("ingest".equals(only)) {
+                report.write(out, flags);
+                System.out.println("wrote " + out.toAbsolutePath());
+                return;
+            }
         }
 
         boolean ownTree = tree == null;
@@ -121,12 +122,13 @@ public final class Bench {
             report.setup("| simulated tree | reused from " + tree + " |");
         }
         try {
-            System.out.println("2. scan CPU in the harness");
-            new ScanBench(report, tree, work).run(!quick && !scanOnly, true);
-            System.out.println(scanOnly ? "2. the packaged collector as a child process"
-                    : "2-5. the packaged collector as a child process");
+            if (part != CollectorBench.Part.STORM) {
+                System.out.println("2. scan CPU in the harness");
+                new ScanBench(report, tree, work).run(part == CollectorBench.Part.ALL && !quick, true);
+            }
+            System.out.println("the packaged collector as a child process: " + part);
             new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
-                    quick ? 15 : 60, quick ? 3 : 8).run(scanOnly);
+                    quick ? 15 : 60, quick ? 3 : 8).run(part);
         } finally {
             if (ownTree) {
                 System.out.println("removing " + tree);
@@ -137,13 +139,9 @@ public final class Bench {
         }
     }
 
-    /** One section alone (only "api" so far), over its own small tree. */
-    private static void runOnly(String only, Report report, Path work, Path jar, Path classes, List<String> flags,
-                                boolean quick, Path out) throws Exception {
-        if (!only.equals("api")) {
-            System.err.println("--only takes: api");
-            System.exit(2);
-        }
+    /** Section 3 alone, over its own small tree. */
+    private static void runApiOnly(Report report, Path work, Path jar, Path classes, List<String> flags,
+                                   boolean quick, Path out) throws Exception {
         report.section(CollectorBench.API);
         Path tree = work.resolve("small-tree");
         deleteTree(tree);
@@ -151,7 +149,7 @@ public final class Bench {
         report.setup("| simulated tree | 10 file systems x 100 OSTs (--only api) |");
         try {
             new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
-                    quick ? 15 : 60, quick ? 3 : 8).runApiOnly();
+                    quick ? 15 : 60, quick ? 3 : 8).run(CollectorBench.Part.API);
         } finally {
             deleteTree(tree);
             report.write(out, flags);

@@ -46,21 +46,10 @@ final class CollectorBench {
         this.apiSeconds = apiSeconds;
     }
 
-<<<<<<< HEAD
-    void run() throws Exception {
-        run(false);
-    }
+    /** Which parts run: all, section 3 alone, section 2 with the resident size, or the storms alone. */
+    enum Part { ALL, API, SCAN, STORM }
 
-    /** Section 3 alone: start the collector, wait until it is ready, measure the API. */
-    void runApiOnly() throws Exception {
-        run(true);
-    }
-
-    private void run(boolean apiOnly) throws Exception {
-=======
-    /** @param scanOnly only section 2 and the resident size (no API, no storm) */
-    void run(boolean scanOnly) throws Exception {
->>>>>>> wt-scan
+    void run(Part part) throws Exception {
         Path trapFile = work.resolve("collector-traps.log");
         // 300 distinct traps (none alike): the store keeps maxtraps = 250 of them.
         IngestBench.writeFile(trapFile, 300, IngestBench::distinctLine);
@@ -71,12 +60,17 @@ final class CollectorBench {
                 "-r", tree.toString(), "-t", trapFile.toString(), "-k", tree.resolve(SimulatedTree.KMSG_FILE).toString());
         try (Child idle = Child.start("idle JVM", flags, List.of("-cp", classes.toString(),
                 IdleMain.class.getName()), work.resolve("idle-jvm.log"));
-             Child collector = Child.start("collector", flags, args, work.resolve("collector.log"))) {
+             Child collector = Child.start("collector", withGcLog(flags), args, work.resolve("collector.log"))) {
             System.out.println("  started " + collector + " and " + idle);
             String info = waitReady(collector, port);
-            if (apiOnly) {
+            if (part == Part.API) {
                 Thread.sleep(2_000); // getTraps shows a trap once its receive second has closed
                 api(collector, port);
+                return;
+            }
+            if (part == Part.STORM) {
+                storm(collector, port, trapFile);
+                memory(collector, idle, "peak (VmHWM) over the storms", false);
                 return;
             }
             report.note(SCALE, Report.f("The packaged jar as a child process: `java <collector flags> -jar "
@@ -86,13 +80,20 @@ final class CollectorBench {
             idleCpu(collector, idle);
             memory(collector, idle, "after the idle minute (steady state)", true);
             timeToTrap(port);
-            if (!scanOnly) {
+            if (part == Part.ALL) {
                 api(collector, port);
                 storm(collector, port, trapFile);
             }
-            memory(collector, idle, scanOnly ? "peak (VmHWM) over the run (idle minute and OST downs only)"
+            memory(collector, idle, part == Part.SCAN ? "peak (VmHWM) over the run (idle minute and OST downs only)"
                     : "peak (VmHWM) over the whole run, storms and API load included", false);
         }
+    }
+
+    /** The packaged flags plus a GC log in the work directory, to tell pauses from scheduling when a latency is missed. */
+    private List<String> withGcLog(List<String> packaged) {
+        List<String> all = new ArrayList<>(packaged);
+        all.add("-Xlog:gc:file=" + work.resolve("collector-gc.log") + ":uptime");
+        return all;
     }
 
     private String waitReady(Child collector, int port) throws Exception {
@@ -322,6 +323,7 @@ final class CollectorBench {
             long c0 = collector.cpuMillis();
             long w0 = System.nanoTime();
             load.record(true);
+            int gcLines = gcLog().size();
             Files.write(trapFile, bytes, StandardOpenOption.APPEND);
             long received = before;
             String info = "";
@@ -336,6 +338,8 @@ final class CollectorBench {
             Thread.sleep(1_000);
             load.record(false);
             Load.Result r = load.result();
+            List<String> pauses = gcLog();
+            pauses = pauses.subList(Math.min(gcLines, pauses.size()), pauses.size());
             long dropped = Rpc.member(info, "trapsDropped") - Rpc.member(info0, "trapsDropped");
             report.row(STORM, "getTraps(0) during the storm, " + what + ": p50 / p99",
                     Report.f("%.2f / %.2f ms (max %.0f; %,d calls, %,.0f/s)", r.p50Millis(), r.p99Millis(),
@@ -344,8 +348,8 @@ final class CollectorBench {
                     paceMillis == 0 ? Report.f("%.1fx", r.p99Millis() / apiBaselineP99) : "", "p99 < 50 ms",
                     Report.status(r.p99Millis() < 50));
             report.row(STORM, "storm (" + what + "): 100,000 traps taken in by the collector",
-                    Report.f("%.1f s, collector CPU %.1f s (API included), %,d lost to the full queue", ingest,
-                            cpu / 1000.0, dropped),
+                    Report.f("%.1f s, collector CPU %.1f s (API included), %,d lost to the full queue; "
+                            + "GC pauses in the window: %s", ingest, cpu / 1000.0, dropped, pauseSummary(pauses)),
                     "", "", "(info)", "info");
             if (received < before + n) {
                 report.note(STORM, "the collector counted only " + (received - before) + " of " + n + " in 120 s");
@@ -360,6 +364,36 @@ final class CollectorBench {
             }
         }
         Thread.sleep(4_000); // let the aggregates publish before the next run
+    }
+
+    /** The collector's GC log lines that record a pause. */
+    private List<String> gcLog() throws IOException {
+        Path log = work.resolve("collector-gc.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream().filter(l -> l.contains("Pause")).toList();
+    }
+
+    /** "3 (young 2, full 1), longest 48 ms" from -Xlog:gc lines ending in "12.345ms". */
+    static String pauseSummary(List<String> pauses) {
+        int full = 0;
+        double longest = 0;
+        for (String l : pauses) {
+            if (l.contains("Pause Full")) {
+                full++;
+            }
+            int ms = l.lastIndexOf("ms");
+            int sp = l.lastIndexOf(' ', ms);
+            if (ms > sp && sp >= 0) {
+                try {
+                    longest = Math.max(longest, Double.parseDouble(l.substring(sp + 1, ms)));
+                } catch (NumberFormatException e) {
+                    // not a pause line after all
+                }
+            }
+        }
+        return Report.f("%d (young %d, full %d), longest %.0f ms", pauses.size(), pauses.size() - full, full, longest);
     }
 
     private static void waitListening(Child server, int port) throws Exception {
