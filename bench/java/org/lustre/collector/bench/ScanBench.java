@@ -8,10 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import jdk.jfr.Configuration;
@@ -20,7 +17,6 @@ import jdk.jfr.Recording;
 import org.lustre.collector.lustre.FileLustreTree;
 import org.lustre.collector.lustre.LustreScanner;
 import org.lustre.collector.lustre.LustreSnapshot;
-import org.lustre.collector.lustre.NodeState;
 import org.lustre.collector.service.Collector;
 
 /**
@@ -99,43 +95,6 @@ final class ScanBench {
                 Report.f("%.1fx", (double) median / base), "(info)", "info");
         report.row(SECTION, "first scan after start: CPU", Report.f("%.0f ms (wall %.0f ms)", firstCpu / 1e6,
                 firstWall / 1e6), "", "", "(info)", "info");
-
-        // The snapshot copies: LustreSnapshot and LustreScanner copy maps of 100,000 target names
-        // with Map.copyOf. Target names hash to neighbouring values, which the open-addressing table
-        // of Map.copyOf probes linearly: compared here with a HashMap copy of the same map.
-        Map<String, NodeState> nodes = new HashMap<>(first.nodes());
-        long copyOf = Long.MAX_VALUE;
-        long hashCopy = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            c0 = threads.getCurrentThreadCpuTime();
-            Map<String, NodeState> a = Map.copyOf(nodes);
-            copyOf = Math.min(copyOf, threads.getCurrentThreadCpuTime() - c0);
-            c0 = threads.getCurrentThreadCpuTime();
-            Map<String, NodeState> b = Collections.unmodifiableMap(new HashMap<>(nodes));
-            hashCopy = Math.min(hashCopy, threads.getCurrentThreadCpuTime() - c0);
-            if (a.size() != b.size()) {
-                throw new IllegalStateException();
-            }
-        }
-        long lookups = Long.MAX_VALUE;
-        Map<String, NodeState> frozen = Map.copyOf(nodes);
-        for (int i = 0; i < 3; i++) {
-            c0 = threads.getCurrentThreadCpuTime();
-            int hits = 0;
-            for (String k : nodes.keySet()) {
-                hits += frozen.get(k) != null ? 1 : 0;
-            }
-            lookups = Math.min(lookups, threads.getCurrentThreadCpuTime() - c0);
-            if (hits != nodes.size()) {
-                throw new IllegalStateException();
-            }
-        }
-        report.row(SECTION, "diagnosis: Map.copyOf of the 100,100-node map (done twice per scan)",
-                Report.f("%.0f ms", copyOf / 1e6),
-                Report.f("%.1f ms (unmodifiableMap(new HashMap<>(m)))", hashCopy / 1e6),
-                Report.f("%.0fx", (double) copyOf / Math.max(1, hashCopy)), "(info)", "info");
-        report.row(SECTION, "diagnosis: 100,100 get() on that Map.copyOf map (StateChanges.diff, per scan)",
-                Report.f("%.0f ms", lookups / 1e6), "", "", "(info)", "info");
 
         if (fullRound) {
             LustreScanner all = new LustreScanner(tree, 100_000);
