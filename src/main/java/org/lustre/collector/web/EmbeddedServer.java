@@ -11,6 +11,7 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.WebResourceRoot;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.catalina.webresources.DirResourceSet;
 import org.apache.catalina.webresources.JarResourceSet;
 import org.apache.catalina.webresources.StandardRoot;
@@ -61,6 +62,10 @@ public final class EmbeddedServer implements AutoCloseable {
         http.setXpoweredBy(false);
         tomcat.getService().addConnector(http);
         tomcat.setConnector(http);
+        // Error pages keep their message but name no server version (Tomcat's default does).
+        ErrorReportValve errors = new ErrorReportValve();
+        errors.setShowServerInfo(false);
+        tomcat.getHost().getPipeline().addValve(errors);
 
         Connector ajp = null;
         if (config.ajpPort() != 0) {

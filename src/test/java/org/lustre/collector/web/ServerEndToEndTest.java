@@ -317,6 +317,11 @@ class ServerEndToEndTest {
                     .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(405, r.statusCode(), method);
             assertEquals("POST", r.headers().firstValue("Allow").orElse(""), method);
+            String page = new String(r.body(), UTF_8);
+            if (!method.equals("OPTIONS")) {
+                assertTrue(page.contains("XML-RPC takes POST only"), page);
+            }
+            assertFalse(page.contains("Tomcat"), "the error page names no server version: " + page);
         }
         HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
