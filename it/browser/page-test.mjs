@@ -59,21 +59,43 @@ const row = (page, id) => page.locator(`#traps-table tbody tr[data-id="${id}"]`)
 const cells = async (locator) => (await locator.locator('td').allTextContents()).map((s) => s.trim());
 
 /** /mds1/... and /mds2/... to the two collectors; a name in `down` answers 502 like httpd would. */
-function startProxy(targets, down) {
+// The proxy notes which XML-RPC methods each collector was asked (seen[name]), and answers
+// system.multicall for the collectors in `old` with "unknown method", as a collector from before
+// multicall would: the page must then ask its file systems one by one.
+const OLD_COLLECTOR_FAULT = '<?xml version="1.0" encoding="UTF-8"?><methodResponse><fault><value><struct>' +
+  '<member><name>faultCode</name><value><int>-32601</int></value></member><member><name>faultString</name>' +
+  '<value><string>unknown method: system.multicall</string></value></member></struct></value></fault></methodResponse>';
+
+function startProxy(targets, down, old, seen) {
   const server = http.createServer((req, res) => {
     const m = /^\/(mds[12])(\/.*)$/.exec(req.url);
     if (!m || down.has(m[1])) {
       res.writeHead(m ? 502 : 404).end();
       return;
     }
-    const target = new URL(targets[m[1]]);
-    const upstream = http.request({ host: target.hostname, port: target.port, path: m[2], method: req.method,
-      headers: { ...req.headers, host: target.host } }, (up) => {
-      res.writeHead(up.statusCode, up.headers);
-      up.pipe(res);
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const method = /<methodName>([^<]*)<\/methodName>/.exec(body.toString('utf8'));
+      if (method) {
+        (seen[m[1]] ||= new Set()).add(method[1]);
+        if (method[1] === 'system.multicall' && old.has(m[1])) {
+          res.writeHead(200, { 'Content-Type': 'text/xml' }).end(OLD_COLLECTOR_FAULT);
+          return;
+        }
+      }
+      const target = new URL(targets[m[1]]);
+      const headers = { ...req.headers, host: target.host, 'content-length': body.length };
+      delete headers['transfer-encoding']; // the body goes on whole
+      const upstream = http.request({ host: target.hostname, port: target.port, path: m[2], method: req.method,
+        headers }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      upstream.end(body);
     });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
@@ -186,7 +208,8 @@ try {
 
   if (opts.pair) {
     const down = new Set();
-    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair }, down);
+    const seen = {};
+    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair }, down, new Set(['mds2']), seen);
     try {
       const base = 'http://127.0.0.1:' + proxy.address().port;
       const pair = await context.newPage();
@@ -206,6 +229,12 @@ try {
       const ids = await pair.locator('#traps-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.id));
       check(new Set(ids).size === ids.length, 'no trap twice: ' + ids);
       step('pair: ' + both + ' shown once, from both collectors');
+      const asked = (name) => [...(seen[name] || [])].sort().join(', ');
+      check(seen.mds1.has('system.multicall') && !seen.mds1.has('getFileSystemInfo'),
+        'mds1 asked for its file systems in one multicall: ' + asked('mds1'));
+      check(seen.mds2.has('system.multicall') && seen.mds2.has('getFileSystemInfo'),
+        'mds2, without multicall, asked one by one: ' + asked('mds2'));
+      step('pair: file systems in one multicall from mds1; one by one from mds2, which has no multicall');
 
       down.add('mds2');
       await pair.locator('#collectors .collector.down[data-collector="mds2"]').waitFor();

@@ -41,9 +41,20 @@ public final class Args {
         throw wrongType(i, "string", v);
     }
 
+    public Object[] getArray(int i) throws XmlRpcException {
+        Object v = values.get(i);
+        if (v instanceof Object[] a) {
+            return a;
+        }
+        if (v instanceof List<?> l) {
+            return l.toArray();
+        }
+        throw wrongType(i, "array", v);
+    }
+
     private XmlRpcException wrongType(int i, String want, Object got) {
         return Faults.badArguments(method + ": argument " + (i + 1) + " (" + names.get(i) + ") must be "
-                + (want.equals("int") ? "an " : "a ") + want + ", got " + typeName(got));
+                + (want.equals("int") || want.equals("array") ? "an " : "a ") + want + ", got " + typeName(got));
     }
 
     /** XML-RPC type names, so the message speaks the caller's language, not Java's. */

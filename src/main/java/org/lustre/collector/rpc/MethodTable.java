@@ -15,7 +15,7 @@ import org.apache.xmlrpc.server.XmlRpcNoSuchHandlerException;
 /**
  * Maps plain method names ({@code getTraps}, not {@code Handler.getTraps} as Apache XML-RPC's
  * PropertyHandlerMapping would) to our methods, and adds system.listMethods, system.methodHelp
- * and system.methodSignature answered from the same table. Built once, then read-only: safe for
+ * and system.methodSignature answered from the same table, and system.multicall ({@link Multicall}). Built once, then read-only: safe for
  * any number of request threads.
  */
 public final class MethodTable implements XmlRpcListableHandlerMapping {
@@ -32,6 +32,11 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
         add(RpcMethod.of("system.methodSignature", "array",
                 "Signatures of a method: arrays of the return type then the argument types.",
                 a -> toObjectArrays(getMethodSignature(known(a.getString(0)))), "methodName:string"));
+        Multicall multicall = new Multicall(methods::get);
+        add(RpcMethod.of(Multicall.NAME, "array",
+                "Several calls in one: an array of {methodName, params}; answers, in order, [result] or "
+                        + "{faultCode, faultString} for each.",
+                multicall::call, "calls:array"));
     }
 
     private void add(RpcMethod m) {

@@ -67,6 +67,68 @@ class XmlRpcEndpointTest {
                 raw);
     }
 
+    /** One call of a multicall, as XML-RPC struct text. */
+    private static String multi(String method, String... params) {
+        StringBuilder sb = new StringBuilder("<value><struct><member><name>methodName</name><value><string>")
+                .append(method).append("</string></value></member><member><name>params</name><value><array><data>");
+        for (String p : params) {
+            sb.append("<value>").append(p).append("</value>");
+        }
+        return sb.append("</data></array></value></member></struct></value>").toString();
+    }
+
+    private Object[] multicall(String... calls) {
+        Answer a = call(Answer.call("system.multicall", "<array><data>" + String.join("", calls) + "</data></array>"));
+        assertTrue(a.ok(), a.faultString());
+        return (Object[]) a.value();
+    }
+
+    private static void assertFaultStruct(Object answer, int code, String says) {
+        assertTrue(answer instanceof java.util.Map, "a fault struct, got " + answer);
+        java.util.Map<?, ?> f = (java.util.Map<?, ?>) answer;
+        assertEquals(code, f.get("faultCode"), String.valueOf(f.get("faultString")));
+        assertTrue(String.valueOf(f.get("faultString")).contains(says), String.valueOf(f.get("faultString")));
+        assertFalse(String.valueOf(f.get("faultString")).contains("Exception"), String.valueOf(f.get("faultString")));
+    }
+
+    @Test
+    void multicallAnswersEachCallInOrderAndOneFaultSparesTheOthers() {
+        Object[] r = multicall(multi("twice", "<int>21</int>"), multi("nope"), multi("twice", "<string>x</string>"),
+                multi("domain"), multi("fails"), multi("pair", "<int>1</int>", "<string>a</string>"),
+                multi("twice"));
+        assertEquals(7, r.length);
+        assertArrayEquals(new Object[] {42}, (Object[]) r[0]);
+        assertFaultStruct(r[1], Faults.UNKNOWN_METHOD, "nope");
+        assertFaultStruct(r[2], Faults.BAD_ARGUMENTS, "must be an int, got string");
+        assertFaultStruct(r[3], Faults.UNKNOWN_NODE, "unknown node: x");
+        assertFaultStruct(r[4], Faults.INTERNAL, "internal error in call 5");
+        assertArrayEquals(new Object[] {1, "a"}, (Object[]) ((Object[]) r[5])[0]);
+        assertFaultStruct(r[6], Faults.BAD_ARGUMENTS, "takes 1 argument");
+        assertEquals(0, multicall().length);
+        // a result the type system cannot write still fails the whole answer cleanly, as a plain call does
+        assertFault(call(Answer.call("system.multicall", "<array><data>" + multi("unwritable")
+                + "</data></array>")), Faults.INTERNAL);
+    }
+
+    @Test
+    void multicallRefusesNestingMalformedCallsAndHugeBatches() {
+        Object[] r = multicall(multi("system.multicall", "<array><data></data></array>"),
+                "<value><string>echo</string></value>",
+                "<value><struct><member><name>params</name><value><array><data/></array></value></member></struct></value>",
+                "<value><struct><member><name>methodName</name><value>echo</value></member>"
+                        + "<member><name>params</name><value><string>x</string></value></member></struct></value>",
+                multi("system.listMethods"));
+        assertFaultStruct(r[0], Faults.BAD_ARGUMENTS, "cannot hold another");
+        assertFaultStruct(r[1], Faults.BAD_ARGUMENTS, "must be a struct");
+        assertFaultStruct(r[2], Faults.BAD_ARGUMENTS, "methodName must be a string");
+        assertFaultStruct(r[3], Faults.BAD_ARGUMENTS, "params must be an array");
+        assertTrue(List.of((Object[]) ((Object[]) r[4])[0]).contains("system.multicall"));
+        String many = multi("twice", "<int>1</int>").repeat(Multicall.MAX_CALLS + 1);
+        assertFault(call(Answer.call("system.multicall", "<array><data>" + many + "</data></array>")),
+                Faults.BAD_ARGUMENTS);
+        assertFault(call(Answer.call("system.multicall", "<string>x</string>")), Faults.BAD_ARGUMENTS);
+    }
+
     @Test
     void systemMethods() {
         Object[] names = (Object[]) call(Answer.call("system.listMethods")).value();
