@@ -33,6 +33,7 @@ import org.apache.xmlrpc.client.XmlRpcHttpTransport;
 import org.apache.xmlrpc.client.XmlRpcTransport;
 import org.apache.xmlrpc.client.XmlRpcTransportFactory;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.lustre.collector.rpc.HardenedSax;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.XMLReader;
@@ -172,7 +173,7 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
 
     @Override
     protected XMLReader newXMLReader() {
-        return SafeXml.newReader();
+        return HardenedSax.newReader();
     }
 
     @Override

@@ -5,16 +5,40 @@ import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
 
 import org.apache.xmlrpc.util.SAXParsers;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
 import org.xml.sax.SAXNotRecognizedException;
 import org.xml.sax.SAXNotSupportedException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
 
 /**
- * The SAX factory every XML-RPC message is parsed with, requests and responses alike. Apache
- * XML-RPC 3.1.3 turns external entities off but still loads external DTDs (a request could make
- * the server fetch a URL): we refuse any DOCTYPE at all, which also stops entity expansion bombs.
+ * The SAX factory every XML-RPC message is parsed with, requests and answers alike (the
+ * collector's and the monitor's). Apache XML-RPC 3.1.3 turns external entities off but still
+ * loads external DTDs (a request could make the server fetch a URL): we refuse any DOCTYPE at
+ * all, which also stops entity expansion bombs. It is the JDK's own parser, whatever else the
+ * class path holds. Any thread.
  */
 public final class HardenedSax {
     private static final SAXParserFactory FACTORY = create();
+
+    /** Fails on errors without printing them (the JDK default prints "[Fatal Error]" to stderr). */
+    private static final ErrorHandler QUIET = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+            // not worth a line: the document either parses or fails
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
 
     private HardenedSax() {
     }
@@ -24,13 +48,22 @@ public final class HardenedSax {
         SAXParsers.setSAXParserFactory(FACTORY);
     }
 
-    public static SAXParserFactory factory() {
-        return FACTORY;
+    /** A new hardened reader whose errors are thrown, never printed; the caller words them. */
+    public static XMLReader newReader() {
+        try {
+            synchronized (FACTORY) { // a factory is not documented as thread-safe
+                XMLReader reader = FACTORY.newSAXParser().getXMLReader();
+                reader.setErrorHandler(QUIET);
+                return reader;
+            }
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("cannot create a hardened XML parser: " + e.getMessage(), e);
+        }
     }
 
     private static SAXParserFactory create() {
-        SAXParserFactory f = SAXParserFactory.newInstance();
-        f.setNamespaceAware(true);
+        SAXParserFactory f = SAXParserFactory.newDefaultInstance();
+        f.setNamespaceAware(true); // Apache XML-RPC's parsers match on namespace URI + local name
         f.setValidating(false);
         f.setXIncludeAware(false);
         try {

@@ -4,13 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 
-import javax.xml.parsers.ParserConfigurationException;
-
 import org.xml.sax.ContentHandler;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.DefaultHandler;
 
@@ -30,11 +26,10 @@ final class SaxReaders {
     private final ArrayBlockingQueue<XMLReader> idle = new ArrayBlockingQueue<>(MAX_IDLE);
 
     /** Parses {@code body} into {@code handler}; errors and fatal errors are thrown, never printed. */
-    void parse(byte[] body, ContentHandler handler) throws SAXException, IOException, ParserConfigurationException {
+    void parse(byte[] body, ContentHandler handler) throws SAXException, IOException {
         XMLReader reader = idle.poll();
         if (reader == null) {
-            reader = HardenedSax.factory().newSAXParser().getXMLReader();
-            reader.setErrorHandler(SilentErrors.INSTANCE);
+            reader = HardenedSax.newReader();
         }
         boolean reusable = false;
         try {
@@ -56,24 +51,5 @@ final class SaxReaders {
     /** How many readers wait for reuse (for tests). */
     int idleCount() {
         return idle.size();
-    }
-
-    /** Errors become a fault; the parser's default handler would also print them to stderr. */
-    private enum SilentErrors implements ErrorHandler {
-        INSTANCE;
-
-        @Override
-        public void warning(SAXParseException e) {
-        }
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
-        }
     }
 }

@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.xml.parsers.ParserConfigurationException;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.xmlrpc.XmlRpcException;
@@ -141,7 +139,7 @@ public final class XmlRpcEndpoint {
             readers.parse(body, parser);
         } catch (SAXException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + saxMessage(e));
-        } catch (ParserConfigurationException | IOException e) {
+        } catch (IOException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + e.getMessage());
         }
         String name = parser.getMethodName();

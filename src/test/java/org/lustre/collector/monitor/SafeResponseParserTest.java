@@ -20,6 +20,7 @@ import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 import org.apache.xmlrpc.parser.XmlRpcResponseParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lustre.collector.rpc.HardenedSax;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.XMLReader;
@@ -67,7 +68,7 @@ class SafeResponseParserTest {
     }
 
     private void parse(XmlRpcResponseParser parser, String xml) throws IOException, SAXException {
-        XMLReader reader = SafeXml.newReader();
+        XMLReader reader = HardenedSax.newReader();
         reader.setContentHandler(parser);
         reader.parse(new InputSource(new StringReader(xml)));
     }

@@ -16,7 +16,7 @@ public record Answer(boolean ok, Object value, int faultCode, String faultString
         try {
             XmlRpcHttpRequestConfigImpl config = new XmlRpcHttpRequestConfigImpl();
             XmlRpcResponseParser p = new XmlRpcResponseParser(config, new TypeFactoryImpl(new XmlRpcServer()));
-            XMLReader r = HardenedSax.factory().newSAXParser().getXMLReader();
+            XMLReader r = HardenedSax.newReader();
             r.setContentHandler(p);
             r.parse(new InputSource(new ByteArrayInputStream(body)));
             if (p.isSuccess()) {
