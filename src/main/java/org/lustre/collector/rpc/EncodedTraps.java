@@ -40,34 +40,29 @@ final class EncodedTraps {
 
     /** The getTraps row of {@code t}: an array [message, category code, node]. */
     EncodedValue row(Trap t) {
-        int i = slot(t);
-        Entry e = slots.get(i);
-        if (e != null && e.trap() == t) {
-            if (e.row() != null) {
-                return e.row();
-            }
-        } else {
-            e = null;
-        }
-        EncodedValue row = encode(t, plainRow(t), () -> plainRow(t));
-        slots.set(i, new Entry(t, row, e == null ? null : e.record()));
-        return row;
+        return fragment(t, false);
     }
 
     /** The getTrapRecords struct of {@code t}. */
     EncodedValue record(Trap t) {
+        return fragment(t, true);
+    }
+
+    /** The cached fragment of {@code t}, written and cached on a miss; the slot keeps the other one. */
+    private EncodedValue fragment(Trap t, boolean record) {
         int i = slot(t);
         Entry e = slots.get(i);
-        if (e != null && e.trap() == t) {
-            if (e.record() != null) {
-                return e.record();
-            }
-        } else {
-            e = null;
+        if (e == null || e.trap() != t) {
+            e = new Entry(t, null, null);
         }
-        EncodedValue record = encode(t, plainRecord(t), () -> plainRecord(t));
-        slots.set(i, new Entry(t, e == null ? null : e.row(), record));
-        return record;
+        EncodedValue cached = record ? e.record() : e.row();
+        if (cached != null) {
+            return cached;
+        }
+        EncodedValue made = record ? encode(t, plainRecord(t), () -> plainRecord(t))
+                : encode(t, plainRow(t), () -> plainRow(t));
+        slots.set(i, record ? new Entry(t, e.row(), made) : new Entry(t, made, e.record()));
+        return made;
     }
 
     /** Strings, ints and arrays of them always encode: a failure here is a bug, hence unchecked. */
