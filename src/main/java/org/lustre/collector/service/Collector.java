@@ -40,8 +40,8 @@ public final class Collector implements AutoCloseable {
     /**
      * Traps waiting for the watcher. Small on purpose: in a storm the queue stays full, and every
      * young collection copies what it holds (65,536 events were ~30 MiB and 100+ ms pauses that API
-     * calls waited on). The trap file waits for room and loses nothing; the kernel log drops
-     * and counts what does not fit, which the watcher's draining keeps rare.
+     * calls waited on). Both sources wait for room instead of dropping: the trap file stays on
+     * disk, the kernel's ring keeps unread records (far more than 4,096 at its usual sizes).
      */
     private static final int QUEUE_CAPACITY = 4_096;
 

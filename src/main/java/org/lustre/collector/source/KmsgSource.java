@@ -36,8 +36,13 @@ import org.lustre.collector.trap.TrapEvent;
  * boot_id, the id prefix is a name-based UUID of the boot time rounded to 10 s, stable across
  * restarts of the collector as long as the boot time estimate does not cross a 10 s boundary.
  *
- * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeat("kmsg", N)}
+ * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeatWaiting("kmsg", N)}
  * when the Lustre line before it raised a trap; after an ignored Lustre line it is dropped too.
+ *
+ * <p><b>A full hand-over queue</b> (the watcher busy with a scan, or the whole ring replayed at
+ * start) makes this thread wait, not drop: unread records stay in the kernel's ring, which is
+ * larger than the queue, and are read once there is room. Should the ring wrap meanwhile, read()
+ * answers "Broken pipe", which is logged as lost kernel messages.
  *
  * <p><b>Permission denied</b> ends the thread with one health error (no retry: it will not change
  * while we run). Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
@@ -66,6 +71,9 @@ public final class KmsgSource implements AutoCloseable {
     private long bootMillis = -1;
     private String bootId;
     private boolean lastLustreLineWasTrap;
+    // the reading thread only: ring wraps seen, and when one was last logged
+    private long wraps;
+    private long lastWrapLogged = Long.MIN_VALUE / 2;
 
     /**
      * @param kmsgPath           /dev/kmsg or a file of records or console lines
@@ -146,7 +154,7 @@ public final class KmsgSource implements AutoCloseable {
                     n = ch.read(buf);
                 } catch (IOException e) {
                     if (!closed && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
-                        LOG.debug("{}: records overwritten before they were read; going on", path);
+                        ringWrapped();
                         continue;
                     }
                     throw e;
@@ -169,6 +177,20 @@ public final class KmsgSource implements AutoCloseable {
         } finally {
             device = null;
             ch.close();
+        }
+    }
+
+    /**
+     * The kernel overwrote records before we read them: reading goes on with the oldest one left.
+     * Logged at most once a minute, with a count, since it means kernel messages were lost.
+     */
+    private void ringWrapped() {
+        wraps++;
+        long now = clockMillis.getAsLong();
+        if (now - lastWrapLogged >= 60_000) {
+            lastWrapLogged = now;
+            LOG.warn("{}: the kernel's ring wrapped before it was read ({} times so far): some kernel messages "
+                    + "were lost", path, wraps);
         }
     }
 
@@ -213,12 +235,14 @@ public final class KmsgSource implements AutoCloseable {
         }
         switch (m.action()) {
             case TRAP:
-                sink.submit(new TrapEvent(bootId + ":" + seq, timeMillis, m.category(), m.fs(), m.node(), m.message(), SOURCE));
+                // Wait for room rather than drop: the ring keeps what we have not read yet.
+                sink.submitWaiting(new TrapEvent(bootId + ":" + seq, timeMillis, m.category(), m.fs(), m.node(),
+                        m.message(), SOURCE));
                 lastLustreLineWasTrap = true;
                 break;
             case REPEAT:
                 if (lastLustreLineWasTrap) {
-                    sink.repeat(SOURCE, m.count());
+                    sink.repeatWaiting(SOURCE, m.count());
                 }
                 break;
             default:

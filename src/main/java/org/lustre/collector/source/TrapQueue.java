@@ -14,7 +14,8 @@ import org.lustre.collector.trap.TrapStore;
 /**
  * The bounded hand-over from the source threads to the watcher thread, which alone writes the
  * {@link TrapStore}. {@link #submit} and {@link #repeat} may be called from any thread and never
- * wait: when the queue is full the item is counted as dropped. {@link #drainTo} and
+ * wait: when the queue is full the item is counted as dropped; {@link #submitWaiting} and
+ * {@link #repeatWaiting} wait for room instead (both sources use those). {@link #drainTo} and
  * {@link #await} belong to the single watcher thread. Events and repeats travel through the same
  * queue, so a "Skipped N previous similar messages" reaches the store after the trap it follows.
  */
@@ -32,7 +33,7 @@ public final class TrapQueue implements TrapSink {
     private Object head;
     private final List<Object> batch = new ArrayList<>();
 
-    /** @param capacity most items waiting (for example 65,536), at least 1 */
+    /** @param capacity most items waiting (the collector uses 4,096), at least 1 */
     public TrapQueue(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1: " + capacity);
@@ -70,6 +71,20 @@ public final class TrapQueue implements TrapSink {
             return;
         }
         if (!queue.offer(new Repeat(source == null ? "" : source, count))) {
+            dropped.addAndGet(count);
+        }
+    }
+
+    /** Any thread; waits while the queue is full (see {@link TrapSink#repeatWaiting}). */
+    @Override
+    public void repeatWaiting(String source, int count) {
+        if (count <= 0) {
+            return;
+        }
+        try {
+            queue.put(new Repeat(source == null ? "" : source, count));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             dropped.addAndGet(count);
         }
     }

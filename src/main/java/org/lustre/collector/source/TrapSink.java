@@ -3,8 +3,9 @@ package org.lustre.collector.source;
 import org.lustre.collector.trap.TrapEvent;
 
 /**
- * Where a source hands its traps. Implementations never block: when the hand-over queue is full
- * the event is counted as dropped. Safe to call from any thread.
+ * Where a source hands its traps. {@link #submit} and {@link #repeat} never block: when the
+ * hand-over queue is full the event is counted as dropped; the *Waiting variants wait for room.
+ * Safe to call from any thread.
  */
 public interface TrapSink {
 
@@ -12,10 +13,11 @@ public interface TrapSink {
     boolean submit(TrapEvent event);
 
     /**
-     * Hands one trap over, waiting for room while the queue is full: for a source that loses
-     * nothing by waiting (a regular trap file stays on disk; the kernel's ring does not). Returns
-     * false only when the calling thread was interrupted (the source is closing); that trap is
-     * counted as dropped.
+     * Hands one trap over, waiting for room while the queue is full, for a source that loses
+     * less by waiting than by dropping: a regular trap file stays on disk; the kernel's ring keeps
+     * its records until it wraps, far later than a full queue would drop them (and a wrap is
+     * seen by the kernel log source as a gap in the sequence numbers). Returns false only when the
+     * calling thread was interrupted (the source is closing); that trap is counted as dropped.
      */
     default boolean submitWaiting(TrapEvent event) {
         return submit(event);
@@ -26,4 +28,9 @@ public interface TrapSink {
      * last trap this source submitted, instead of losing them.
      */
     void repeat(String source, int count);
+
+    /** {@link #repeat}, waiting for room like {@link #submitWaiting}. */
+    default void repeatWaiting(String source, int count) {
+        repeat(source, count);
+    }
 }

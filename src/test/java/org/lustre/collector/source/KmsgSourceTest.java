@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lustre.collector.lustre.LustreTree;
 import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.StormPolicy;
 import org.lustre.collector.trap.TrapEvent;
+import org.lustre.collector.trap.TrapStore;
 
 class KmsgSourceTest {
     private static final long NOW = 1_700_000_000_000L;
@@ -122,6 +124,28 @@ class KmsgSourceTest {
         assertEquals(9, sink.events().size());
         assertEquals(0, health.parseErrors());
         assertEquals("ok", health.state());
+    }
+
+    @Test
+    void aFullQueueMakesTheKernelLogWaitNotDrop() throws Exception {
+        // The whole ring replayed at start while the watcher is busy: a one-slot queue, drained
+        // one item at a time, still gets every trap and the repeat.
+        Path f = copyFixture("constructed", "dev-kmsg-records.txt");
+        TrapQueue queue = new TrapQueue(1);
+        health = new SourceHealth("kmsg", f.toString());
+        KmsgSource s = new KmsgSource(f, bootTree(), queue, health, () -> NOW, ZoneOffset.UTC, 200);
+        sources.add(s);
+        s.start();
+        TrapStore store = new TrapStore(100, StormPolicy.DEFAULT, () -> NOW);
+        List<String> ids = new ArrayList<>();
+        awaitTrue(() -> {
+            queue.drainTo(store, 1, e -> ids.add(e.id()));
+            return store.stats().received() >= 9;
+        }, "8 traps and a repeat of 1 through a one-slot queue");
+        assertEquals(0, queue.dropped());
+        assertEquals(9, store.stats().received());
+        assertEquals(List.of(2417, 2419, 2421, 2422, 2423, 2424, 2425, 2426).stream().map(n -> BOOT_ID + ":" + n).toList(),
+                ids);
     }
 
     @Test
