@@ -112,7 +112,7 @@ public final class MonitorCommand {
         long interval = o.interval.toMillis();
         TrapPrinter printer = new TrapPrinter(out, o.json, env.console() && !o.noColor, env.zone(), two);
         try (TrapFollower follower = new TrapFollower(clients, env.clockMillis(),
-                new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval))) {
+                new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval, 0))) {
             while (true) {
                 long began = env.clockMillis().getAsLong();
                 TrapFollower.Round round = follower.poll();
@@ -250,7 +250,7 @@ public final class MonitorCommand {
         if (!ok.isEmpty()) {
             long wait = o.interval.toMillis();
             try (TrapFollower follower = new TrapFollower(ok, env.clockMillis(),
-                    new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS, wait))) {
+                    new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS, wait, wait))) {
                 // Every collector's answer or failure: a slow one is waited for (up to its read timeout).
                 TrapFollower.Round round = follower.poll();
                 int answered = 0;

@@ -47,7 +47,8 @@ import java.util.function.LongSupplier;
  * that hangs (accepts the connection, never answers, until the read timeout) cannot hold back
  * the other. {@link #poll()} starts an attempt for every collector that is due and has none in
  * flight, waits for the attempts it started at most {@code waitMillis} (real time: the poll
- * interval), and merges whatever attempts have finished by then, started this round or earlier.
+ * interval; for the retry of a collector that is down, {@code retryWaitMillis}: not at all in the
+ * command), and merges whatever attempts have finished by then, started this round or earlier.
  * An attempt still running is left to finish; its traps come in a later round, deduplicated as
  * always. A collector has at most one attempt in flight, and while it runs that collector's
  * cursor and restart fields belong to its thread; the polling thread takes them back through the
@@ -79,8 +80,12 @@ final class TrapFollower implements AutoCloseable {
      * @param minCategory  skip traps below this category code
      * @param rememberIds  how many recent ids the dedup keeps
      * @param waitMillis   how long {@link #poll()} waits for the attempts it started (the poll interval)
+     * @param retryWaitMillis how long it waits for the retry of a collector that is down: 0 in the
+     *                     command (that retry is likely to hang again, and its traps are merged in
+     *                     the round it finishes); tests wait as for the others, to keep rounds exact
      */
-    record Settings(int limit, long sinceSeconds, int minCategory, int rememberIds, long waitMillis) {
+    record Settings(int limit, long sinceSeconds, int minCategory, int rememberIds, long waitMillis,
+                    long retryWaitMillis) {
     }
 
     /** A trap to show, and the collector it came from first. */
@@ -192,7 +197,8 @@ final class TrapFollower implements AutoCloseable {
 
     /**
      * Starts an attempt for every collector that is due (not in backoff) and has none in flight,
-     * waits for those at most {@code waitMillis}, merges every finished attempt. Never throws for
+     * waits for those at most {@code waitMillis} (a collector that is down: {@code retryWaitMillis}),
+     * merges every finished attempt. Never throws for
      * a collector's failure; a collector still running is reported slow once.
      */
     Round poll() {
@@ -205,7 +211,15 @@ final class TrapFollower implements AutoCloseable {
             f.inFlight = f.thread.submit(() -> attempt(f));
             startedNow.add(f);
         }
-        awaitAll(startedNow, settings.waitMillis());
+        List<Follow> retries = new ArrayList<>();
+        List<Follow> others = new ArrayList<>();
+        for (Follow f : startedNow) {
+            (f.state == State.DOWN ? retries : others).add(f);
+        }
+        long began = System.nanoTime();
+        awaitAll(others, settings.waitMillis());
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        awaitAll(retries, Math.max(0, settings.retryWaitMillis() - waited));
         return merge(startedNow);
     }
 

@@ -102,6 +102,8 @@ class TrapFollowerTest {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger attempts = new AtomicInteger();
         volatile CollectorException failAfterRelease;
+        /** Fails at once instead of hanging (a refused connection). */
+        volatile CollectorException failFast;
 
         BlockingSource(String name) {
             store = new FakeSource(name);
@@ -126,6 +128,10 @@ class TrapFollowerTest {
         }
 
         private void hang() throws CollectorException {
+            CollectorException fast = failFast;
+            if (fast != null) {
+                throw fast;
+            }
             entered.countDown();
             try {
                 if (!release.await(60, TimeUnit.SECONDS)) {
@@ -179,7 +185,7 @@ class TrapFollowerTest {
     }
 
     private TrapFollower follower(TrapFollower.Source... sources) {
-        return track(new TrapFollower(List.of(sources), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, WAIT)));
+        return track(new TrapFollower(List.of(sources), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, WAIT, WAIT)));
     }
 
     private static List<String> ids(TrapFollower.Round r) {
@@ -314,7 +320,7 @@ class TrapFollowerTest {
     @Test
     void restartSeenByStartedSkipsOlderReplayEvenWhenIdsWereForgotten() {
         FakeSource a = new FakeSource("a");
-        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 2, WAIT)));
+        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 2, WAIT, WAIT)));
         for (int i = 1; i <= 5; i++) {
             a.add("k" + i, i * 10, 1);
         }
@@ -354,7 +360,7 @@ class TrapFollowerTest {
         a.add("new-info", 100, 0);
         a.add("new-critical", 110, 2);
         a.add("new-fatal", 120, 3);
-        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, 50, 2, 1000, WAIT)));
+        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, 50, 2, 1000, WAIT, WAIT)));
         assertEquals(List.of("new-critical", "new-fatal"), ids(f.poll()));
     }
 
@@ -362,7 +368,7 @@ class TrapFollowerTest {
     void dedupMemoryIsBounded() {
         FakeSource a = new FakeSource("a");
         FakeSource b = new FakeSource("b");
-        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 3, WAIT)));
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 3, WAIT, WAIT)));
         for (int i = 1; i <= 4; i++) {
             a.add("id" + i, i, 0);
         }
@@ -399,7 +405,7 @@ class TrapFollowerTest {
         b.add("dup", 10, 1);
         b.add("b1", 20, 1);
         TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
-                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT)));
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT)));
         List<String> delivered = new ArrayList<>();
         List<TrapFollower.StateChange> changes = new ArrayList<>();
         long end = System.nanoTime() + DEADLINE_NANOS;
@@ -458,7 +464,7 @@ class TrapFollowerTest {
         BlockingSource a = blocking("a");
         FakeSource b = new FakeSource("b");
         TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
-                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT)));
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, WAIT)));
         f.poll();
         assertTrue(a.entered.await(10, TimeUnit.SECONDS));
         clock.addAndGet(30_000); // its read timeout
@@ -484,10 +490,36 @@ class TrapFollowerTest {
     }
 
     @Test
+    void retryOfADownCollectorThatHangsAgainIsNotWaitedForNorReportedSlow() throws InterruptedException {
+        BlockingSource a = blocking("a");
+        FakeSource b = new FakeSource("b");
+        a.store.add("a1", 30, 1);
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, WAIT, 0)));
+        a.failFast = DOWN;
+        TrapFollower.Round first = f.poll();
+        assertEquals(1, first.changes().size());
+        assertEquals(DOWN, first.changes().get(0).error());
+        a.failFast = null; // its retry hangs
+        b.add("b1", 20, 1);
+        clock.addAndGet(TrapFollower.INITIAL_BACKOFF_MILLIS);
+        TrapFollower.Round r = f.poll();
+        assertEquals(2, r.polled());
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS), "a was retried");
+        assertEquals(List.of("b1"), ids(r));
+        assertEquals(1, r.pending());
+        assertTrue(r.changes().isEmpty(), "down already reported; not slow on top: " + r.changes());
+        a.release.countDown();
+        TrapFollower.Round late = f.collectPending(10_000);
+        assertEquals(List.of("a1"), ids(late));
+        assertTrue(late.changes().get(0).up(), late.changes().toString());
+    }
+
+    @Test
     void everyCollectorHungKeepsTheFollowerWaitingNotGivingUp() throws InterruptedException {
         BlockingSource a = blocking("a");
         TrapFollower f = track(new TrapFollower(List.of(a), clock::get,
-                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT)));
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT)));
         TrapFollower.Round r = f.poll();
         assertTrue(a.entered.await(10, TimeUnit.SECONDS));
         assertEquals(0, r.answered());
@@ -504,7 +536,7 @@ class TrapFollowerTest {
     void closeStopsTheCollectorsThreads() throws InterruptedException {
         BlockingSource a = blocking("stuck");
         TrapFollower f = new TrapFollower(List.of(a, new FakeSource("fine")), clock::get,
-                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT));
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT));
         f.poll();
         assertTrue(a.entered.await(10, TimeUnit.SECONDS));
         assertTrue(threadAlive("monitor-poll-stuck"));
