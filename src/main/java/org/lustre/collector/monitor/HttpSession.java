@@ -28,9 +28,10 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The one httpclient5 client of a monitor run: a pool holding at most one persistent connection
- * per collector, connect and read timeouts, optional private trust anchors. Thread-safe; closed
- * once by the command.
+ * The one httpclient5 client of a monitor run: a pool holding one persistent connection per
+ * collector (at most two), connect and read timeouts, optional private trust anchors. Thread-safe
+ * (the two collectors are asked from their own threads at the same time); closed once by the
+ * command, which also ends a read still blocked on a hung collector.
  */
 final class HttpSession implements Closeable {
     private final PoolingHttpClientConnectionManager pool;
@@ -43,7 +44,9 @@ final class HttpSession implements Closeable {
                 .setSocketTimeout(Timeout.of(readTimeout))
                 .build();
         PoolingHttpClientConnectionManagerBuilder pb = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnPerRoute(1)
+                // Two, not one: both collectors may sit behind one proxy (same route, other paths) and are
+                // asked at once; with one, a hung collector's request would hold the other's connection.
+                .setMaxConnPerRoute(2)
                 .setMaxConnTotal(2)
                 .setDefaultConnectionConfig(connection);
         if (ssl != null) {

@@ -109,40 +109,65 @@ public final class MonitorCommand {
     private static int follow(MonitorOptions o, List<CollectorClient> clients, PrintStream out, PrintStream err,
                               Env env) {
         boolean two = clients.size() > 1;
-        TrapFollower follower = new TrapFollower(clients, env.clockMillis(),
-                new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS));
+        long interval = o.interval.toMillis();
         TrapPrinter printer = new TrapPrinter(out, o.json, env.console() && !o.noColor, env.zone(), two);
-        while (true) {
-            TrapFollower.Round round = follower.poll();
-            for (TrapFollower.StateChange c : round.changes()) {
-                if (c.up()) {
-                    err.println("monitor: " + c.source() + (c.restarted()
-                            ? ": the collector restarted; catching up without repeating traps"
-                            : ": answering again; resuming where it stopped"));
-                } else if (two) {
-                    err.println("monitor: " + c.source() + ": " + c.error().getMessage() + "; retrying in "
-                            + seconds(c.retryMillis()));
+        try (TrapFollower follower = new TrapFollower(clients, env.clockMillis(),
+                new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval, 0))) {
+            while (true) {
+                long began = env.clockMillis().getAsLong();
+                TrapFollower.Round round = follower.poll();
+                // --once: every collector answers or fails once; a slow one's traps follow the other's.
+                while (true) {
+                    print(round, printer, out, err, two, o.readTimeout.toMillis());
+                    if (!two && round.lastError() != null) {
+                        return fail(err, clients.get(0), round.lastError());
+                    }
+                    if (!follower.anyUp()) {
+                        CollectorException e = round.lastError();
+                        err.println("monitor: no collector answers" + (e == null ? "" : "; last error: " + e.getMessage()));
+                        return e == null ? ExitCodes.UNREACHABLE : e.kind().exitCode();
+                    }
+                    if (!o.once || !follower.pending()) {
+                        break;
+                    }
+                    round = follower.collectPending(interval);
+                }
+                if (o.once) {
+                    return ExitCodes.OK;
+                }
+                // The time poll() waited for a slow collector counts toward the interval: the other's
+                // traps keep their pace.
+                long waited = Math.max(0, env.clockMillis().getAsLong() - began);
+                if (!env.sleeper().sleep(Math.max(0, interval - waited))) {
+                    return ExitCodes.OK;
                 }
             }
-            for (TrapFollower.Gap g : round.gaps()) {
-                printer.gap(g);
-            }
-            for (TrapFollower.Delivered d : round.traps()) {
-                printer.trap(d);
-            }
-            out.flush();
-            if (!two && round.lastError() != null) {
-                return fail(err, clients.get(0), round.lastError());
-            }
-            if (!follower.anyUp()) {
-                CollectorException e = round.lastError();
-                err.println("monitor: no collector answers" + (e == null ? "" : "; last error: " + e.getMessage()));
-                return e == null ? ExitCodes.UNREACHABLE : e.kind().exitCode();
-            }
-            if (o.once || !env.sleeper().sleep(o.interval.toMillis())) {
-                return ExitCodes.OK;
+        }
+    }
+
+    private static void print(TrapFollower.Round round, TrapPrinter printer, PrintStream out, PrintStream err,
+                              boolean two, long readTimeoutMillis) {
+        for (TrapFollower.StateChange c : round.changes()) {
+            if (c.up()) {
+                err.println("monitor: " + c.source() + (c.restarted()
+                        ? ": the collector restarted; catching up without repeating traps"
+                        : ": answering again; resuming where it stopped"));
+            } else if (two && c.slow()) {
+                err.println("monitor: " + c.source() + ": no answer within " + seconds(c.retryMillis())
+                        + "; going on with the other, waiting for it up to the read timeout ("
+                        + seconds(readTimeoutMillis) + ")");
+            } else if (two) {
+                err.println("monitor: " + c.source() + ": " + c.error().getMessage() + "; retrying in "
+                        + seconds(c.retryMillis()));
             }
         }
+        for (TrapFollower.Gap g : round.gaps()) {
+            printer.gap(g);
+        }
+        for (TrapFollower.Delivered d : round.traps()) {
+            printer.trap(d);
+        }
+        out.flush();
     }
 
     private static int status(MonitorOptions o, List<CollectorClient> clients, PrintStream out, PrintStream err,
@@ -223,17 +248,28 @@ public final class MonitorCommand {
         }
         int trapsCritical = 0;
         if (!ok.isEmpty()) {
-            TrapFollower follower = new TrapFollower(ok, env.clockMillis(),
-                    new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS));
-            TrapFollower.Round round = follower.poll();
-            trapsCritical = round.traps().size();
-            for (TrapFollower.StateChange c : round.changes()) {
-                if (!c.up()) {
-                    failures.add(c.source() + ": " + c.error().getMessage());
+            long wait = o.interval.toMillis();
+            try (TrapFollower follower = new TrapFollower(ok, env.clockMillis(),
+                    new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS, wait, wait))) {
+                // Every collector's answer or failure: a slow one is waited for (up to its read timeout).
+                TrapFollower.Round round = follower.poll();
+                int answered = 0;
+                while (true) {
+                    trapsCritical += round.traps().size();
+                    answered += round.answered();
+                    for (TrapFollower.StateChange c : round.changes()) {
+                        if (!c.up() && !c.slow()) {
+                            failures.add(c.source() + ": " + c.error().getMessage());
+                        }
+                    }
+                    if (!follower.pending()) {
+                        break;
+                    }
+                    round = follower.collectPending(wait);
                 }
-            }
-            if (round.answered() == 0) {
-                ok = List.of();
+                if (answered == 0) {
+                    ok = List.of();
+                }
             }
         }
         if (ok.isEmpty()) {

@@ -199,7 +199,8 @@ final class MonitorOptions {
                 Follows the traps of one or two collectors (the two MDS nodes), merged, each trap once.
                 URL is the collector's XML-RPC endpoint, e.g. http://mds1:8980/RPC2 or the Apache proxy's
                 https URL; a URL without a path gets /RPC2. With two URLs the monitor goes on while one
-                answers and reconnects to the other with backoff (1 s doubling up to 30 s).
+                answers and reconnects to the other with backoff (1 s doubling up to 30 s); one that
+                hangs does not delay the other's traps by more than one --interval.
                   status  file systems, targets, space used, targets not responding
                   check   one Nagios line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no collector
                           answered, or a bad command line). A second URL that fails gives WARNING.

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -559,5 +563,124 @@ class MonitorCommandTest {
         Result r = run("check", a.url(), b.url());
         assertEquals(ExitCodes.NAGIOS_WARNING, r.code(), r.out());
         assertTrue(r.out().contains("127.0.0.1:" + a.port() + ": access forbidden"), r.out());
+    }
+
+    // ---- a hung collector ----
+
+    /** Accepts connections and never answers: a hung MDS. Closing it closes every accepted socket. */
+    private static final class HungCollector implements AutoCloseable {
+        final ServerSocket listener;
+        final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        HungCollector() throws IOException {
+            listener = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+            acceptor = new Thread(this::acceptAll, "hung-collector");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void acceptAll() {
+            while (true) {
+                try {
+                    accepted.add(listener.accept());
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + listener.getLocalPort() + "/RPC2";
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+            try {
+                acceptor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The monitor's collector threads end once the command returned (it closed its HTTP session). */
+    private static void awaitNoPollThreads() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!pollThreads().isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), pollThreads());
+    }
+
+    private static List<String> pollThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("monitor-poll-") && t.isAlive()) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void hungCollectorDoesNotDelayTheOthersTraps() throws Exception {
+        try (HungCollector hung = new HungCollector()) {
+            StubCollector b = stub();
+            b.addTrap("k1", T - 20, 1, "fs00", "n", "m1 ");
+            b.addTrap("k2", T - 10, 1, "fs00", "n", "m2 ");
+            List<Runnable> script = List.of(
+                    () -> b.addTrap("k3", T + 1, 1, "fs00", "n", "m3 "),
+                    () -> b.addTrap("k4", T + 2, 1, "fs00", "n", "m4 "),
+                    () -> { });
+            Result r = run(script, false, "--interval", "1", "--timeout", "30", hung.url(), b.url());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(4, r.lines().size(), r.out());
+            assertEachOnce(r, 4, "m");
+            assertTrue(r.err().contains("127.0.0.1:" + hung.port() + ": no answer within 1 s; going on with the other"),
+                    r.err());
+            // Sequential polls would have waited for its 30 s read timeout before asking b at all.
+            assertFalse(r.err().contains("timed out"), r.err());
+            assertEquals(1, r.err().lines().count(), "the slow collector is reported once: " + r.err());
+            assertEquals(1, hung.accepted.size(), "one attempt at a time, no second request while it hangs");
+            awaitNoPollThreads();
+        }
+    }
+
+    @Test
+    void onceWithAHungCollectorPrintsTheOtherAndWaitsForTheTimeout() throws Exception {
+        try (HungCollector hung = new HungCollector()) {
+            StubCollector b = stub();
+            b.addTrap("k1", T - 20, 1, "fs00", "n", "m1 ");
+            b.addTrap("k2", T - 10, 1, "fs00", "n", "m2 ");
+            Result r = run("--once", "--interval", "0.2", "--timeout", "1", hung.url(), b.url());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.lines().size(), r.out());
+            assertEachOnce(r, 2, "m");
+            String name = "127.0.0.1:" + hung.port();
+            int slow = r.err().indexOf(name + ": no answer within 0.2 s");
+            int timedOut = r.err().indexOf(name + ": timed out");
+            assertTrue(slow >= 0 && timedOut > slow, "slow first, then its timeout:\n" + r.err());
+            awaitNoPollThreads();
+        }
+    }
+
+    @Test
+    void singleHungCollectorEndsWithTheTimeoutExitCode() throws Exception {
+        try (HungCollector hung = new HungCollector()) {
+            Result r = run("--once", "--interval", "0.2", "--timeout", "1", hung.url());
+            assertEquals(ExitCodes.TIMEOUT, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("timed out"), r.err());
+            awaitNoPollThreads();
+        }
     }
 }

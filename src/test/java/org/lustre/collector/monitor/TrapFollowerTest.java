@@ -2,12 +2,18 @@ package org.lustre.collector.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TrapFollowerTest {
@@ -86,13 +92,100 @@ class TrapFollowerTest {
         }
     }
 
+    /**
+     * A hung collector: every call blocks until {@link #release} (the test's end at the latest),
+     * then answers from its in-memory store, or fails with {@code failAfterRelease}.
+     */
+    static final class BlockingSource implements TrapFollower.Source {
+        final FakeSource store;
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile CollectorException failAfterRelease;
+        /** Fails at once instead of hanging (a refused connection). */
+        volatile CollectorException failFast;
+
+        BlockingSource(String name) {
+            store = new FakeSource(name);
+        }
+
+        @Override
+        public String name() {
+            return store.name;
+        }
+
+        @Override
+        public CollectorInfo info() throws CollectorException {
+            attempts.incrementAndGet(); // info opens every attempt of a new or failed collector
+            hang();
+            return store.info();
+        }
+
+        @Override
+        public TrapBatch fetch(long cursor, int limit) throws CollectorException {
+            hang();
+            return store.fetch(cursor, limit);
+        }
+
+        private void hang() throws CollectorException {
+            CollectorException fast = failFast;
+            if (fast != null) {
+                throw fast;
+            }
+            entered.countDown();
+            try {
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectorException(CollectorException.Kind.UNREACHABLE, "interrupted");
+            }
+            CollectorException e = failAfterRelease;
+            if (e != null) {
+                throw e;
+            }
+        }
+    }
+
+    private final List<BlockingSource> blocking = new ArrayList<>();
+
+    private BlockingSource blocking(String name) {
+        BlockingSource s = new BlockingSource(name);
+        blocking.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void releaseBlocked() {
+        blocking.forEach(s -> s.release.countDown());
+    }
+
     private static final CollectorException DOWN =
             new CollectorException(CollectorException.Kind.UNREACHABLE, "unreachable: connection refused");
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
+    /**
+     * How long poll() waits for the attempts it starts: in-memory sources finish at once, so this
+     * only bounds a stall of the machine; a test with a blocked source passes a short one.
+     */
+    private static final long WAIT = 10_000;
+
+    private final List<TrapFollower> followers = new ArrayList<>();
+
+    @AfterEach
+    void stopFollowers() {
+        followers.forEach(TrapFollower::close);
+    }
+
+    private TrapFollower track(TrapFollower f) {
+        followers.add(f);
+        return f;
+    }
+
     private TrapFollower follower(TrapFollower.Source... sources) {
-        return new TrapFollower(List.of(sources), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000));
+        return track(new TrapFollower(List.of(sources), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, WAIT, WAIT)));
     }
 
     private static List<String> ids(TrapFollower.Round r) {
@@ -227,7 +320,7 @@ class TrapFollowerTest {
     @Test
     void restartSeenByStartedSkipsOlderReplayEvenWhenIdsWereForgotten() {
         FakeSource a = new FakeSource("a");
-        TrapFollower f = new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 2));
+        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 2, WAIT, WAIT)));
         for (int i = 1; i <= 5; i++) {
             a.add("k" + i, i * 10, 1);
         }
@@ -267,7 +360,7 @@ class TrapFollowerTest {
         a.add("new-info", 100, 0);
         a.add("new-critical", 110, 2);
         a.add("new-fatal", 120, 3);
-        TrapFollower f = new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, 50, 2, 1000));
+        TrapFollower f = track(new TrapFollower(List.of(a), clock::get, new TrapFollower.Settings(100, 50, 2, 1000, WAIT, WAIT)));
         assertEquals(List.of("new-critical", "new-fatal"), ids(f.poll()));
     }
 
@@ -275,7 +368,7 @@ class TrapFollowerTest {
     void dedupMemoryIsBounded() {
         FakeSource a = new FakeSource("a");
         FakeSource b = new FakeSource("b");
-        TrapFollower f = new TrapFollower(List.of(a, b), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 3));
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get, new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 3, WAIT, WAIT)));
         for (int i = 1; i <= 4; i++) {
             a.add("id" + i, i, 0);
         }
@@ -295,5 +388,196 @@ class TrapFollowerTest {
         assertEquals(0, r.answered());
         assertEquals(DOWN, r.lastError());
         assertEquals(DOWN, r.changes().get(0).error());
+    }
+
+    // ---- a hung collector (each collector on its own thread) ----
+
+    /** Short: a test with a hung source must not wait long for it each round. */
+    private static final long SHORT_WAIT = 100;
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @Test
+    void hungCollectorDoesNotHoldBackTheOtherAndIsMergedWhenItAnswers() throws InterruptedException {
+        BlockingSource a = blocking("a");
+        FakeSource b = new FakeSource("b");
+        a.store.add("only-a", 5, 1);
+        a.store.add("dup", 10, 1);
+        b.add("dup", 10, 1);
+        b.add("b1", 20, 1);
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT)));
+        List<String> delivered = new ArrayList<>();
+        List<TrapFollower.StateChange> changes = new ArrayList<>();
+        long end = System.nanoTime() + DEADLINE_NANOS;
+        int polls = 0;
+        while (!delivered.contains("b1") && System.nanoTime() < end) {
+            TrapFollower.Round r = f.poll();
+            polls++;
+            delivered.addAll(ids(r));
+            changes.addAll(r.changes());
+            clock.addAndGet(1_000);
+        }
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS), "a was asked");
+        assertEquals(1, a.release.getCount(), "a is still blocked");
+        assertEquals(List.of("dup", "b1"), delivered, "b's traps, while a hangs, after " + polls + " polls");
+        // More rounds while a hangs: b is asked again, a is not asked a second time.
+        b.add("b2", 30, 1);
+        for (int i = 0; i < 3; i++) {
+            TrapFollower.Round r = f.poll();
+            delivered.addAll(ids(r));
+            changes.addAll(r.changes());
+            assertEquals(1, r.pending(), "a's attempt is still running");
+            clock.addAndGet(1_000);
+        }
+        assertTrue(delivered.contains("b2"), delivered.toString());
+        assertEquals(1, a.attempts.get(), "one attempt at a time");
+        assertTrue(f.anyUp());
+        assertTrue(f.pending());
+        // a is reported once as slow, not as down: its read timeout has not fired.
+        assertEquals(1, changes.size(), changes.toString());
+        TrapFollower.StateChange slow = changes.get(0);
+        assertEquals("a", slow.source());
+        assertTrue(slow.slow() && !slow.up() && slow.error() == null, slow.toString());
+        assertEquals(SHORT_WAIT, slow.retryMillis());
+
+        a.release.countDown();
+        TrapFollower.Round late = f.collectPending(10_000);
+        assertEquals(List.of("only-a"), ids(late), "b's copy of dup was delivered already");
+        assertEquals(1, late.answered());
+        assertEquals(0, late.pending());
+        assertFalse(f.pending());
+        assertEquals(1, late.changes().size(), late.changes().toString());
+        assertTrue(late.changes().get(0).up(), "answering again after being reported slow");
+        assertEquals(2, f.cursorOf("a"));
+        // From now on both rounds are whole again.
+        a.store.add("both", 40, 1);
+        b.add("both", 40, 1);
+        b.add("b3", 35, 1);
+        clock.addAndGet(1_000);
+        TrapFollower.Round next = f.poll();
+        assertEquals(List.of("b3", "both"), ids(next));
+        assertTrue(next.changes().isEmpty(), next.changes().toString());
+    }
+
+    @Test
+    void hungCollectorThatFailsLateGoesDownWithBackoffFromTheFailure() throws InterruptedException {
+        BlockingSource a = blocking("a");
+        FakeSource b = new FakeSource("b");
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, WAIT)));
+        f.poll();
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS));
+        clock.addAndGet(30_000); // its read timeout
+        long failedAt = clock.get();
+        a.failAfterRelease = new CollectorException(CollectorException.Kind.TIMEOUT, "timed out");
+        a.release.countDown();
+        TrapFollower.Round r = f.collectPending(10_000);
+        assertEquals(1, r.changes().size(), r.changes().toString());
+        TrapFollower.StateChange down = r.changes().get(0);
+        assertFalse(down.up() || down.slow());
+        assertEquals("timed out", down.error().getMessage());
+        assertEquals(TrapFollower.INITIAL_BACKOFF_MILLIS, down.retryMillis());
+        assertTrue(f.anyUp(), "b answers");
+        clock.set(failedAt + 999);
+        assertEquals(1, f.poll().polled(), "only b: a waits for its backoff, counted from the failure");
+        assertEquals(1, a.attempts.get());
+        clock.set(failedAt + 1_000);
+        a.failAfterRelease = null;
+        TrapFollower.Round back = f.poll();
+        assertEquals(2, back.polled());
+        assertEquals(2, a.attempts.get());
+        assertTrue(back.changes().get(0).up(), back.changes().toString());
+    }
+
+    @Test
+    void retryOfADownCollectorThatHangsAgainIsNotWaitedForNorReportedSlow() throws InterruptedException {
+        BlockingSource a = blocking("a");
+        FakeSource b = new FakeSource("b");
+        a.store.add("a1", 30, 1);
+        TrapFollower f = track(new TrapFollower(List.of(a, b), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, WAIT, 0)));
+        a.failFast = DOWN;
+        TrapFollower.Round first = f.poll();
+        assertEquals(1, first.changes().size());
+        assertEquals(DOWN, first.changes().get(0).error());
+        a.failFast = null; // its retry hangs
+        b.add("b1", 20, 1);
+        clock.addAndGet(TrapFollower.INITIAL_BACKOFF_MILLIS);
+        TrapFollower.Round r = f.poll();
+        assertEquals(2, r.polled());
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS), "a was retried");
+        assertEquals(List.of("b1"), ids(r));
+        assertEquals(1, r.pending());
+        assertTrue(r.changes().isEmpty(), "down already reported; not slow on top: " + r.changes());
+        a.release.countDown();
+        TrapFollower.Round late = f.collectPending(10_000);
+        assertEquals(List.of("a1"), ids(late));
+        assertTrue(late.changes().get(0).up(), late.changes().toString());
+    }
+
+    @Test
+    void everyCollectorHungKeepsTheFollowerWaitingNotGivingUp() throws InterruptedException {
+        BlockingSource a = blocking("a");
+        TrapFollower f = track(new TrapFollower(List.of(a), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT)));
+        TrapFollower.Round r = f.poll();
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS));
+        assertEquals(0, r.answered());
+        assertNull(r.lastError(), "not failed: still waiting for it");
+        assertTrue(f.anyUp(), "a collector not heard from yet is not given up before its timeout");
+        a.failAfterRelease = DOWN;
+        a.release.countDown();
+        TrapFollower.Round failed = f.collectPending(10_000);
+        assertEquals(DOWN, failed.lastError());
+        assertFalse(f.anyUp());
+    }
+
+    @Test
+    void closeStopsTheCollectorsThreads() throws InterruptedException {
+        BlockingSource a = blocking("stuck");
+        TrapFollower f = new TrapFollower(List.of(a, new FakeSource("fine")), clock::get,
+                new TrapFollower.Settings(100, Long.MIN_VALUE, 0, 1000, SHORT_WAIT, SHORT_WAIT));
+        f.poll();
+        assertTrue(a.entered.await(10, TimeUnit.SECONDS));
+        assertTrue(threadAlive("monitor-poll-stuck"));
+        f.close(); // interrupts the blocked call (a real socket read ends when the session is closed)
+        long end = System.nanoTime() + DEADLINE_NANOS;
+        while ((threadAlive("monitor-poll-stuck") || threadAlive("monitor-poll-fine")) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertFalse(threadAlive("monitor-poll-stuck"));
+        assertFalse(threadAlive("monitor-poll-fine"));
+    }
+
+    @Test
+    void aBugInASourceStillSurfacesFromPoll() {
+        TrapFollower.Source a = new TrapFollower.Source() {
+            @Override
+            public String name() {
+                return "a";
+            }
+
+            @Override
+            public CollectorInfo info() {
+                return new CollectorInfo("t", 1, 250, 0, 0, 0, List.of());
+            }
+
+            @Override
+            public TrapBatch fetch(long cursor, int limit) {
+                throw new IllegalArgumentException("bug");
+            }
+        };
+        TrapFollower f = follower(a);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, f::poll);
+        assertEquals("bug", e.getMessage());
+    }
+
+    static boolean threadAlive(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name) && t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 }
