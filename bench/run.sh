@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite: builds the jar with the bench sources (Maven profile "bench", tests skipped),
-# then runs the harness, which writes BENCHMARKS.md in the project root. About 6 minutes. The simulated
+# then runs the harness, which writes BENCHMARKS.md in the project root. About 5 minutes. The simulated
 # 100,000-OST tree (1.2 million files, ~5 GB) goes to /dev/shm when it has 8 GiB free, else under the
 # work directory (default /tmp/lustre-collector-bench); it is removed at the end.
 #   bash bench/run.sh [--work DIR] [--tree EXISTING_TREE] [--quick] [--out FILE] [--only PART]

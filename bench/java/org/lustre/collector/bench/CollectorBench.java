@@ -78,7 +78,7 @@ final class CollectorBench {
                     + "the bench runs as root here). First scan (watcher's own figure, wall): %s ms.", INTERVAL,
                     MAX_TRAPS, Rpc.member(info, "lastScanMillis")));
             idleCpu(collector, idle);
-            memory(collector, idle, "after the idle minute (steady state)", true);
+            memory(collector, idle, "after the idle windows (steady state)", true);
             timeToTrap(port);
             if (part == Part.ALL) {
                 api(collector, port);
@@ -118,20 +118,19 @@ final class CollectorBench {
         throw new IllegalStateException("collector not ready in 180 s: " + last);
     }
 
+    /**
+     * Two windows back to back: the first starts as soon as the collector is ready, so it still pays
+     * for start-up (JIT compilation, the first scans' garbage); the second is the steady state, the
+     * one the target is about. Both are reported.
+     */
     private void idleCpu(Child collector, Child idle) throws Exception {
-        long c0 = collector.cpuMillis();
-        long i0 = idle.cpuMillis();
-        long w0 = System.nanoTime();
-        Thread.sleep(idleSeconds * 1000L);
-        long wall = (System.nanoTime() - w0) / 1_000_000L;
-        long c = collector.cpuMillis() - c0;
-        long i = idle.cpuMillis() - i0;
-        double pct = 100.0 * c / wall;
-        double base = 100.0 * i / wall;
-        report.row(SCALE, Report.f("idle collector (no events), interval %d s: CPU over %d s", INTERVAL, idleSeconds),
-                Report.f("%.2f%% of one core (%d ms)", pct, c),
-                Report.f("%.2f%% (%d ms): a JVM with the same flags that sleeps, same minute", base, i),
-                Report.f("%.0fx", c / Math.max(10.0, i)), "<= 1% of one core", Report.status(pct <= 1.0));
+        double first = idleWindow(collector, idle, "first window after start-up (JIT and first scans' garbage included)",
+                false);
+        double pct = idleWindow(collector, idle, "the window after (steady state)", true);
+        if (first > 1.0) {
+            report.note(SCALE, Report.f("The first idle window after start-up cost %.2f%% of one core: start-up work "
+                    + "(JIT compilation, collections of the first scans' garbage) still falls in it.", first));
+        }
         if (pct > 1.0) {
             Path jfr = work.resolve("idle.jfr");
             int seconds = 30;
@@ -142,6 +141,26 @@ final class CollectorBench {
             report.profile(Profiles.summarize(Report.f("Idle collector over %d s (JFR, profile settings, all threads)",
                     seconds), jfr, t -> !t.startsWith("JFR"), 12));
         }
+    }
+
+    /** CPU of the collector over one idle window, as % of one core; a row of the report. */
+    private double idleWindow(Child collector, Child idle, String which, boolean target) throws Exception {
+        long c0 = collector.cpuMillis();
+        long i0 = idle.cpuMillis();
+        long w0 = System.nanoTime();
+        Thread.sleep(idleSeconds * 1000L);
+        long wall = (System.nanoTime() - w0) / 1_000_000L;
+        long c = collector.cpuMillis() - c0;
+        long i = idle.cpuMillis() - i0;
+        double pct = 100.0 * c / wall;
+        double base = 100.0 * i / wall;
+        report.row(SCALE, Report.f("idle collector (no events), interval %d s: CPU over %d s, %s", INTERVAL,
+                        idleSeconds, which),
+                Report.f("%.2f%% of one core (%d ms)", pct, c),
+                Report.f("%.2f%% (%d ms): a JVM with the same flags that sleeps, same window", base, i),
+                Report.f("%.0fx", c / Math.max(10.0, i)), target ? "<= 1% of one core" : "(info)",
+                target ? Report.status(pct <= 1.0) : "info");
+        return pct;
     }
 
     private void memory(Child collector, Child idle, String when, boolean steady) throws IOException {
