@@ -29,7 +29,7 @@ public final class Deployments {
     /** The methods every collector answers; a new one must get a check in the ITs. */
     public static final List<String> METHODS = List.of("getFileSystems", "getNodeNames", "getNodeInfo", "getTraps",
             "getLastTimestamp", "getFileSystemInfo", "getCollectorInfo", "getTrapRecords", "system.listMethods",
-            "system.methodHelp", "system.methodSignature");
+            "system.methodHelp", "system.methodSignature", "system.multicall");
     public static final String TRAP_MESSAGE = "it: disk on fire";
     public static final String TRAP_FS = "fs00";
     public static final String TRAP_NODE = "fs00-OST0001";
@@ -155,6 +155,14 @@ public final class Deployments {
         Object signature = c.execute("system.methodSignature", new Object[] {"getTraps"});
         check(signature instanceof Object[] a && a.length > 0, "system.methodSignature", signature);
         answers.put("system.methodSignature", signature);
+        Object[] multi = (Object[]) c.execute("system.multicall", new Object[] {new Object[] {
+            Map.of("methodName", "getFileSystemInfo", "params", new Object[] {TRAP_FS}),
+            Map.of("methodName", "getFileSystemInfo", "params", new Object[] {"no-such-fs"})}});
+        check(multi.length == 2 && multi[0] instanceof Object[] one && one.length == 1
+                && one[0] instanceof Map<?, ?> first && TRAP_FS.equals(first.get("name"))
+                && multi[1] instanceof Map<?, ?> fault && Integer.valueOf(3).equals(fault.get("faultCode")),
+                "system.multicall", multi);
+        answers.put("system.multicall", multi);
         assertEquals(new java.util.TreeSet<>(METHODS), new java.util.TreeSet<>(answers.keySet()));
         return answers;
     }
