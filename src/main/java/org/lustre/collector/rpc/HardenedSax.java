@@ -2,6 +2,7 @@ package org.lustre.collector.rpc;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
 
 import org.apache.xmlrpc.util.SAXParsers;
@@ -48,11 +49,22 @@ public final class HardenedSax {
         SAXParsers.setSAXParserFactory(FACTORY);
     }
 
+    /**
+     * Deepest element nesting read. Apache XML-RPC hands each level of a value to the next parser
+     * down a chain of calls, so a body of 24,000 nested arrays (1 MB) overflowed a request
+     * thread's stack; the JDK parser stops at this depth instead, with a parse error. The API's
+     * deepest message (a multicall answer of trap records) is under 25 levels.
+     */
+    static final int MAX_DEPTH = 100;
+    private static final String MAX_DEPTH_PROPERTY = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
+
     /** A new hardened reader whose errors are thrown, never printed; the caller words them. */
     public static XMLReader newReader() {
         try {
             synchronized (FACTORY) { // a factory is not documented as thread-safe
-                XMLReader reader = FACTORY.newSAXParser().getXMLReader();
+                SAXParser parser = FACTORY.newSAXParser();
+                parser.setProperty(MAX_DEPTH_PROPERTY, Integer.toString(MAX_DEPTH));
+                XMLReader reader = parser.getXMLReader();
                 reader.setErrorHandler(QUIET);
                 return reader;
             }

@@ -130,6 +130,20 @@ class XmlRpcEndpointTest {
     }
 
     @Test
+    void deepNestingIsAParseErrorNotAStackOverflow() {
+        // 100,000 nested arrays: Apache XML-RPC's chain of value parsers overflowed the stack
+        int depth = 100_000;
+        String deep = "<array><data><value>".repeat(depth) + "<int>1</int>" + "</value></data></array>".repeat(depth);
+        Answer a = call(Answer.call("echo", deep));
+        assertFault(a, Faults.PARSE_ERROR);
+        assertTrue(a.faultString().contains("depth"), a.faultString());
+        // the API's own nesting still passes: a multicall of arrays inside structs
+        assertArrayEquals(new Object[] {1, "a"}, (Object[]) ((Object[]) multicall(multi("pair", "<int>1</int>",
+                "<string>a</string>"))[0])[0]);
+        assertEquals(42, call(Answer.call("twice", "<int>21</int>")).value());
+    }
+
+    @Test
     void systemMethods() {
         Object[] names = (Object[]) call(Answer.call("system.listMethods")).value();
         assertTrue(List.of(names).containsAll(List.of("echo", "twice", "system.listMethods",
