@@ -43,6 +43,7 @@ public final class StaticServer {
         http.setPort(port);
         http.setProperty("address", "localhost");
         http.setProperty("maxKeepAliveRequests", "-1");
+        http.setProperty("maxThreads", "8"); // as the collector's connector (EmbeddedServer.MAX_REQUEST_THREADS)
         http.setProperty("server", "lustre-collector");
         http.setXpoweredBy(false);
         tomcat.getService().addConnector(http);

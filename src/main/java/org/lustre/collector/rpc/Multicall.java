@@ -24,6 +24,11 @@ final class Multicall {
     static final String NAME = "system.multicall";
     /** Most calls in one multicall. */
     static final int MAX_CALLS = 1_000;
+    /**
+     * Most bytes (estimated) of one multicall's results: room for one getNodeNames("") at 100,000
+     * OSTs (~3 MB). Without it a thousand such calls in one request would build gigabytes.
+     */
+    static final long MAX_ANSWER_BYTES = 4L << 20;
 
     private final Function<String, RpcMethod> methods;
 
@@ -38,9 +43,19 @@ final class Multicall {
             throw Faults.badArguments(NAME + ": at most " + MAX_CALLS + " calls, got " + calls.length);
         }
         Object[] answers = new Object[calls.length];
+        long bytes = 0;
         for (int i = 0; i < calls.length; i++) {
+            if (bytes > MAX_ANSWER_BYTES) {
+                answers[i] = fault(Faults.BAD_ARGUMENTS, "not run: the answers before it already fill the "
+                        + (MAX_ANSWER_BYTES >> 20) + " MiB a multicall may return; ask for less at once");
+                continue;
+            }
             try {
-                answers[i] = new Object[] {one(i, calls[i])};
+                Object result = one(i, calls[i]);
+                bytes += AnswerSize.estimate(result, MAX_ANSWER_BYTES - bytes + 1);
+                answers[i] = bytes > MAX_ANSWER_BYTES ? fault(Faults.BAD_ARGUMENTS, "its answer would pass the "
+                        + (MAX_ANSWER_BYTES >> 20) + " MiB a multicall may return; ask for less at once")
+                        : new Object[] {result};
             } catch (XmlRpcException e) {
                 answers[i] = fault(e.code, e.getMessage());
             } catch (RuntimeException e) {
@@ -68,7 +83,7 @@ final class Multicall {
         }
         RpcMethod m = methods.apply(name);
         if (m == null) {
-            throw new XmlRpcException(Faults.UNKNOWN_METHOD, "unknown method: " + name);
+            throw new XmlRpcException(Faults.UNKNOWN_METHOD, "unknown method: " + MethodTable.shown(name));
         }
         List<Object> values = params == null ? List.of() : Arrays.asList((Object[]) params);
         return m.body().call(new Args(m.name(), values, m.argNames()));

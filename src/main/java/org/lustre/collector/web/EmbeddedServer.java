@@ -45,6 +45,13 @@ public final class EmbeddedServer implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * Requests served at once per connector (Tomcat's default is 200). A few monitors and pages
+     * poll an MDS; answers are built whole in memory (a getNodeNames("") at 100,000 OSTs is ~3 MB),
+     * so 200 at once could exhaust the 192 MiB heap. Idle keep-alive connections hold no thread.
+     */
+    static final int MAX_REQUEST_THREADS = 8;
+
     /** Starts Tomcat and the collector; throws when a port cannot be bound or the webapp fails. */
     public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("lustre-collector-");
@@ -58,6 +65,7 @@ public final class EmbeddedServer implements AutoCloseable {
         bindAddress(http, config.host());
         // Monitors poll over one connection for hours: don't close it every 100 requests.
         http.setProperty("maxKeepAliveRequests", "-1");
+        http.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
         http.setProperty("server", "lustre-collector");
         http.setXpoweredBy(false);
         tomcat.getService().addConnector(http);
@@ -76,6 +84,7 @@ public final class EmbeddedServer implements AutoCloseable {
             ajp.setProperty("secret", Files.readString(config.ajpSecretFile(), StandardCharsets.UTF_8).trim());
             ajp.setProperty("tomcatAuthentication", "false");
             ajp.setProperty("maxKeepAliveRequests", "-1");
+            ajp.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
             tomcat.getService().addConnector(ajp);
         }
 

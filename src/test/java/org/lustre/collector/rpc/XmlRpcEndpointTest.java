@@ -24,6 +24,11 @@ class XmlRpcEndpointTest {
             RpcMethod.of("twice", "int", "Doubles an int.", a -> a.getInt(0) * 2, "n:int"),
             RpcMethod.of("pair", "array", "Two values.", a -> new Object[] {a.getInt(0), a.getString(1)},
                     "n:int", "s:string"),
+            RpcMethod.of("many", "array", "n strings of 100 characters.", a -> {
+                Object[] out = new Object[a.getInt(0)];
+                java.util.Arrays.fill(out, "x".repeat(100));
+                return out;
+            }, "n:int"),
             RpcMethod.of("unwritable", "int", "Returns a Java long, which XML-RPC cannot carry.", a -> 5L),
             RpcMethod.of("nothing", "int", "Returns null.", a -> null),
             RpcMethod.of("fails", "int", "Throws.", a -> {
@@ -108,6 +113,28 @@ class XmlRpcEndpointTest {
         // a result the type system cannot write still fails the whole answer cleanly, as a plain call does
         assertFault(call(Answer.call("system.multicall", "<array><data>" + multi("unwritable")
                 + "</data></array>")), Faults.INTERNAL);
+    }
+
+    @Test
+    void multicallStopsOnceItsAnswersWouldPassTheirBudget() {
+        // 50,000 strings of 100 characters: over 4 MiB written; alone it is a plain call's business
+        Object[] r = multicall(multi("many", "<int>10</int>"), multi("many", "<int>50000</int>"),
+                multi("twice", "<int>1</int>"));
+        assertEquals(10, ((Object[]) ((Object[]) r[0])[0]).length);
+        assertFaultStruct(r[1], Faults.BAD_ARGUMENTS, "would pass the 4 MiB");
+        assertFaultStruct(r[2], Faults.BAD_ARGUMENTS, "not run");
+        assertEquals(50_000, ((Object[]) call(Answer.call("many", "<int>50000</int>")).value()).length);
+    }
+
+    @Test
+    void aHugeMethodNameIsNotEchoedWhole() {
+        String name = "n".repeat(100_000);
+        Answer a = call("<?xml version=\"1.0\"?><methodCall><methodName>" + name + "</methodName></methodCall>");
+        assertFault(a, Faults.UNKNOWN_METHOD);
+        assertTrue(a.faultString().length() < 200, a.faultString().length() + " characters");
+        Object[] r = multicall(multi(name));
+        assertFaultStruct(r[0], Faults.UNKNOWN_METHOD, "unknown method: nnn");
+        assertTrue(String.valueOf(((java.util.Map<?, ?>) r[0]).get("faultString")).length() < 200);
     }
 
     @Test
