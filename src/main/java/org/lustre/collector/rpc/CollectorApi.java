@@ -94,7 +94,7 @@ public final class CollectorApi {
         readySnapshot();
         Optional<NodeState> found = collector.node(name);
         if (found.isEmpty()) {
-            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + name);
+            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + MethodTable.shown(name));
         }
         NodeState n = found.get();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -206,7 +206,7 @@ public final class CollectorApi {
     }
 
     private static XmlRpcException unknownFs(String fs) {
-        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + fs);
+        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + MethodTable.shown(fs));
     }
 
     private static int seconds(long millis) {

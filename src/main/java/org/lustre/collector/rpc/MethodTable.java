@@ -67,7 +67,10 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
         };
     }
 
-    /** A caller's method name as a message repeats it: at most 100 characters (a body may hold a 1 MiB one). */
+    /**
+     * A caller's name (of a method, node or file system) as a fault message repeats it: at most
+     * 100 characters, since a request body may hold a 1 MiB one.
+     */
     static String shown(String name) {
         return name.length() <= 100 ? name : name.substring(0, 100) + "...";
     }

@@ -141,6 +141,12 @@ class ServerEndToEndTest {
         assertTrue(n.get("updated") instanceof Integer);
         assertEquals(tree.nid(fs, 1), n.get("nid"));
         assertEquals(Faults.UNKNOWN_NODE, faultOf("getNodeInfo", "nosuch-OST0000"));
+        // a 500,000-character name: the fault names it, cut short, not echoed whole
+        String huge = "x".repeat(500_000);
+        for (String method : List.of("getNodeInfo", "getFileSystemInfo", "getNodeNames")) {
+            XmlRpcException e = assertThrows(XmlRpcException.class, () -> call(method, huge));
+            assertTrue(e.getMessage().length() < 200, method + ": " + e.getMessage().length() + " characters");
+        }
     }
 
     @Test
