@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.xmlrpc.XmlRpcException;
 import org.lustre.collector.Version;
@@ -27,6 +28,16 @@ public final class CollectorApi {
     private final Collector collector;
     /** The traps' answer fragments, written once per trap record rather than once per call. */
     private final EncodedTraps encoded;
+    /** Each file system's non-responding targets in one snapshot, worked out once for it. */
+    private record NotResponding(LustreSnapshot snapshot, Map<String, Object[]> byFs) {
+    }
+
+    /**
+     * getFileSystemInfo's notResponding, kept until the next scan publishes a new snapshot: the
+     * web page asks every file system every few seconds, and at 100,000 OSTs walking them all
+     * each time cost ~13 ms a round; the answer cannot change before the snapshot does.
+     */
+    private volatile NotResponding notResponding = new NotResponding(LustreSnapshot.EMPTY, Map.of());
 
     public CollectorApi(Collector collector) {
         this.collector = collector;
@@ -141,22 +152,34 @@ public final class CollectorApi {
             cats.put(c.label(), clampInt(byCat[c.code()]));
             total += byCat[c.code()];
         }
-        List<Object> notResponding = new ArrayList<>();
-        for (String node : f.nodes()) {
-            NodeState n = s.nodes().get(node);
-            if (n != null && !n.responding()) {
-                notResponding.add(node);
-            }
-        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", f.name());
         m.put("traps", clampInt(total));
         m.put("trapsByCategory", cats);
         m.put("nodes", f.nodes().size());
-        m.put("notResponding", notResponding.toArray());
+        m.put("notResponding", notRespondingIn(s, f));
         m.put("kbytesTotal", (double) f.kbytesTotal());
         m.put("kbytesFree", (double) f.kbytesFree());
         return m;
+    }
+
+    /** The targets of {@code f} that do not respond in {@code s}; any thread (a race only computes twice). */
+    private Object[] notRespondingIn(LustreSnapshot s, FileSystemState f) {
+        NotResponding cache = notResponding;
+        if (cache.snapshot() != s) {
+            cache = new NotResponding(s, new ConcurrentHashMap<>());
+            notResponding = cache;
+        }
+        return cache.byFs().computeIfAbsent(f.name(), name -> {
+            List<Object> out = new ArrayList<>();
+            for (String node : f.nodes()) {
+                NodeState n = s.nodes().get(node);
+                if (n != null && !n.responding()) {
+                    out.add(node);
+                }
+            }
+            return out.toArray();
+        });
     }
 
     Map<String, Object> getCollectorInfo() {

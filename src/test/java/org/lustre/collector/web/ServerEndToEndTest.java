@@ -208,6 +208,28 @@ class ServerEndToEndTest {
         assertEquals(Faults.UNKNOWN_FILE_SYSTEM, faultOf("getFileSystemInfo", "nosuchfs"));
     }
 
+    /** notResponding is worked out once per snapshot: it must still follow every scan. */
+    @Test
+    void notRespondingFollowsTheScans() throws Exception {
+        String fs = tree.fileSystems().get(1);
+        String target = SimulatedTree.targetName(fs, 3);
+        java.util.function.Supplier<List<Object>> down = () -> {
+            try {
+                return List.of((Object[]) ((Map<?, ?>) call("getFileSystemInfo", fs)).get("notResponding"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertFalse(down.get().contains(target));
+        assertTrue(tree.ostDown(fs, 3));
+        try {
+            await(() -> down.get().contains(target), target + " listed as not responding");
+        } finally {
+            tree.ostUp(fs, 3);
+        }
+        await(() -> !down.get().contains(target), target + " responding again");
+    }
+
     @Test
     void collectorInfoShowsSources() throws Exception {
         @SuppressWarnings("unchecked")
