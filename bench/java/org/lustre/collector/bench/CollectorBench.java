@@ -235,6 +235,7 @@ final class CollectorBench {
             Load.Result[] r = compare(collector, server, port, staticPort, "/records",
                     Rpc.body("getTrapRecords", 0, MAX_TRAPS), "getTrapRecords(0, 250)");
             apiBaselineP99 = t[0].p99Millis();
+            pageRound(collector, port);
             if (missed(t)) {
                 profileApi(collector, port, "getTraps(0)", Rpc.body("getTraps", 0), "api.jfr");
             }
@@ -243,6 +244,47 @@ final class CollectorBench {
                         "api-records.jfr");
             }
         }
+    }
+
+    /**
+     * What an open web page costs the MDS: each round it asks getFileSystemInfo of every file
+     * system, in one system.multicall; the baseline is the same asked one call at a time.
+     */
+    private void pageRound(Child collector, int port) throws Exception {
+        List<String> names = Rpc.strings(Rpc.call(port, "getFileSystems"));
+        if (names.isEmpty()) {
+            throw new IllegalStateException("getFileSystems: no file system");
+        }
+        byte[] multi = Rpc.multicall("getFileSystemInfo", names);
+        int rounds = 40;
+        long[] cpu = new long[2];
+        for (int pass = 0; pass < 3; pass++) { // the first pass warms both paths up and is not counted
+            for (int way = 0; way < 2; way++) {
+                long c0 = collector.cpuMillis();
+                for (int r = 0; r < rounds; r++) {
+                    if (way == 0) {
+                        String a = Rpc.post(port, "system.multicall", multi);
+                        if (Rpc.isFault(a) || a.contains("faultCode")) {
+                            throw new IllegalStateException("page round failed: " + a.substring(0, 300));
+                        }
+                    } else {
+                        for (String fs : names) {
+                            Rpc.post(port, "getFileSystemInfo", Rpc.body("getFileSystemInfo", fs));
+                        }
+                    }
+                }
+                if (pass > 0) {
+                    cpu[way] += collector.cpuMillis() - c0;
+                }
+            }
+        }
+        double multiMs = cpu[0] / (2.0 * rounds);
+        double singleMs = cpu[1] / (2.0 * rounds);
+        report.row(API, Report.f("web page round (getFileSystemInfo of %d file systems in one system.multicall): "
+                        + "collector CPU", names.size()),
+                Report.f("%.1f ms a round (%.2f%% of one core at the page's 2 s interval)", multiMs, multiMs / 20),
+                Report.f("%.1f ms (the same, one call each)", singleMs), Report.f("%.2fx", multiMs / singleMs),
+                "(info)", "info");
     }
 
     private static boolean missed(Load.Result[] r) {

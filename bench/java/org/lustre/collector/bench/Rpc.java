@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,15 +33,49 @@ final class Rpc {
         return b.append("</params></methodCall>").toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A call with one string parameter (names are plain: no escaping needed). */
+    static byte[] body(String method, String param) {
+        return ("<?xml version=\"1.0\"?><methodCall><methodName>" + method + "</methodName><params><param><value>"
+                + "<string>" + param + "</string></value></param></params></methodCall>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** system.multicall of one method with one string parameter, for each of {@code params}. */
+    static byte[] multicall(String method, List<String> params) {
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?><methodCall><methodName>system.multicall"
+                + "</methodName><params><param><value><array><data>");
+        for (String p : params) {
+            b.append("<value><struct><member><name>methodName</name><value><string>").append(method)
+                    .append("</string></value></member><member><name>params</name><value><array><data><value><string>")
+                    .append(p).append("</string></value></data></array></value></member></struct></value>");
+        }
+        return b.append("</data></array></value></param></params></methodCall>").toString()
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     static String call(int port, String method, int... params) throws IOException, InterruptedException {
+        return post(port, method, body(method, params));
+    }
+
+    /** Posts a request body; the answer as text (a fault is an answer too). */
+    static String post(int port, String what, byte[] body) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/RPC2"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "text/xml")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(method, params))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
-            throw new IOException(method + ": HTTP " + r.statusCode());
+            throw new IOException(what + ": HTTP " + r.statusCode());
         }
         return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The plain string values of an answer ({@code <value>text</value>}), in order. */
+    static List<String> strings(String xml) {
+        Matcher m = Pattern.compile("<value>(?:<string>)?([^<]+)(?:</string>)?</value>").matcher(xml);
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     static byte[] callBytes(int port, String method, int... params) throws IOException, InterruptedException {
