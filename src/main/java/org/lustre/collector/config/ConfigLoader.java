@@ -214,6 +214,9 @@ public final class ConfigLoader {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text"; // the decoder's own message is "Input length = 1"
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 }

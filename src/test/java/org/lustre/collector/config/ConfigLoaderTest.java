@@ -165,6 +165,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void binaryFileIsNotUtf8Text() throws Exception {
+        Path system = dir.resolve("binary");
+        Files.write(system, new byte[] {'[', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, ']'});
+        assertEquals("config file " + system + ": cannot be read: not UTF-8 text", error(system));
+    }
+
+    @Test
     void ajpNeedsASecretFile() throws Exception {
         assertEquals("option 'ajp-secret-file' (command line): required when ajp-port is set",
                 error(dir.resolve("absent"), "--ajp-port", "8009"));
