@@ -17,6 +17,8 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 
+import java.util.function.Function;
+
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -59,7 +61,14 @@ final class FileFollower implements Closeable {
         void line(String line, long lineNumber);
     }
 
+    /** Reads a path that is not a regular file (a FIFO or a device), on the source's thread. */
+    interface SpecialReader {
+        void read() throws IOException;
+    }
+
     private final Path path;
+    /** The path as the configuration gave it, for the health messages of {@link #run}. */
+    private final Path given;
     private final SourceHealth health;
     private final Handler handler;
     private final long recheckMillis;
@@ -76,6 +85,7 @@ final class FileFollower implements Closeable {
 
     FileFollower(Path path, SourceHealth health, Handler handler, long recheckMillis) {
         this.path = path.toAbsolutePath();
+        this.given = path;
         this.health = health;
         this.handler = handler;
         this.recheckMillis = recheckMillis;
@@ -221,6 +231,45 @@ final class FileFollower implements Closeable {
         }
     }
 
+    /**
+     * The loop each source runs on its thread until closed: {@link #follow()}, and a path that is
+     * not a regular file through {@code special}. A read error is reported in the health and
+     * retried after the re-check pause, unless {@code fatal} words it (non-null): then that is
+     * reported and the loop ends. A bug (RuntimeException) is logged, reported and retried too, so
+     * no input ends a source. Closes this follower when it returns.
+     *
+     * @param what names the source in the log ("trap file", "kernel log")
+     */
+    void run(String what, SpecialReader special, Function<IOException, String> fatal) {
+        try {
+            while (!stopped()) {
+                try {
+                    if (follow() == Outcome.SPECIAL) {
+                        special.read();
+                    }
+                } catch (IOException e) {
+                    if (stopped()) {
+                        return; // closing woke a blocked read: not an error
+                    }
+                    String end = fatal.apply(e);
+                    if (end != null) {
+                        health.error(end);
+                        return;
+                    }
+                    health.error(e instanceof AccessDeniedException ? "permission denied on " + given
+                            : "cannot read " + given + ": " + e.getMessage());
+                    pause();
+                } catch (RuntimeException e) {
+                    LOG.error("{} follower for {} failed; retrying", what, given, e);
+                    health.error("internal error: " + e);
+                    pause();
+                }
+            }
+        } finally {
+            close();
+        }
+    }
+
     /** Sleeps the re-check period (interruptible). */
     void pause() {
         try {
@@ -336,5 +385,21 @@ final class FileFollower implements Closeable {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Interrupts a source's thread (null: never started) and waits up to 2 s for it to end. Any thread. */
+    static void stopDaemon(Thread t, Path path) {
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warn("{} for {} did not stop within 2 s", t.getName(), path);
+        }
     }
 }

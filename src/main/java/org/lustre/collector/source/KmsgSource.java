@@ -106,32 +106,10 @@ public final class KmsgSource implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            readBootInfo();
-            while (!follower.stopped() && !closed) {
-                try {
-                    if (follower.follow() == FileFollower.Outcome.SPECIAL) {
-                        readDevice();
-                    }
-                } catch (IOException e) {
-                    if (isPermissionDenied(e)) {
-                        health.error("permission denied on " + path + ": run as a user in group adm or set kmsg=none");
-                        return;
-                    }
-                    if (closed) {
-                        return;
-                    }
-                    health.error("cannot read " + path + ": " + e.getMessage());
-                    follower.pause();
-                } catch (RuntimeException e) {
-                    LOG.error("kernel log follower for {} failed; retrying", path, e);
-                    health.error("internal error: " + e);
-                    follower.pause();
-                }
-            }
-        } finally {
-            follower.close();
-        }
+        readBootInfo();
+        // Permission denied ends the source: it will not change while we run.
+        follower.run("kernel log", this::readDevice, e -> isPermissionDenied(e)
+                ? "permission denied on " + path + ": run as a user in group adm or set kmsg=none" : null);
     }
 
     private static boolean isPermissionDenied(IOException e) {
@@ -306,17 +284,6 @@ public final class KmsgSource implements AutoCloseable {
                 LOG.debug("closing {}: {}", path, e.toString());
             }
         }
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.warn("kmsg-follower for {} did not stop within 2 s", path);
-            }
-        }
+        FileFollower.stopDaemon(thread, path);
     }
 }

@@ -1,11 +1,7 @@
 package org.lustre.collector.source;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.lustre.collector.trap.TrapEvent;
 
 /**
@@ -23,7 +19,6 @@ import org.lustre.collector.trap.TrapEvent;
  * and calls the sink. {@link #close()} may be called from any thread and stops it promptly.
  */
 public final class TrapFileSource implements AutoCloseable {
-    private static final Logger LOG = LogManager.getLogger(TrapFileSource.class);
     /** Fallback re-check when inotify says nothing (it can miss events). */
     static final long DEFAULT_RECHECK_MILLIS = 1_000;
 
@@ -58,28 +53,8 @@ public final class TrapFileSource implements AutoCloseable {
     }
 
     private void run() {
-        try {
-            while (!follower.stopped()) {
-                try {
-                    if (follower.follow() == FileFollower.Outcome.SPECIAL) {
-                        follower.readSpecialLines();
-                    }
-                } catch (AccessDeniedException e) {
-                    health.error("permission denied on " + path);
-                    follower.pause();
-                } catch (IOException e) {
-                    health.error("cannot read " + path + ": " + e.getMessage());
-                    follower.pause();
-                } catch (RuntimeException e) {
-                    // A bug must not silently end the source: report, back off, go on.
-                    LOG.error("trap file follower for {} failed; retrying", path, e);
-                    health.error("internal error: " + e);
-                    follower.pause();
-                }
-            }
-        } finally {
-            follower.close();
-        }
+        // The trap file is retried on every error, permission denied included: it may be fixed.
+        follower.run("trap file", follower::readSpecialLines, e -> null);
     }
 
     private void onLine(String line) {
@@ -107,17 +82,6 @@ public final class TrapFileSource implements AutoCloseable {
     @Override
     public void close() {
         follower.close();
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.warn("trapfile-follower for {} did not stop within 2 s", path);
-            }
-        }
+        FileFollower.stopDaemon(thread, path);
     }
 }
