@@ -34,13 +34,10 @@ final class HealthCheckParser {
     static HealthCheck parse(String path, String text) throws LustreParseException {
         String status = null;
         List<String> devices = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty()) {
-                continue;
-            }
+        for (TextLine t : TextLine.nonBlank(text)) {
+            int lineNo = t.number();
+            String line = t.raw();
+            String l = t.text();
             Matcher m = DEVICE.matcher(l);
             if (m.matches()) {
                 devices.add(m.group(1));
@@ -68,13 +65,10 @@ final class HealthCheckParser {
      */
     static List<String> parseUnhealthyDevices(String path, String text) throws LustreParseException {
         List<String> devices = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty()) {
-                continue;
-            }
+        for (TextLine t : TextLine.nonBlank(text)) {
+            int lineNo = t.number();
+            String line = t.raw();
+            String l = t.text();
             Matcher m = DEVICE.matcher(l);
             if (m.matches()) {
                 devices.add(m.group(1));

@@ -439,11 +439,8 @@ public final class LustreScanner {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            String fs = line.strip();
-            if (fs.isEmpty()) {
-                continue;
-            }
+        for (TextLine line : TextLine.nonBlank(text)) {
+            String fs = line.text();
             if (FS_NAME.matcher(fs).matches()) {
                 out.add(fs);
             } else {

@@ -44,11 +44,11 @@ final class StateParser {
     static State parse(String path, String text) throws LustreParseException {
         String current = null;
         List<Transition> history = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty() || l.equals("state_history:")) {
+        for (TextLine t : TextLine.nonBlank(text)) {
+            int lineNo = t.number();
+            String line = t.raw();
+            String l = t.text();
+            if (l.equals("state_history:")) {
                 continue;
             }
             Matcher m = CURRENT.matcher(l);

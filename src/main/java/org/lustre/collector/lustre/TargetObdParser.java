@@ -30,13 +30,10 @@ final class TargetObdParser {
 
     static List<Target> parse(String path, String text) throws LustreParseException {
         List<Target> out = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : (Iterable<String>) text.lines()::iterator) {
-            lineNo++;
-            String l = line.strip();
-            if (l.isEmpty()) {
-                continue;
-            }
+        for (TextLine t : TextLine.nonBlank(text)) {
+            int lineNo = t.number();
+            String line = t.raw();
+            String l = t.text();
             Matcher m = LINE.matcher(l);
             if (!m.matches()) {
                 throw LustreParseException.atLine(path, lineNo, line, "want \"<index>: <uuid> ACTIVE|INACTIVE\"");
