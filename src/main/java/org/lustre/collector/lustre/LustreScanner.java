@@ -404,11 +404,9 @@ public final class LustreScanner {
         if (text == null) {
             return "";
         }
-        HealthCheckParser.HealthCheck hc;
-        try {
-            hc = HealthCheckParser.parse(layout.pathOf(LustreLayout.Item.HEALTH_CHECK, "health_check"), text);
-        } catch (LustreParseException e) {
-            errs.add(e.getMessage());
+        HealthCheckParser.HealthCheck hc = parsed(LustreLayout.Item.HEALTH_CHECK, "health_check", text,
+                HealthCheckParser::parse, errs);
+        if (hc == null) {
             return "";
         }
         List<String> devices = new ArrayList<>(hc.unhealthyDevices());
@@ -474,11 +472,9 @@ public final class LustreScanner {
         }
         String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         String rel = "lod/" + lod + "/target_obd";
-        List<TargetObdParser.Target> targets;
-        try {
-            targets = TargetObdParser.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel), text);
-        } catch (LustreParseException e) {
-            errs.add(e.getMessage());
+        List<TargetObdParser.Target> targets = parsed(LustreLayout.Item.TARGET_OBD, rel, text,
+                TargetObdParser::parse, errs);
+        if (targets == null) {
             return List.of();
         }
         String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
@@ -495,12 +491,8 @@ public final class LustreScanner {
         if (text == null) {
             return -1;
         }
-        try {
-            return NumberParser.parse(layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), text);
-        } catch (LustreParseException e) {
-            errs.add(e.getMessage());
-            return -1;
-        }
+        Long n = parsed(LustreLayout.Item.LOD_ATTR, rel, text, NumberParser::parse, errs);
+        return n == null ? -1 : n;
     }
 
     /**
@@ -522,10 +514,9 @@ public final class LustreScanner {
         Boolean ospActive = prev == null ? null : prev.ospActive();
         String activeText = layout.read(LustreLayout.Item.OSP_ATTR, dir + "active");
         if (activeText != null) {
-            try {
-                ospActive = NumberParser.parseFlag(layout.pathOf(LustreLayout.Item.OSP_ATTR, dir + "active"), activeText);
-            } catch (LustreParseException e) {
-                errs.add(e.getMessage());
+            Boolean flag = parsed(LustreLayout.Item.OSP_ATTR, dir + "active", activeText, NumberParser::parseFlag, errs);
+            if (flag != null) {
+                ospActive = flag;
             }
         }
 
@@ -533,27 +524,21 @@ public final class LustreScanner {
         String nid = prev == null ? "" : prev.nid();
         String importText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "import");
         if (importText != null) {
-            try {
-                ImportParser.Import imp = ImportParser.parse(
-                        layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "import"), importText);
+            ImportParser.Import imp = parsed(LustreLayout.Item.OSP_IMPORT, dir + "import", importText,
+                    ImportParser::parse, errs);
+            if (imp != null) {
                 state = imp.state();
                 nid = imp.currentNid();
-            } catch (LustreParseException e) {
-                errs.add(e.getMessage());
             }
         } else {
             // No import (e.g. an older or trimmed tree): the one-line files say the same.
             String osu = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid");
-            if (osu != null) {
-                try {
-                    OstServerUuidParser.OstServerUuid o = OstServerUuidParser.parse(
-                            layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid"), osu);
-                    state = o.state();
-                    if (o.deactivated()) {
-                        ospActive = Boolean.FALSE;
-                    }
-                } catch (LustreParseException e) {
-                    errs.add(e.getMessage());
+            OstServerUuidParser.OstServerUuid o = osu == null ? null
+                    : parsed(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid", osu, OstServerUuidParser::parse, errs);
+            if (o != null) {
+                state = o.state();
+                if (o.deactivated()) {
+                    ospActive = Boolean.FALSE;
                 }
             }
             String conn = layout.read(LustreLayout.Item.OSP_ATTR, dir + "ost_conn_uuid");
@@ -566,16 +551,10 @@ public final class LustreScanner {
         boolean changed = prev != null && !prev.state().equals(state);
         if (!state.isEmpty() && (changed || (!state.equals("FULL") && since < 0))) {
             String stateText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "state");
-            if (stateText != null) {
-                try {
-                    StateParser.State st = StateParser.parse(
-                            layout.pathOf(LustreLayout.Item.OSP_IMPORT, dir + "state"), stateText);
-                    if (st.current().equals(state)) {
-                        since = st.since();
-                    }
-                } catch (LustreParseException e) {
-                    errs.add(e.getMessage());
-                }
+            StateParser.State st = stateText == null ? null
+                    : parsed(LustreLayout.Item.OSP_IMPORT, dir + "state", stateText, StateParser::parse, errs);
+            if (st != null && st.current().equals(state)) {
+                since = st.since();
             }
         }
         return new Detail(state, nid, ospActive, kbTotal, kbFree, kbAvail, filesTotal, filesFree, since, now);
@@ -591,11 +570,25 @@ public final class LustreScanner {
     }
 
     private long number(String rel, String text, long previous, Errors errs) {
+        Long n = parsed(LustreLayout.Item.OSP_ATTR, rel, text, NumberParser::parse, errs);
+        return n == null ? previous : n;
+    }
+
+    /** A parser of one Lustre file kind, given the file's path for its messages. */
+    private interface ItemParser<T> {
+        T parse(String path, String text) throws LustreParseException;
+    }
+
+    /**
+     * {@code text}, read from {@code rel}, parsed; null when it does not parse: the error is counted
+     * and logged, and the caller keeps what it had.
+     */
+    private <T> T parsed(LustreLayout.Item item, String rel, String text, ItemParser<T> parser, Errors errs) {
         try {
-            return NumberParser.parse(layout.pathOf(LustreLayout.Item.OSP_ATTR, rel), text);
+            return parser.parse(layout.pathOf(item, rel), text);
         } catch (LustreParseException e) {
             errs.add(e.getMessage());
-            return previous;
+            return null;
         }
     }
 }
