@@ -44,48 +44,49 @@ public final class TrapQueue implements TrapSink {
     /** Any thread; never waits. False when the queue was full and the event was dropped (counted). */
     @Override
     public boolean submit(TrapEvent event) {
-        if (queue.offer(event)) {
-            return true;
-        }
-        dropped.incrementAndGet();
-        return false;
+        return offer(event, 1);
     }
 
     /** Any thread; waits while the queue is full (see {@link TrapSink#submitWaiting}). */
     @Override
     public boolean submitWaiting(TrapEvent event) {
-        try {
-            queue.put(event);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            dropped.incrementAndGet();
-            return false;
-        }
+        return put(event, 1);
     }
 
     /** Any thread; never waits. When the queue is full the {@code count} events are counted as dropped. */
     @Override
     public void repeat(String source, int count) {
-        if (count <= 0) {
-            return;
-        }
-        if (!queue.offer(new Repeat(source == null ? "" : source, count))) {
-            dropped.addAndGet(count);
+        if (count > 0) {
+            offer(new Repeat(source == null ? "" : source, count), count);
         }
     }
 
     /** Any thread; waits while the queue is full (see {@link TrapSink#repeatWaiting}). */
     @Override
     public void repeatWaiting(String source, int count) {
-        if (count <= 0) {
-            return;
+        if (count > 0) {
+            put(new Repeat(source == null ? "" : source, count), count);
         }
+    }
+
+    /** Queues {@code item} if there is room, else counts its {@code events} as dropped. */
+    private boolean offer(Object item, int events) {
+        if (queue.offer(item)) {
+            return true;
+        }
+        dropped.addAndGet(events);
+        return false;
+    }
+
+    /** Queues {@code item}, waiting for room; interrupted (the source closing), counts its events as dropped. */
+    private boolean put(Object item, int events) {
         try {
-            queue.put(new Repeat(source == null ? "" : source, count));
+            queue.put(item);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            dropped.addAndGet(count);
+            dropped.addAndGet(events);
+            return false;
         }
     }
 
