@@ -8,15 +8,19 @@ import java.util.Map;
  * The validated, frozen configuration of one collector. Immutable; any thread may read it.
  * Optional paths are null when off (trap-file empty or "none", kmsg "none").
  *
+ * @param sweepSeconds every OST's connection state is re-read within this period
+ * @param acceptHosts  Host header names accepted (lower case, no port); empty = any
  * @param origins where each option's value came from ("default", "command line", "file:line")
  */
 public record CollectorConfig(int port, String host, boolean daemon, Path filename, int maxTraps,
                               int intervalSeconds, Path lustreRoot, Path trapFile, Path kmsg,
                               List<String> allow, int ajpPort, Path ajpSecretFile, Path pidFile,
-                              Path logFile, boolean allowRoot, Map<Option, String> origins) {
+                              Path logFile, boolean allowRoot, int sweepSeconds, List<String> acceptHosts,
+                              Map<Option, String> origins) {
 
     public CollectorConfig {
         allow = List.copyOf(allow);
+        acceptHosts = List.copyOf(acceptHosts);
         origins = Map.copyOf(origins);
     }
 
@@ -31,11 +35,13 @@ public record CollectorConfig(int port, String host, boolean daemon, Path filena
 
     public CollectorConfig withPort(int newPort) {
         return new CollectorConfig(newPort, host, daemon, filename, maxTraps, intervalSeconds, lustreRoot,
-                trapFile, kmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, origins);
+                trapFile, kmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, sweepSeconds, acceptHosts,
+                origins);
     }
 
     public CollectorConfig withSources(Path newLustreRoot, Path newTrapFile, Path newKmsg) {
         return new CollectorConfig(port, host, daemon, filename, maxTraps, intervalSeconds, newLustreRoot,
-                newTrapFile, newKmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, origins);
+                newTrapFile, newKmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, sweepSeconds,
+                acceptHosts, origins);
     }
 }

@@ -195,7 +195,20 @@ public final class ConfigLoader {
                 path(v.get(Option.FILENAME)), (Integer) v.get(Option.MAXTRAPS), (Integer) v.get(Option.INTERVAL),
                 root, path(v.get(Option.TRAP_FILE)), path(v.get(Option.KMSG)),
                 castList(v.get(Option.ALLOW)), ajpPort, secret, path(v.get(Option.PID_FILE)),
-                path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), origins);
+                path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), (Integer) v.get(Option.SWEEP),
+                hostNames((String) v.get(Option.ACCEPT_HOST)), origins);
+    }
+
+    /** "mds1.example.org, localhost" -> [mds1.example.org, localhost]: lower case, as Host headers compare. */
+    private static List<String> hostNames(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -26,7 +26,11 @@ public enum Option {
     PID_FILE("pid-file", null, OptionType.PATH, "", 0, 0, "pid file written in daemon mode"),
     LOG_FILE("log-file", null, OptionType.PATH, "", 0, 0, "log file written in daemon mode"),
     ALLOW_ROOT("allow-root", null, OptionType.BOOL, "false", 0, 0,
-            "the collector refuses to start as root without it");
+            "the collector refuses to start as root without it"),
+    SWEEP("sweep", null, OptionType.SECONDS, "60", 1, 86400,
+            "every OST's connection state is re-read within this period, kernel log or not"),
+    ACCEPT_HOST("accept-host", null, OptionType.STRING, "", 0, 0,
+            "Host header names accepted (DNS-rebinding guard), comma-separated; empty = any");
 
     private final String longName;
     private final String shortName;
