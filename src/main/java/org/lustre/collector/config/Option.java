@@ -30,7 +30,13 @@ public enum Option {
     SWEEP("sweep", null, OptionType.SECONDS, "60", 1, 86400,
             "every OST's connection state is re-read within this period, kernel log or not"),
     ACCEPT_HOST("accept-host", null, OptionType.STRING, "", 0, 0,
-            "Host header names accepted (DNS-rebinding guard), comma-separated; empty = any");
+            "Host header names accepted (DNS-rebinding guard), comma-separated; empty = any"),
+    ALERTMANAGER("alertmanager", null, OptionType.STRING, "", 0, 0,
+            "Alertmanager URLs to push traps to (API v2), comma-separated; empty = off"),
+    ALERT_MIN_CATEGORY("alert-min-category", null, OptionType.STRING, "Warning", 0, 0,
+            "lowest category pushed as an alert (Info, Warning, Critical, Fatal or 0-3)"),
+    SYSLOG("syslog", null, OptionType.STRING, "", 0, 0,
+            "forward every trap as RFC 5424 syslog to udp://, tcp:// or tls://host:port; empty = off");
 
     private final String longName;
     private final String shortName;
