@@ -2,31 +2,51 @@ package org.lustre.collector.source;
 
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import org.lustre.collector.source.KmsgRuleTable.NodeFrom;
+import org.lustre.collector.source.KmsgRuleTable.Rule;
 import org.lustre.collector.trap.Category;
 
 /**
- * The one table that turns kernel console messages from Lustre and LNet into traps
- * (DESIGN.md "Traps: where they come from", kernel log).
+ * Turns kernel console messages from Lustre, LNet and ldiskfs into traps through one table of
+ * rules, {@link KmsgRuleTable} (DESIGN.md "Traps: where they come from", kernel log).
  *
- * <p>Only lines whose text starts with {@code Lustre:}, {@code LustreError:}, {@code LNet:} or
- * {@code LNetError:} are looked at; all others (other drivers, "Kernel panic - not syncing: LBUG",
- * which repeats the LBUG line before it) are ignored, not errors. Before matching, the
- * {@code pid:ext:(file.c:line:function())} location and the {@code NN-N:} console code (gone in
- * 2.16, LU-17844) are cut from the text, so one pattern serves 2.1 to 2.17. Rules are tried in
- * order; the first whose pattern is found decides. The text matched is {@code "Prefix: body"}.
+ * <p>Only messages that start with {@code Lustre:}, {@code LustreError:}, {@code LNet:},
+ * {@code LNetError:} or {@code LDISKFS-fs} are looked at; all others (other drivers, "Kernel
+ * panic - not syncing: LBUG", which repeats the LBUG line before it) are ignored, not errors.
+ * Before matching, the {@code pid:ext:(file.c:line:function())} location and the {@code NN-N:}
+ * console code (gone in 2.16, LU-17844) are cut from the text, so one pattern serves 2.1 to 2.17.
+ * Rules are tried in order on the rest (the body); the first that applies to the message's prefix
+ * and whose pattern is found decides.
+ *
+ * <p><b>Bounded, linear work.</b> A console file takes any user's {@code logger -t kernel} line,
+ * so a line is hostile input. Only the first {@value #MAX_CHARS} characters of a message are
+ * looked at (real Lustre messages are far shorter: the longest of the 190 real lines in the
+ * test corpus has 398 characters), and a message cut there ends in {@code " [...]"}. Every pattern in the table and here starts with a literal or an anchor and
+ * has only bounded quantifiers after it, so no pattern backtracks over the line: the cost of a
+ * classification grows linearly with the (bounded) length. {@code KmsgRulesLinearTest} counts
+ * the characters the matchers read to prove it.
  *
  * <p>Node: a rule's {@code peer} group when it names a target ({@code fs-OSTxxxx},
- * {@code fs-MDTxxxx}) or the MGS, else the first target name in the text (the device prefix such as
- * {@code lustrefs-OST0003-osc-MDT0000} or {@code lustrefs-OST0003_UUID} gives
- * {@code lustrefs-OST0003}), else the first NID. Rules marked "nid" are about a client or peer
- * host and take the NID first ({@code nid} group, else the first NID in the text). fs: the
- * prefix of the node's target name, else of the first target name in the text, else "".
+ * {@code fs-MDTxxxx}) or the MGS; else the first target name in the text (a device prefix such
+ * as {@code lustrefs-OST0003-osc-MDT0000} or {@code lustrefs-OST0003_UUID} gives
+ * {@code lustrefs-OST0003}); else "MGS" when the message comes from the MGS ({@code MGS:},
+ * {@code MGS-osd:}) or from its client, the MGC ({@code MGC10.1.2.3@o2ib:}: a config log or MGS
+ * connection problem is the MGS's); else the first NID. Rules marked {@link NodeFrom#NID} are
+ * about a client, peer or router and take the NID first (the {@code nid} group, else the first
+ * NID in the text). NIDs are IPv4 ({@code 10.1.2.3@o2ib1}), IPv6
+ * ({@code fd00:172:16:11::5@tcp}) or {@code 0@lo}; a {@code 12345-} process id before one is
+ * not part of it. fs: the prefix of the node's target name, else of the first target name in the
+ * text, else the file system of a {@code log fsname-client} config log, else "".
  * Message: the body, plus {@code [file.c:line:function()]} when the line had a location, so an
- * LBUG says where. Stateless; any thread may call it.
+ * LBUG says where; ldiskfs messages keep their {@code LDISKFS-fs} prefix (the device follows it).
+ *
+ * <p>Stateless; any thread may call it.
  */
 final class KmsgRules {
+
+    /** Characters of a message looked at; the rest is not matched and not kept. */
+    static final int MAX_CHARS = 4096;
 
     /** What a console message is. */
     enum Action {
@@ -52,97 +72,6 @@ final class KmsgRules {
     record Match(Action action, String kind, Category category, String fs, String node, String message, int count) {
     }
 
-    private enum NodeFrom { TARGET, NID }
-
-    private record Rule(String kind, Pattern pattern, Action action, Category category, NodeFrom nodeFrom, String reason) {
-    }
-
-    private static Rule trap(String kind, String regex, Category c, NodeFrom from, String reason) {
-        return new Rule(kind, Pattern.compile(regex), Action.TRAP, c, from, reason);
-    }
-
-    private static Rule ignore(String kind, String regex, String reason) {
-        return new Rule(kind, Pattern.compile(regex), Action.IGNORE, null, NodeFrom.TARGET, reason);
-    }
-
-    private static final NodeFrom T = NodeFrom.TARGET;
-    private static final NodeFrom N = NodeFrom.NID;
-
-    /** THE table. Order matters: specific before generic. Each reason is why this category. */
-    private static final List<Rule> RULES = List.of(
-        new Rule("repeat", Pattern.compile("\\bSkipped (\\d+) previous similar messages?\\b"), Action.REPEAT, null, T,
-            "libcfs rate limiting: the message before it happened N more times; counted, not a new trap"),
-        trap("assertion", "ASSERTION\\( .* \\) failed", Category.FATAL, T,
-            "a kernel thread stopped on a broken invariant; LBUG follows, the node must be rebooted"),
-        trap("lbug", "\\bLBUG\\b", Category.FATAL, T,
-            "Lustre bug: the thread is dead, usually the node panics or hangs; nothing recovers without a reboot"),
-        trap("not-healthy", "NOT HEALTHY", Category.FATAL, T,
-            "what health_check reports; the tree scan raises Fatal for the same state, so both sources agree"),
-        trap("device-unhealthy", "device reported unhealthy", Category.FATAL, T,
-            "a device that makes health_check read NOT HEALTHY (2.16+ console line); same severity as the scan's"),
-        trap("conn-lost-fail", "Connection to (?<peer>\\S+) \\(at (?<nid>\\S+)\\) was lost; in progress operations using this service will fail",
-            Category.CRITICAL, T,
-            "operations through this import fail instead of waiting (the 166-1 form, e.g. the MGS): users see errors"),
-        trap("conn-lost", "Connection to (?<peer>\\S+) \\(at (?<nid>\\S+)\\) was lost", Category.WARNING, T,
-            "operations wait for recovery and resume; usually restored in seconds. A target that stays away is raised "
-            + "Critical by the tree scan; a router storm of these coalesces"),
-        trap("conn-restored", "Connection restored to (?<peer>\\S+) \\(at ", Category.INFO, T,
-            "the end of a connection loss: good news"),
-        trap("evicted-by", "was evicted by (?<peer>[\\w-]+)", Category.CRITICAL, T,
-            "this node's client lost its locks; operations in flight fail and cached writes may be lost (167-0)"),
-        trap("have-been-evicted", "\\b(?:have|has) been evicted\\b", Category.CRITICAL, T,
-            "same as evicted-by: state held for these clients is gone"),
-        trap("recovery-done-evicted", "Recovery over after \\S+ of \\d+ clients? \\d+ recovered and [1-9]\\d* (?:were|was) evicted",
-            Category.WARNING, T,
-            "recovery finished but some clients did not come back and lost their uncommitted state"),
-        trap("recovery-done", "Recovery over after ", Category.INFO, T,
-            "the target is back in service with all its clients"),
-        trap("recovery-start", "Will be in recovery for at least ", Category.INFO, T,
-            "the target restarted and waits for its clients; new clients wait until recovery ends"),
-        trap("evict-dead-client", "haven't heard from client \\S+ \\(at (?<nid>\\S+)\\) in \\d+ seconds", Category.WARNING, N,
-            "one client vanished (crash, network) and is evicted; one client is not a file-system problem, "
-            + "many at once coalesce and name the network"),
-        trap("evict-lock-timeout", "lock callback timer expired after \\S+ evicting client at (?<nid>\\S+)", Category.WARNING, N,
-            "a client did not give back a lock in time and is evicted; it loses its state, the server goes on"),
-        trap("evict-admin", "evicting \\S+ (?:\\(at (?<nid>\\S+)\\) )?(?:by|at) admini?strative request", Category.INFO, N,
-            "an administrator asked for it"),
-        trap("rc-error-severe", "^LustreError: .*\\brc = -(?:5|28|30|117)\\b", Category.CRITICAL, T,
-            "EIO, ENOSPC, EROFS (a target remounted read-only after an error) or EUCLEAN (corruption): data at risk"),
-        trap("op-failed", "operation \\S+ to node (?<nid>\\S+) failed: rc = -\\d+", Category.WARNING, T,
-            "one RPC to that target failed; the import retries, a lasting failure shows as a lost connection"),
-        trap("not-available", "Not available for connect from (?<nid>\\S+)", Category.WARNING, T,
-            "the target is starting, stopping or not set up and refuses connections; clients retry"),
-        trap("failover", "Failing over (?<peer>[\\w-]+)", Category.INFO, T,
-            "a planned stop (umount or HA move); the lost connections that follow tell the impact"),
-        trap("umount", "server umount (?<peer>[\\w-]+) complete", Category.INFO, T,
-            "a target was stopped on purpose"),
-        trap("lnet-router-down", "^LNet(?:Error)?: .*\\b[Rr]outer\\b.*\\b(?:down|dead)\\b", Category.CRITICAL, N,
-            "a router is gone: every target behind it is unreachable until another route works"),
-        trap("lnet-no-route", "^LNet(?:Error)?: .*\\bNo route to\\b", Category.CRITICAL, N,
-            "nothing reaches that peer (no router up on the way)"),
-        trap("lnet-timeout", "^LNet(?:Error)?: .*\\b(?:[Tt]imed out|timeout)\\b", Category.WARNING, N,
-            "one peer does not answer; the Lustre lost-connection traps tell which targets suffer"),
-        ignore("request-timeout", "Request sent has (?:timed out|failed due to network error)",
-            "every RPC in flight prints one; the 'Connection ... was lost' line that follows is the trap"),
-        trap("lustre-error", "^LustreError: ", Category.WARNING, T,
-            "an error the table does not name: shown rather than lost, Warning as its impact is unknown"),
-        trap("lnet-error", "^LNetError: ", Category.WARNING, N,
-            "an LNet error the table does not name: shown rather than lost"),
-        ignore("lustre-info", "^(?:Lustre|LNet): ",
-            "console chatter: connections, orphan cleanup, versions, recovery progress"));
-
-    private static final Pattern PREFIX = Pattern.compile("^(LustreError|Lustre|LNetError|LNet): ");
-    /** {@code 1246375:0:(dcache.c:136:ll_ddelete()) } */
-    private static final Pattern LOCATION = Pattern.compile("^\\d+:\\d+:\\(([^\\s()]+:\\d+:[^\\s()]+\\(\\))\\) ");
-    /** {@code 11-0: }, {@code 15c-8: } (errnum and checksum in hex; gone from 2.16 on) */
-    private static final Pattern CODE = Pattern.compile("^[0-9a-f]{1,4}-[0-9a-f]{1,2}: ");
-    /** fsname-OSTxxxx / fsname-MDTxxxx; fsname is 1-8 of [A-Za-z0-9_-]. */
-    private static final Pattern TARGET = Pattern.compile(
-            "(?<![A-Za-z0-9_.-])([A-Za-z0-9_][A-Za-z0-9_-]{0,7}?)-((?:OST|MDT)[0-9a-fA-F]{4})(?![0-9a-fA-F])");
-    /** IPv4 LNet NID, also inside an MGC name ({@code MGC10.1.2.3@o2ib}), or the loopback NID. */
-    private static final Pattern NID = Pattern.compile(
-            "(?:(?<=MGC)|(?<![\\w.]))((?:\\d{1,3}\\.){3}\\d{1,3}@[a-z][a-z0-9]*|0@lo)(?![\\w.])");
-
     private static final Match NOT_LUSTRE = new Match(Action.IGNORE, "not-lustre", null, "", "", "", 0);
 
     private KmsgRules() {
@@ -150,66 +79,87 @@ final class KmsgRules {
 
     /** Classifies one console message (the text after any timestamp or record header). Never throws. */
     static Match classify(String text) {
-        Matcher p = PREFIX.matcher(text);
+        return classify((CharSequence) text);
+    }
+
+    /**
+     * As {@link #classify(String)}; reads the text only through {@link CharSequence#charAt} and
+     * {@link CharSequence#subSequence}, so a test can count what it reads.
+     */
+    static Match classify(CharSequence text) {
+        boolean cut = text.length() > MAX_CHARS;
+        CharSequence line = cut ? text.subSequence(0, MAX_CHARS) : text;
+        Matcher p = KmsgPatterns.PREFIX.matcher(line);
         if (!p.lookingAt()) {
             return NOT_LUSTRE;
         }
-        String body = text.substring(p.end());
+        String prefix = p.group(1) != null ? p.group(1) : p.group(2);
+        boolean ldiskfs = prefix.equals(KmsgRuleTable.LDISKFS);
+        CharSequence body = line.subSequence(p.end(), line.length());
         String location = null;
-        Matcher l = LOCATION.matcher(body);
+        Matcher l = KmsgPatterns.LOCATION.matcher(body);
         if (l.lookingAt()) {
             location = l.group(1);
-            body = body.substring(l.end());
+            body = body.subSequence(l.end(), body.length());
         }
-        Matcher c = CODE.matcher(body);
+        Matcher c = KmsgPatterns.CODE.matcher(body);
         if (c.lookingAt()) {
-            body = body.substring(c.end());
+            body = body.subSequence(c.end(), body.length());
         }
-        String normalized = p.group(1) + ": " + body;
-        for (Rule r : RULES) {
-            Matcher m = r.pattern.matcher(normalized);
+        for (Rule r : KmsgRuleTable.RULES) {
+            if (!r.appliesTo(prefix)) {
+                continue;
+            }
+            Matcher m = r.pattern().matcher(body);
             if (!m.find()) {
                 continue;
             }
-            switch (r.action) {
+            switch (r.action()) {
                 case IGNORE:
-                    return new Match(Action.IGNORE, r.kind, null, "", "", body, 0);
+                    return new Match(Action.IGNORE, r.kind(), null, "", "", body.toString(), 0);
                 case REPEAT:
-                    int n;
-                    try {
-                        n = Integer.parseInt(m.group(1));
-                    } catch (NumberFormatException e) {
-                        n = Integer.MAX_VALUE;
-                    }
-                    return new Match(Action.REPEAT, r.kind, null, "", "", body, n);
+                    return new Match(Action.REPEAT, r.kind(), null, "", "", body.toString(), count(m.group(1)));
                 default:
                     String node = node(r, m, body);
-                    String message = location == null ? body.strip() : body.strip() + " [" + location + "]";
-                    return new Match(Action.TRAP, r.kind, r.category, fs(node, body), node, message, 0);
+                    return new Match(Action.TRAP, r.kind(), r.category(), fs(node, body), node,
+                            message(ldiskfs ? prefix + " " + body : body.toString(), location, cut), 0);
             }
         }
-        return new Match(Action.IGNORE, "unmatched", null, "", "", body, 0); // unreachable: the last rule takes all
+        return new Match(Action.IGNORE, "unmatched", null, "", "", body.toString(), 0); // the table's last rules take all
     }
 
-    private static String node(Rule r, Matcher m, String body) {
-        if (r.nodeFrom == NodeFrom.NID) {
+    private static int count(String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE; // more than an int holds: as many as we can count
+        }
+    }
+
+    private static String message(String body, String location, boolean cut) {
+        String text = body.strip() + (cut ? " [...]" : "");
+        return location == null ? text : text + " [" + location + "]";
+    }
+
+    private static String node(Rule r, Matcher m, CharSequence body) {
+        if (r.nodeFrom() == NodeFrom.NID) {
             String nid = group(m, "nid");
             if (nid != null) {
-                Matcher n = NID.matcher(nid);
-                if (n.find()) {
-                    return n.group(1);
+                String n = KmsgPatterns.firstNid(nid);
+                if (n != null) {
+                    return n;
                 }
             }
-            String any = first(NID, body);
+            String any = KmsgPatterns.firstNid(body);
             if (any != null) {
                 return any;
             }
-            String target = firstTarget(body);
+            String target = KmsgPatterns.firstTarget(body);
             return target == null ? "" : target;
         }
         String peer = group(m, "peer");
         if (peer != null) {
-            String t = firstTarget(peer);
+            String t = KmsgPatterns.firstTarget(peer);
             if (t != null) {
                 return t;
             }
@@ -217,31 +167,28 @@ final class KmsgRules {
                 return "MGS";
             }
         }
-        String t = firstTarget(body);
+        String t = KmsgPatterns.firstTarget(body);
         if (t != null) {
             return t;
         }
-        String nid = first(NID, body);
+        if (KmsgPatterns.MGS_DEVICE.matcher(body).lookingAt()) {
+            return "MGS";
+        }
+        String nid = KmsgPatterns.firstNid(body);
         return nid == null ? "" : nid;
     }
 
-    private static String fs(String node, String body) {
-        Matcher t = TARGET.matcher(node);
-        if (t.matches()) {
-            return t.group(1);
+    private static String fs(String node, CharSequence body) {
+        String fs = KmsgPatterns.fsOfTarget(node);
+        if (fs != null) {
+            return fs;
         }
-        t = TARGET.matcher(body);
-        return t.find() ? t.group(1) : "";
-    }
-
-    private static String firstTarget(String s) {
-        Matcher t = TARGET.matcher(s);
-        return t.find() ? t.group(1) + "-" + t.group(2) : null;
-    }
-
-    private static String first(Pattern p, String s) {
-        Matcher m = p.matcher(s);
-        return m.find() ? m.group(1) : null;
+        fs = KmsgPatterns.fsOfTarget(KmsgPatterns.firstTarget(body));
+        if (fs != null) {
+            return fs;
+        }
+        Matcher log = KmsgPatterns.CLIENT_LOG.matcher(body);
+        return log.find() ? log.group(1) : "";
     }
 
     private static String group(Matcher m, String name) {
@@ -252,11 +199,12 @@ final class KmsgRules {
         }
     }
 
-    /** The table as text (kind, action/category, pattern, reason), for docs and tests. */
+    /** The table as text (kind, prefixes, action/category, pattern, reason), for docs and tests. */
     static List<String> describe() {
-        return RULES.stream()
-                .map(r -> r.kind + "\t" + (r.category == null ? r.action : r.category.label()) + "\t" + r.pattern.pattern()
-                        + "\t" + r.reason)
+        return KmsgRuleTable.RULES.stream()
+                .map(r -> r.kind() + "\t" + String.join(",", r.prefixes().stream().sorted().toList()) + "\t"
+                        + (r.category() == null ? r.action() : r.category().label()) + "\t" + r.pattern().pattern()
+                        + "\t" + r.reason())
                 .toList();
     }
 }
