@@ -99,6 +99,10 @@ public final class XmlRpcEndpoint {
         }
         try {
             return answer(request.getMethodName(), result);
+        } catch (AnswerSerializer.TooLarge e) {
+            LOG.warn("answer of {} not sent: {}", request.getMethodName(), e.getMessage());
+            return faultReply(Faults.INTERNAL, request.getMethodName() + ": " + e.getMessage()
+                    + "; ask for less at once");
         } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
             return faultReply(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()

@@ -127,6 +127,15 @@ class XmlRpcEndpointTest {
     }
 
     @Test
+    void anAnswerOverTheHardLimitIsAFaultNotAHeapFull() {
+        // 100,000 strings of 100 characters: ~12 MB once written, past the 8 MiB every answer may take
+        Answer a = call(Answer.call("many", "<int>100000</int>"));
+        assertFault(a, Faults.INTERNAL);
+        assertTrue(a.faultString().contains("8 MiB"), a.faultString());
+        assertEquals(1000, ((Object[]) call(Answer.call("many", "<int>1000</int>")).value()).length);
+    }
+
+    @Test
     void aHugeMethodNameIsNotEchoedWhole() {
         String name = "n".repeat(100_000);
         Answer a = call("<?xml version=\"1.0\"?><methodCall><methodName>" + name + "</methodName></methodCall>");
