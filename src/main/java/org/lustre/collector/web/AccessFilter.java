@@ -120,9 +120,19 @@ public final class AccessFilter implements Filter {
         return uri == null ? "" : uri.length() <= 200 ? uri : uri.substring(0, 200) + "...";
     }
 
+    /**
+     * A user name httpd could have authenticated: something visible, no control characters. A
+     * blank one (an httpd rule that forwards " " for "nobody") is no user.
+     */
+    static boolean isUser(String name) {
+        if (name == null || name.codePoints().anyMatch(Character::isISOControl)) {
+            return false;
+        }
+        return name.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c));
+    }
+
     boolean isAllowed(String remoteAddr, String remoteUser) {
-        // a user name of spaces (or control characters) is no authenticated user
-        if (remoteUser != null && !remoteUser.isBlank() && !remoteUser.strip().chars().anyMatch(Character::isISOControl)) {
+        if (isUser(remoteUser)) {
             return true;
         }
         if (remoteAddr == null || !LITERAL.matcher(remoteAddr).matches()) {

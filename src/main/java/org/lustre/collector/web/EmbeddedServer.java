@@ -79,7 +79,9 @@ public final class EmbeddedServer implements AutoCloseable {
         tomcat.getService().addConnector(http);
         tomcat.setConnector(http);
         // Error pages keep their message but carry no exception and name no server version.
-        tomcat.getHost().getPipeline().addValve(new QuietErrorReportValve());
+        // (by class name: the Host adds its own default valve unless that name is exactly its class)
+        ((org.apache.catalina.core.StandardHost) tomcat.getHost())
+                .setErrorReportValveClass(QuietErrorReportValve.class.getName());
 
         Connector ajp = null;
         if (config.ajpPort() != 0) {

@@ -12,8 +12,9 @@ import org.apache.catalina.valves.ErrorReportValve;
  * gets the same effect, without the servlet's message, from ErrorReportValve's showReport="false"
  * showServerInfo="false" (tomcat/server-connectors.xml). Thread-safe, like its superclass.
  */
-final class QuietErrorReportValve extends ErrorReportValve {
-    QuietErrorReportValve() {
+public final class QuietErrorReportValve extends ErrorReportValve {
+    /** Public: the Host creates it by name (errorReportValveClass). */
+    public QuietErrorReportValve() {
         setShowServerInfo(false);
         setShowReport(true);
     }
