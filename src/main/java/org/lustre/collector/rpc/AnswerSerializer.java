@@ -30,11 +30,19 @@ final class AnswerSerializer implements ContentHandler {
 
     private byte[] buf;
     private int size;
+    private final int limit;
     /** A start tag whose '&gt;' is not written yet, so an empty element can still become "/&gt;". */
     private boolean tagOpen;
 
+    /** An answer of at most {@link AnswerLimit#HARD_BYTES}. */
     AnswerSerializer(int initialCapacity) {
-        buf = new byte[Math.max(64, initialCapacity)];
+        this(initialCapacity, AnswerLimit.HARD_BYTES);
+    }
+
+    /** @param limit most bytes written; past it a write throws {@link TooLarge} */
+    AnswerSerializer(int initialCapacity, int limit) {
+        this.limit = limit;
+        buf = new byte[Math.max(64, Math.min(initialCapacity, limit))];
     }
 
     /** The buffer written so far; its first {@link #size()} bytes are the answer. */
@@ -202,7 +210,24 @@ final class AnswerSerializer implements ContentHandler {
 
     private void ensure(int more) {
         if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            long need = (long) size + more;
+            if (need > limit) {
+                throw new TooLarge(limit);
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(2L * buf.length, need)));
+        }
+    }
+
+    /**
+     * An answer would pass its limit: it is abandoned before its buffer grows further. Unchecked,
+     * so it passes through Apache XML-RPC's writer and {@link #raw} alike; no stack trace (it is
+     * an expected outcome, answered as a fault).
+     */
+    static final class TooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(int limit) {
+            super("the answer would pass " + AnswerLimit.mib(limit), null, false, false);
         }
     }
 

@@ -1,9 +1,11 @@
 package org.lustre.collector.rpc;
 
+import org.apache.ws.commons.util.NamespaceContextImpl;
 import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcController;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.common.XmlRpcStreamConfig;
+import org.apache.xmlrpc.parser.TypeParser;
 import org.apache.xmlrpc.serializer.TypeSerializer;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.xml.sax.ContentHandler;
@@ -12,7 +14,11 @@ import org.xml.sax.SAXException;
 /**
  * Apache XML-RPC's type system plus one type, {@link EncodedValue}: its bytes are copied into an
  * {@link AnswerSerializer} as they are (any other writer gets the plain value, written the usual
- * way). Every other type is Apache's, unchanged. Thread-safe, like its superclass.
+ * way). Every other type is Apache's, unchanged.
+ * <p>
+ * Reading requests, ints are range-checked and types the API never takes are read as
+ * {@link UnusableValue}s, so that they answer -32602 naming the argument instead of a parse error.
+ * Thread-safe, like its superclass.
  */
 final class AnswerTypes extends TypeFactoryImpl {
     /** The settings every answer is written with: UTF-8, no extensions, no exceptions. */
@@ -51,6 +57,18 @@ final class AnswerTypes extends TypeFactoryImpl {
             return encodedSerializer;
         }
         return super.getSerializer(config, value);
+    }
+
+    @Override
+    public TypeParser getParser(XmlRpcStreamConfig config, NamespaceContextImpl context, String uri,
+                                String localName) {
+        if (UnusableValue.isInt(uri, localName)) {
+            return UnusableValue.intParser();
+        }
+        if (!UnusableValue.isStandard(uri, localName)) {
+            return UnusableValue.parserFor(localName);
+        }
+        return super.getParser(config, context, uri, localName);
     }
 
     /**

@@ -86,6 +86,9 @@ public final class Args {
         if (v instanceof byte[]) {
             return "base64";
         }
+        if (v instanceof UnusableValue u) {
+            return u.shown();
+        }
         return "value";
     }
 }

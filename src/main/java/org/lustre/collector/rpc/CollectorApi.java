@@ -28,6 +28,7 @@ public final class CollectorApi {
     private final Collector collector;
     /** The traps' answer fragments, written once per trap record rather than once per call. */
     private final EncodedTraps encoded;
+    private final TrapsSince trapsSince;
     /** Each file system's non-responding targets in one snapshot, worked out once for it. */
     private record NotResponding(LustreSnapshot snapshot, Map<String, Object[]> byFs) {
     }
@@ -42,6 +43,8 @@ public final class CollectorApi {
     public CollectorApi(Collector collector) {
         this.collector = collector;
         this.encoded = new EncodedTraps(collector.store().capacity());
+        this.trapsSince = new TrapsSince(collector.store(), collector.config().maxTraps(), encoded,
+                AnswerLimit.TRAP_BYTES);
     }
 
     public List<RpcMethod> methods() {
@@ -58,8 +61,10 @@ public final class CollectorApi {
                         a -> getNodeInfo(a.getString(0)), "nodeName:string"),
                 RpcMethod.of("getTraps", "array",
                         "[traps, timestamp]: the traps received after 'time' up to 'timestamp' (the last whole "
-                                + "second already closed), oldest first, each [message, category, nodeName]. "
-                                + "Pass the timestamp back next time to see every trap exactly once.",
+                                + "second already closed, or earlier when the answer was cut at its 4 MiB cap), oldest first, "
+                                + "each [message, category, nodeName]. Pass the timestamp back next time to see every "
+                                + "trap exactly once. Traps that left the store first are counted in one Warning row "
+                                + "of the collector's own (node \"\").",
                         a -> getTraps(a.getInt(0)), "time:int"),
                 RpcMethod.of("getLastTimestamp", "int", "Receive time of the newest trap; 0 when none.",
                         a -> clampInt(collector.store().lastReceiveTime())),
@@ -73,8 +78,9 @@ public final class CollectorApi {
                         a -> getCollectorInfo()),
                 RpcMethod.of("getTrapRecords", "struct",
                         "Traps after 'cursor' (at most 'limit'): {traps: [{id, time, eventTime, category, node, fs, "
-                                + "message, count, source, nodes}], cursor, dropped}. Pass the cursor back next time; "
-                                + "dropped counts traps that left the store before this client read them.",
+                                + "message, count, source, nodes}], cursor, dropped, truncated}. Pass the cursor back next "
+                                + "time; dropped counts traps that left the store before this client read them; "
+                                + "truncated is true when the answer stopped at its 4 MiB cap (ask again at once).",
                         a -> getTrapRecords(a.getInt(0), a.getInt(1)), "cursor:int", "limit:int"));
     }
 
@@ -128,15 +134,7 @@ public final class CollectorApi {
     }
 
     Object[] getTraps(int time) {
-        // The last whole second already closed: every trap stored later gets a receive time after
-        // it, so a client passing this back next time sees each trap exactly once.
-        long upTo = collector.store().closedSecond();
-        List<Trap> traps = collector.store().receivedIn(time, upTo, collector.config().maxTraps());
-        Object[] rows = new Object[traps.size()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = encoded.row(traps.get(i));
-        }
-        return new Object[] {rows, clampInt(Math.max(upTo, time))};
+        return trapsSince.answer(time);
     }
 
     Map<String, Object> getFileSystemInfo(String fs) throws XmlRpcException {
@@ -217,14 +215,26 @@ public final class CollectorApi {
             throw Faults.badArguments("getTrapRecords: argument 2 (limit) must be at least 1");
         }
         TrapStore.Page page = collector.store().read(cursor, Math.min(limit, collector.config().maxTraps()));
-        Object[] rows = new Object[page.traps().size()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = encoded.record(page.traps().get(i));
+        // Cut at a whole trap before the answer passes its byte cap; the cursor then stops at the
+        // last trap sent, so the next call continues right after it and nothing is missed.
+        List<Object> rows = new ArrayList<>(page.traps().size());
+        long bytes = 0;
+        long cursorOut = page.cursor();
+        for (Trap t : page.traps()) {
+            EncodedValue r = encoded.record(t);
+            if (bytes + r.length() > AnswerLimit.TRAP_BYTES && !rows.isEmpty()) {
+                break;
+            }
+            bytes += r.length();
+            rows.add(r);
+            cursorOut = t.seq();
         }
+        boolean truncated = rows.size() < page.traps().size();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("traps", rows);
-        m.put("cursor", clampInt(page.cursor()));
+        m.put("traps", rows.toArray());
+        m.put("cursor", clampInt(cursorOut));
         m.put("dropped", clampInt(page.dropped()));
+        m.put("truncated", truncated);
         return m;
     }
 

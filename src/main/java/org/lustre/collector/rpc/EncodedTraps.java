@@ -15,10 +15,15 @@ import org.xml.sax.SAXException;
  * and the escaping of every character.
  * <p>
  * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
- * {@link #MAX_SLOTS} (about 1.5 KB each with both fragments, so 6 MB at most, where a slot for
- * every trap of a million-trap store would take 1.5 GB). Each slot holds the {@link Trap} object its fragments were written from. A fragment is used only for that same
- * object ({@code ==}): a coalesced or repeated trap whose count changes is a new Trap in the same
- * slot, so it is written again, and a slot lapped by a newer trap simply misses.
+ * {@link #MAX_SLOTS}. Each slot holds the {@link Trap} object its fragments were written from. A
+ * fragment is used only for that same object ({@code ==}): a coalesced or repeated trap whose
+ * count changes is a new Trap in the same slot, so it is written again, and a slot lapped by a
+ * newer trap simply misses (and is emptied then).
+ * <p>
+ * Bounded in bytes too, since a fragment is as long as its escaped message (64 KiB of '&amp;'
+ * is 320 KiB): at most {@link #MAX_BYTES} are cached in all, and no fragment over
+ * {@link #MAX_FRAGMENT} is cached at all. A fragment that does not fit is still written and
+ * returned, only not kept: such traps cost their encoding on every call, never memory.
  * <p>
  * Threads: any number of request threads at once. Each slot holds an immutable entry, replaced
  * whole; two threads writing the same slot at once only cost one of them its work, and a reader
@@ -31,7 +36,14 @@ final class EncodedTraps {
     /** Beyond this the newest traps, those pollers ask for, share the slots; older ones miss more. */
     static final int MAX_SLOTS = 4096;
 
+    /** Most bytes of fragments kept, both kinds together. */
+    static final long MAX_BYTES = 8L << 20;
+    /** Longest fragment kept; a normal trap's is well under 2 KB. */
+    static final int MAX_FRAGMENT = 64 << 10;
+
     private final AtomicReferenceArray<Entry> slots;
+    /** Bytes held by the entries now in {@link #slots}; kept exact by swapping entries with getAndSet. */
+    private final java.util.concurrent.atomic.AtomicLong cachedBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param capacity the store's capacity (maxtraps) */
     EncodedTraps(int capacity) {
@@ -48,21 +60,41 @@ final class EncodedTraps {
         return fragment(t, true);
     }
 
-    /** The cached fragment of {@code t}, written and cached on a miss; the slot keeps the other one. */
+    /** The cached fragment of {@code t}, written (and cached when there is room) on a miss. */
     private EncodedValue fragment(Trap t, boolean record) {
         int i = slot(t);
         Entry e = slots.get(i);
-        if (e == null || e.trap() != t) {
-            e = new Entry(t, null, null);
-        }
-        EncodedValue cached = record ? e.record() : e.row();
-        if (cached != null) {
-            return cached;
+        if (e != null && e.trap() == t) {
+            EncodedValue cached = record ? e.record() : e.row();
+            if (cached != null) {
+                return cached;
+            }
+        } else {
+            e = null;
         }
         EncodedValue made = record ? encode(t, plainRecord(t), () -> plainRecord(t))
                 : encode(t, plainRow(t), () -> plainRow(t));
-        slots.set(i, record ? new Entry(t, e.row(), made) : new Entry(t, made, e.record()));
+        Entry replacement = record ? new Entry(t, e == null ? null : e.row(), made)
+                : new Entry(t, made, e == null ? null : e.record());
+        if (made.length() > MAX_FRAGMENT || cachedBytes.get() + made.length() > MAX_BYTES) {
+            // not kept; a stale entry of a lapped trap is dropped all the same, freeing its bytes
+            replacement = e;
+        }
+        Entry old = slots.getAndSet(i, replacement);
+        cachedBytes.addAndGet(bytes(replacement) - bytes(old));
         return made;
+    }
+
+    private static long bytes(Entry e) {
+        if (e == null) {
+            return 0;
+        }
+        return (e.row() == null ? 0 : e.row().length()) + (e.record() == null ? 0 : e.record().length());
+    }
+
+    /** Bytes of fragments kept now (for tests). */
+    long cachedBytes() {
+        return cachedBytes.get();
     }
 
     /** Strings, ints and arrays of them always encode: a failure here is a bug, hence unchecked. */

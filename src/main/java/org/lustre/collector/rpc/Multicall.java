@@ -28,7 +28,7 @@ final class Multicall {
      * Most bytes (estimated) of one multicall's results: room for one getNodeNames("") at 100,000
      * OSTs (~3 MB). Without it a thousand such calls in one request would build gigabytes.
      */
-    static final long MAX_ANSWER_BYTES = 4L << 20;
+    static final long MAX_ANSWER_BYTES = AnswerLimit.TRAP_BYTES;
 
     private final Function<String, RpcMethod> methods;
 

@@ -27,6 +27,11 @@ final class SaxReaders {
 
     /** Parses {@code body} into {@code handler}; errors and fatal errors are thrown, never printed. */
     void parse(byte[] body, ContentHandler handler) throws SAXException, IOException {
+        parse(body, null, handler);
+    }
+
+    /** As {@link #parse(byte[], ContentHandler)}, reading the bytes in {@code encoding} (null: as the XML says). */
+    void parse(byte[] body, String encoding, ContentHandler handler) throws SAXException, IOException {
         XMLReader reader = idle.poll();
         if (reader == null) {
             reader = HardenedSax.newReader();
@@ -34,7 +39,11 @@ final class SaxReaders {
         boolean reusable = false;
         try {
             reader.setContentHandler(handler);
-            reader.parse(new InputSource(new ByteArrayInputStream(body)));
+            InputSource source = new InputSource(new ByteArrayInputStream(body));
+            if (encoding != null) {
+                source.setEncoding(encoding);
+            }
+            reader.parse(source);
             reusable = true;
         } catch (SAXException | IOException e) {
             reusable = true; // bad input: the reader itself is fine, the next parse starts afresh

@@ -78,11 +78,21 @@ public final class XmlRpcEndpoint {
         return reply(body).toByteArray();
     }
 
-    /** {@link #handle} without the final copy, for the servlet. */
+    /** {@link #handle} without the final copy. */
     public Reply reply(byte[] body) {
+        return reply(body, null);
+    }
+
+    /**
+     * {@link #handle} without the final copy, for the servlet.
+     *
+     * @param charset the Content-Type's charset parameter, or null: used when the body itself
+     *                names no encoding (no byte-order mark, no encoding in its XML declaration)
+     */
+    public Reply reply(byte[] body, String charset) {
         XmlRpcRequest request;
         try {
-            request = parse(body);
+            request = parse(body, XmlEncoding.externalFor(body, charset));
         } catch (XmlRpcException e) {
             return faultReply(e.code, e.getMessage());
         }
@@ -99,6 +109,10 @@ public final class XmlRpcEndpoint {
         }
         try {
             return answer(request.getMethodName(), result);
+        } catch (AnswerSerializer.TooLarge e) {
+            LOG.warn("answer of {} not sent: {}", request.getMethodName(), e.getMessage());
+            return faultReply(Faults.INTERNAL, request.getMethodName() + ": " + e.getMessage()
+                    + "; ask for less at once");
         } catch (SAXException | RuntimeException e) {
             LOG.error("cannot write the result of {}: {}", request.getMethodName(), e.getMessage());
             return faultReply(Faults.INTERNAL, "internal error: the result of " + request.getMethodName()
@@ -133,14 +147,18 @@ public final class XmlRpcEndpoint {
         return new Reply(out.buffer(), size);
     }
 
-    private XmlRpcRequest parse(byte[] body) throws XmlRpcException {
+    private XmlRpcRequest parse(byte[] body, String encoding) throws XmlRpcException {
         XmlRpcRequestParser parser = new XmlRpcRequestParser(config, types);
         try {
-            readers.parse(body, parser);
+            readers.parse(body, encoding, parser);
         } catch (SAXException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + saxMessage(e));
         } catch (IOException e) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Apache XML-RPC's parser throws unchecked ones for some namespace misuse: still bad input
+            LOG.debug("request parse failed", e);
+            throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: malformed XML-RPC request");
         }
         String name = parser.getMethodName();
         if (name == null || name.isBlank()) {
@@ -160,6 +178,8 @@ public final class XmlRpcEndpoint {
         if (m.contains("DOCTYPE")) {
             return "DOCTYPE is not allowed";
         }
+        // Apache XML-RPC's messages may name its namespace URI ("{http://ws.apache.org/...}i8")
+        m = m.replaceAll("\\{[^{}]*\\}", "");
         if (e instanceof org.xml.sax.SAXParseException p && p.getLineNumber() > 0) {
             return m + " (line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ")";
         }

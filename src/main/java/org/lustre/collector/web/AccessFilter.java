@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -30,20 +28,28 @@ import org.lustre.collector.config.CollectorConfig;
  * authentication is configured on our connectors, so Tomcat sets one only from AJP.
  * <p>
  * Deny by default, like Tomcat's RemoteCIDRFilter, whose NetMask does the matching. An invalid
- * list stops the webapp from starting (every bad entry named). Refusals answer 403 and are logged
- * with the peer, at most once a minute per peer so a scan cannot flood the log. Thread-safe.
+ * list stops the webapp from starting (every bad entry named). Then the DNS-rebinding guard
+ * ({@link HostCheck}, option {@code accept-host}) for Host and Origin.
+ * <p>
+ * The decision is taken from the peer and the headers only, before anything reads the body: this
+ * filter comes first in web.xml, and Tomcat reads a body only when asked. A refusal answers 403
+ * with {@code Connection: close}, and the connectors swallow none of a refused body
+ * ({@code maxSwallowSize=0}), so a refused peer announcing a large body and sending it slowly
+ * cannot keep a request thread. Refusals are logged at most once a minute in all, whatever the
+ * number of peers, with a count of the rest ({@link RateLimitedLog}). Thread-safe.
  */
 public final class AccessFilter implements Filter {
     // Not static: one logger per filter instance is what Tomcat's own filters do across reloads.
     private final Logger log = LogManager.getLogger(AccessFilter.class);
-    private static final long LOG_EVERY_MILLIS = 60_000;
-    private static final int MAX_REMEMBERED_PEERS = 10_000;
+    static final long LOG_EVERY_MILLIS = 60_000;
     /** A dotted IPv4 address or anything with a colon (IPv6), never a host name. */
     private static final java.util.regex.Pattern LITERAL =
             java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%a-zA-Z0-9]*");
 
     private volatile List<NetMask> allow = List.of();
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private volatile HostCheck hosts = new HostCheck(List.of());
+    private final RateLimitedLog refusals = new RateLimitedLog(log, LOG_EVERY_MILLIS, System::currentTimeMillis,
+            "refused requests");
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
@@ -51,6 +57,7 @@ public final class AccessFilter implements Filter {
         List<String> entries;
         if (cfg instanceof CollectorConfig c) {
             entries = c.allow();
+            setAcceptHosts(c.acceptHosts());
         } else {
             String param = filterConfig.getInitParameter("allow");
             entries = param == null ? List.of("127.0.0.1/32", "::1/128") : List.of(param.split(","));
@@ -79,21 +86,53 @@ public final class AccessFilter implements Filter {
         allow = List.copyOf(masks);
     }
 
+    void setAcceptHosts(List<String> names) {
+        hosts = new HostCheck(names);
+    }
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        if (isAllowed(request.getRemoteAddr(), request.getRemoteUser())) {
-            chain.doFilter(req, res);
+        String peer = request.getRemoteAddr();
+        if (!isAllowed(peer, request.getRemoteUser())) {
+            refuse(request, response, "not in allow, no authenticated user");
             return;
         }
-        logRefusal(request);
+        String badHost = hosts.refusal(request.getHeader("Host"), request.getHeader("Origin"));
+        if (badHost != null) {
+            refuse(request, response, badHost);
+            return;
+        }
+        chain.doFilter(req, res);
+    }
+
+    /** 403, the body left unread, the connection closed after the answer. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
+        refusals.warn(String.valueOf(request.getRemoteAddr()), "refused {} {} from {} ({})", request.getMethod(),
+                shown(request.getRequestURI()), request.getRemoteAddr(), why);
+        response.setHeader("Connection", "close");
         response.sendError(HttpServletResponse.SC_FORBIDDEN);
     }
 
+    private static String shown(String uri) {
+        return uri == null ? "" : uri.length() <= 200 ? uri : uri.substring(0, 200) + "...";
+    }
+
+    /**
+     * A user name httpd could have authenticated: something visible, no control characters. A
+     * blank one (an httpd rule that forwards " " for "nobody") is no user.
+     */
+    static boolean isUser(String name) {
+        if (name == null || name.codePoints().anyMatch(Character::isISOControl)) {
+            return false;
+        }
+        return name.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c));
+    }
+
     boolean isAllowed(String remoteAddr, String remoteUser) {
-        if (remoteUser != null && !remoteUser.isEmpty()) {
+        if (isUser(remoteUser)) {
             return true;
         }
         if (remoteAddr == null || !LITERAL.matcher(remoteAddr).matches()) {
@@ -114,18 +153,4 @@ public final class AccessFilter implements Filter {
         return false;
     }
 
-    private void logRefusal(HttpServletRequest request) {
-        String peer = request.getRemoteAddr();
-        long now = System.currentTimeMillis();
-        Long last = lastLogged.get(peer);
-        if (last != null && now - last < LOG_EVERY_MILLIS) {
-            return;
-        }
-        if (lastLogged.size() >= MAX_REMEMBERED_PEERS) {
-            lastLogged.clear();
-        }
-        lastLogged.put(peer, now);
-        log.warn("refused {} {} from {} (not in allow, no authenticated user)", request.getMethod(),
-                request.getRequestURI(), peer);
-    }
 }

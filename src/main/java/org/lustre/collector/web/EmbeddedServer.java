@@ -11,7 +11,6 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.WebResourceRoot;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.catalina.webresources.DirResourceSet;
 import org.apache.catalina.webresources.JarResourceSet;
 import org.apache.catalina.webresources.StandardRoot;
@@ -19,6 +18,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.config.ConfigException;
+import org.lustre.collector.config.Option;
 import org.lustre.collector.service.Collector;
 
 /**
@@ -53,16 +54,23 @@ public final class EmbeddedServer implements AutoCloseable {
     static final int MAX_REQUEST_THREADS = 8;
 
     /** Starts Tomcat and the collector; throws when a port cannot be bound or the webapp fails. */
-    public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException {
+    public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException, ConfigException {
         Path base = Files.createTempDirectory("lustre-collector-");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setAddDefaultWebXmlToWebapp(false);
         tomcat.getServer().setPort(-1); // no shutdown port: SIGTERM stops us
 
+        String address = resolve(config);
+        checkFree(address, config.port(), config, "port");
+        if (config.ajpPort() != 0) {
+            checkFree(address, config.ajpPort(), config, "ajp-port");
+        }
+
         Connector http = new Connector("HTTP/1.1");
         http.setPort(config.port());
-        bindAddress(http, config.host());
+        bindAddress(http, address);
+        hardenBodyReads(http);
         // Monitors poll over one connection for hours: don't close it every 100 requests.
         http.setProperty("maxKeepAliveRequests", "-1");
         http.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
@@ -70,16 +78,16 @@ public final class EmbeddedServer implements AutoCloseable {
         http.setXpoweredBy(false);
         tomcat.getService().addConnector(http);
         tomcat.setConnector(http);
-        // Error pages keep their message but name no server version (Tomcat's default does).
-        ErrorReportValve errors = new ErrorReportValve();
-        errors.setShowServerInfo(false);
-        tomcat.getHost().getPipeline().addValve(errors);
+        // Error pages keep their message but carry no exception and name no server version.
+        // (by class name: the Host adds its own default valve unless that name is exactly its class)
+        ((org.apache.catalina.core.StandardHost) tomcat.getHost())
+                .setErrorReportValveClass(QuietErrorReportValve.class.getName());
 
         Connector ajp = null;
         if (config.ajpPort() != 0) {
             ajp = new Connector("AJP/1.3");
             ajp.setPort(config.ajpPort());
-            bindAddress(ajp, config.host());
+            bindAddress(ajp, address);
             ajp.setProperty("secretRequired", "true");
             ajp.setProperty("secret", Files.readString(config.ajpSecretFile(), StandardCharsets.UTF_8).trim());
             ajp.setProperty("tomcatAuthentication", "false");
@@ -126,10 +134,70 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    private static void bindAddress(Connector c, String host) {
-        if (host != null && !host.isEmpty()) {
-            c.setProperty("address", host);
+    private static void bindAddress(Connector c, String address) {
+        if (address != null) {
+            c.setProperty("address", address);
         }
+    }
+
+    /** Seconds a request may take to send its whole body (the servlet answers 408 after). */
+    static final int BODY_SECONDS = 10;
+
+    /**
+     * A request thread is held only while a body is read (Tomcat reads headers without one), so
+     * that is where a slow client is cut short: each read waits at most 5 s (connectionUploadTimeout;
+     * the servlet bounds the whole body to {@link #BODY_SECONDS}), an unread body is never drained
+     * (maxSwallowSize=0: a refused or rejected request's connection is closed instead), and "100
+     * Continue" is sent only when the servlet starts reading, after the access and size checks,
+     * so a refused or too large request gets its 403 or 413 at once.
+     */
+    private static void hardenBodyReads(Connector c) {
+        c.setProperty("disableUploadTimeout", "false");
+        c.setProperty("connectionUploadTimeout", "5000");
+        c.setProperty("maxSwallowSize", "0");
+        c.setProperty("continueResponseTiming", "onRead");
+    }
+
+    /**
+     * The address to bind: the host option resolved once, here, so that a name that does not
+     * resolve is an error rather than Tomcat's fallback to every interface. Null = all interfaces
+     * (host empty).
+     */
+    static String resolve(CollectorConfig config) throws ConfigException {
+        String host = config.host();
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(host.trim()).getHostAddress();
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            throw new ConfigException("option 'host' (" + origin(config, Option.HOST) + "): '" + host
+                    + "' does not resolve to an address");
+        }
+    }
+
+    /**
+     * Binds and releases the port first, so that "in use" is one clear line rather than Tomcat's
+     * stack trace of its failed connector. (A port taken in between still fails, the old way.)
+     */
+    private static void checkFree(String address, int port, CollectorConfig config, String option)
+            throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(address == null ? null : java.net.InetAddress.getByName(address),
+                    port));
+        } catch (IOException e) {
+            throw new IOException("cannot bind " + describe(config.host(), port) + " (option '" + option + "'): "
+                    + (e.getMessage() == null ? "in use, or not an address of this host" : e.getMessage()));
+        }
+    }
+
+    private static String origin(CollectorConfig config, Option o) {
+        String from = config.origins().get(o);
+        return from == null ? "command line" : from;
     }
 
     private static String describe(String host, int port) {

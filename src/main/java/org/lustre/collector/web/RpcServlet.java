@@ -13,8 +13,14 @@ import org.lustre.collector.rpc.XmlRpcEndpoint;
 
 /**
  * {@code /RPC2}: POST only (405 otherwise, with {@code Allow: POST}), a body of at most 1 MiB
- * (413 beyond, whether announced by Content-Length or found while reading a chunked body), then
- * the XML-RPC exchange. The answer is complete before the first byte is sent, so it always has a
+ * (413 beyond, whether announced by Content-Length, found while reading a chunked body, or
+ * reached while decoding a gzip or deflate body: the limit is on the decoded bytes, so a
+ * compression bomb is refused too), sent within {@link EmbeddedServer#BODY_SECONDS} s (408 after),
+ * then the XML-RPC exchange. Content-Encoding gzip, x-gzip and deflate are decoded (Apache's Java
+ * client and Perl's RPC::XML send them); any other coding is 415 with {@code Accept-Encoding}.
+ * The charset of the Content-Type is handed to the parser, which uses it when the XML itself
+ * names no encoding (RFC 7303). Every refusal closes the connection, so the unread body is never
+ * drained. The answer is complete before the first byte is sent, so it always has a
  * Content-Length and a failed result is a fault, never an empty 200. Thread-safe.
  */
 public final class RpcServlet extends HttpServlet {
@@ -39,17 +45,37 @@ public final class RpcServlet extends HttpServlet {
             resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "XML-RPC takes POST only");
             return;
         }
+        String coding = contentCoding(req);
+        if (coding == null) {
+            resp.setHeader("Accept-Encoding", "gzip, deflate");
+            refuse(resp, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Encoding: only gzip and deflate are accepted");
+            return;
+        }
         long announced = req.getContentLengthLong();
-        if (announced > MAX_BODY) {
+        // gzip and deflate never shrink data by more than their few bytes of framing (stored
+        // blocks), so an encoded body this long decodes past the limit too: refuse it unread
+        if (announced > (coding.isEmpty() ? MAX_BODY : MAX_BODY + (MAX_BODY >> 4))) {
             tooLarge(resp);
             return;
         }
-        byte[] body = readAtMost(req.getInputStream(), MAX_BODY);
+        byte[] body;
+        try {
+            long deadline = System.nanoTime() + EmbeddedServer.BODY_SECONDS * 1_000_000_000L;
+            body = readAtMost(decoded(new Deadline(req.getInputStream(), deadline), coding), MAX_BODY);
+        } catch (Deadline.Passed | java.net.SocketTimeoutException e) {
+            refuse(resp, HttpServletResponse.SC_REQUEST_TIMEOUT,
+                    "the request body took over " + EmbeddedServer.BODY_SECONDS + " s");
+            return;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            refuse(resp, HttpServletResponse.SC_BAD_REQUEST, "the " + coding + " body does not decode");
+            return;
+        }
         if (body == null) {
             tooLarge(resp);
             return;
         }
-        XmlRpcEndpoint.Reply answer = endpoint.reply(body);
+        XmlRpcEndpoint.Reply answer = endpoint.reply(body, charsetOf(req));
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType("text/xml");
         resp.setCharacterEncoding("UTF-8");
@@ -60,9 +86,81 @@ public final class RpcServlet extends HttpServlet {
     }
 
     private static void tooLarge(HttpServletResponse resp) throws IOException {
-        // The rest of the body is not read: tell the client this connection ends here.
+        refuse(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "request body over 1 MiB");
+    }
+
+    /** The rest of the body is not read: tell the client this connection ends here. */
+    private static void refuse(HttpServletResponse resp, int status, String message) throws IOException {
         resp.setHeader("Connection", "close");
-        resp.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "request body over 1 MiB");
+        resp.sendError(status, message);
+    }
+
+    /** "" for none or identity, "gzip" or "deflate", null for a coding we do not decode. */
+    static String contentCoding(HttpServletRequest req) {
+        java.util.Enumeration<String> values = req.getHeaders("Content-Encoding");
+        String found = "";
+        while (values != null && values.hasMoreElements()) {
+            for (String c : values.nextElement().split(",")) {
+                String t = c.trim().toLowerCase(java.util.Locale.ROOT);
+                if (t.isEmpty() || t.equals("identity")) {
+                    continue;
+                }
+                if (!found.isEmpty()) {
+                    return null; // two codings stacked: not worth supporting
+                }
+                if (t.equals("gzip") || t.equals("x-gzip")) {
+                    found = "gzip";
+                } else if (t.equals("deflate")) {
+                    found = "deflate";
+                } else {
+                    return null;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The body as sent, or decoded. "deflate" is zlib (RFC 9110), but some clients send the raw
+     * deflate stream: told apart by the zlib header's check bits.
+     */
+    static InputStream decoded(InputStream in, String coding) throws IOException {
+        if (coding.equals("gzip")) {
+            return new java.util.zip.GZIPInputStream(in, 8192);
+        }
+        if (coding.equals("deflate")) {
+            java.io.PushbackInputStream p = new java.io.PushbackInputStream(in, 2);
+            int b0 = p.read();
+            int b1 = b0 < 0 ? -1 : p.read();
+            if (b1 >= 0) {
+                p.unread(b1);
+            }
+            if (b0 >= 0) {
+                p.unread(b0);
+            }
+            boolean zlib = b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
+            return new java.util.zip.InflaterInputStream(p, new java.util.zip.Inflater(!zlib), 8192);
+        }
+        return in;
+    }
+
+    /** The charset parameter of the Content-Type, or null. */
+    static String charsetOf(HttpServletRequest req) {
+        String ct = req.getContentType();
+        if (ct == null) {
+            return null;
+        }
+        for (String part : ct.split(";")) {
+            String p = part.trim();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String v = p.substring(8).trim();
+                if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                return v.isEmpty() ? null : v;
+            }
+        }
+        return null;
     }
 
     /** The whole body, or null when it is longer than {@code max}. */
@@ -77,5 +175,49 @@ public final class RpcServlet extends HttpServlet {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The request body, failing once its deadline has passed: each read waits at most the
+     * connector's upload timeout, so a client that sends a byte now and then is cut off at the
+     * deadline plus one such wait.
+     */
+    static final class Deadline extends java.io.FilterInputStream {
+        static final class Passed extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Passed() {
+                super("deadline passed", null);
+            }
+        }
+
+        private final long deadlineNanos;
+
+        Deadline(InputStream in, long deadlineNanos) {
+            super(in);
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        private void check() throws Passed {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new Passed();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            check();
+            int b = super.read();
+            check();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check();
+            int n = super.read(b, off, len);
+            check();
+            return n;
+        }
     }
 }

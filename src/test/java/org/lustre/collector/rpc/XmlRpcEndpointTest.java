@@ -22,6 +22,7 @@ class XmlRpcEndpointTest {
     private final XmlRpcEndpoint endpoint = new XmlRpcEndpoint(new MethodTable(List.of(
             RpcMethod.of("echo", "string", "Echoes a string.", a -> a.getString(0), "text:string"),
             RpcMethod.of("twice", "int", "Doubles an int.", a -> a.getInt(0) * 2, "n:int"),
+            RpcMethod.of("echo2", "int", "Echoes an int.", a -> a.getInt(0), "n:int"),
             RpcMethod.of("pair", "array", "Two values.", a -> new Object[] {a.getInt(0), a.getString(1)},
                     "n:int", "s:string"),
             RpcMethod.of("many", "array", "n strings of 100 characters.", a -> {
@@ -127,6 +128,49 @@ class XmlRpcEndpointTest {
     }
 
     @Test
+    void anAnswerOverTheHardLimitIsAFaultNotAHeapFull() {
+        // 100,000 strings of 100 characters: ~12 MB once written, past the 8 MiB every answer may take
+        Answer a = call(Answer.call("many", "<int>100000</int>"));
+        assertFault(a, Faults.INTERNAL);
+        assertTrue(a.faultString().contains("8 MiB"), a.faultString());
+        assertEquals(1000, ((Object[]) call(Answer.call("many", "<int>1000</int>")).value()).length);
+    }
+
+    /** What other languages' clients send for a long, a None/undef or a big number: bad arguments, named. */
+    @ParameterizedTest
+    @ValueSource(strings = {"<i8>5</i8>", "<nil/>", "<int>2147483648</int>", "<i4>-2147483649</i4>",
+        "<int>99999999999999999999999</int>", "<int>12x</int>", "<int>notanumber</int>", "<long>5</long>"})
+    void unsupportedOrOutOfRangeValuesAreBadArgumentsNamingTheArgument(String value) {
+        Answer a = call(Answer.call("twice", value));
+        assertFault(a, Faults.BAD_ARGUMENTS);
+        assertTrue(a.faultString().startsWith("twice: argument 1 (n) must be an int, got "), a.faultString());
+        assertFalse(a.faultString().contains("ws.apache.org"), a.faultString());
+        assertFalse(a.faultString().matches(".*[a-z]+\\.[a-z]+\\.[A-Za-z]+.*"), "no Java names: " + a.faultString());
+        // also inside an array, and for a string argument
+        assertFault(call(Answer.call("echo", value)), Faults.BAD_ARGUMENTS);
+        assertEquals(42, call(Answer.call("twice", "<int> 21 </int>")).value());
+        assertEquals(-2147483648, call(Answer.call("echo2", "<int>-2147483648</int>")).value());
+    }
+
+    @Test
+    void theContentTypeCharsetIsUsedWhenTheXmlNamesNoEncoding() {
+        byte[] latin1 = (Answer.call("echo", "<string>caf\u00e9 \u00e0 l'\u00e9t\u00e9</string>"))
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Answer a = Answer.parse(endpoint.reply(latin1, "ISO-8859-1").toByteArray());
+        assertEquals("caf\u00e9 \u00e0 l'\u00e9t\u00e9", a.value());
+        // the XML's own declaration wins over the header
+        byte[] declared = Answer.call("echo", "<string>\u00e9</string>").replace("<?xml version=\"1.0\"?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                .getBytes(UTF_8);
+        assertEquals("\u00e9", Answer.parse(endpoint.reply(declared, "ISO-8859-1").toByteArray()).value());
+        // no charset: UTF-8, as before
+        assertEquals("\u00e9", Answer.parse(endpoint.reply(Answer.call("echo", "<string>\u00e9</string>").getBytes(UTF_8),
+                null).toByteArray()).value());
+        assertEquals("\u00e9", Answer.parse(endpoint.reply(Answer.call("echo", "<string>\u00e9</string>").getBytes(UTF_8),
+                "no-such-charset").toByteArray()).value());
+    }
+
+    @Test
     void aHugeMethodNameIsNotEchoedWhole() {
         String name = "n".repeat(100_000);
         Answer a = call("<?xml version=\"1.0\"?><methodCall><methodName>" + name + "</methodName></methodCall>");
@@ -229,14 +273,24 @@ class XmlRpcEndpointTest {
         "<methodCall><methodName>echo</methodName><params><param><value><string>x",
         "<methodCall><methodName>echo</methodName><params></methodCall>",
         "<?xml version=\"1.0\"?><methodCall></methodCall>",
-        "<methodCall><methodName>echo</methodName><params><param><value><int>notanumber</int></value></param></params></methodCall>",
-        "<methodCall><methodName>echo</methodName><params><param><value><i8>5</i8></value></param></params></methodCall>",
-        "<methodCall><methodName>echo</methodName><params><param><value><nil/></value></param></params></methodCall>",
+        // a namespace declared on the value's own element trips Apache's parser: still a plain parse error
         "<methodCall><methodName>echo</methodName><params><param><value><ex:serializable xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">rO0ABXNyABFqYXZhLmxhbmcuSW50ZWdlchLioKT3gYc4AgABSQAFdmFsdWV4cgAQamF2YS5sYW5nLk51bWJlcoaslR0LlOCLAgAAeHAAAAAB</ex:serializable></value></param></params></methodCall>",
         "\u0000\u0001\u0002"
     })
     void malformedTruncatedAndExtensionBodiesAreParseErrors(String body) {
         assertFault(call(body), Faults.PARSE_ERROR);
+    }
+
+    /** Extension values (a serialized Java object among them) are never deserialized: refused as arguments. */
+    @Test
+    void extensionValuesAreRefusedAsArguments() {
+        String ns = "<methodCall xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\">";
+        for (String v : List.of("<ex:serializable>rO0ABXNyABFqYXZhLmxhbmcuSW50ZWdlchLioKT3gYc4AgABSQAFdmFsdWV4cgAQamF2YS5sYW5nLk51bWJlcoaslR0LlOCLAgAAeHAAAAAB</ex:serializable>",
+                "<ex:nil/>", "<ex:i8>5</ex:i8>", "<ex:dom><a><b/></a></ex:dom>", "<i8>5</i8>", "<nil/>")) {
+            Answer a = call(Answer.call("echo", v).replace("<methodCall>", ns));
+            assertFault(a, Faults.BAD_ARGUMENTS);
+            assertTrue(a.faultString().startsWith("echo: argument 1 (text) must be a string, got "), a.faultString());
+        }
     }
 
     @Test

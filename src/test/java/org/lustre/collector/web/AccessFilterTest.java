@@ -63,6 +63,11 @@ class AccessFilterTest {
         AccessFilter f = filter("127.0.0.1/32");
         assertTrue(f.isAllowed("192.0.2.7", "admin"));
         assertFalse(f.isAllowed("192.0.2.7", ""));
+        // what a misconfigured httpd forwards for "no user": a blank is not a user
+        assertFalse(f.isAllowed("192.0.2.7", " "));
+        assertFalse(f.isAllowed("192.0.2.7", "\t \u00a0"));
+        assertFalse(f.isAllowed("192.0.2.7", "   "));
+        assertFalse(f.isAllowed("192.0.2.7", "\u0000"));
         assertFalse(f.isAllowed("192.0.2.7", null));
     }
 
