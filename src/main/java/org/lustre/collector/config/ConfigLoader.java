@@ -159,7 +159,7 @@ public final class ConfigLoader {
             throw new ConfigException("option 'maxtraps' (" + origin + "): " + maxTraps + " traps need "
                     + TrapHeapBudget.heapMibFor(maxTraps) + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
                     + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx"
-                    + TrapHeapBudget.heapMibFor(maxTraps) + "m)");
+                    + TrapHeapBudget.suggestedXmxMib(maxTraps) + "m)");
         }
     }
 

@@ -29,9 +29,19 @@ final class TrapHeapBudget {
         return (int) Math.min(Integer.MAX_VALUE, maxHeapBytes / HEAP_SHARE / BYTES_PER_TRAP);
     }
 
-    /** The heap, in MiB rounded up, that {@code maxTraps} traps need. */
+    /** The heap, in MiB rounded up, that {@code maxTraps} traps need (as Runtime.maxMemory() reports it). */
     static long heapMibFor(int maxTraps) {
         long bytes = maxTraps * BYTES_PER_TRAP * HEAP_SHARE;
         return (bytes + (1 << 20) - 1) >> 20;
+    }
+
+    /**
+     * The -Xmx to suggest, in MiB: the need plus 10%, to a multiple of 64. Runtime.maxMemory()
+     * is less than -Xmx with some collectors (the serial one leaves a survivor space out: 185 MiB
+     * of -Xmx192m), so -Xmx set to the bare need would be refused again.
+     */
+    static long suggestedXmxMib(int maxTraps) {
+        long withRoom = heapMibFor(maxTraps) * 11 / 10;
+        return (withRoom + 63) / 64 * 64;
     }
 }
