@@ -35,7 +35,7 @@ die() {
 while [ $# -gt 0 ]; do
     case "$1" in
         --create-user) create_user=yes ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
         -*) usage ;;
         *) [ -z "$prefix" ] || usage; prefix=$1 ;;
     esac

@@ -186,6 +186,10 @@ class TarballIT {
         assertEquals(2, usage.exitCode(), usage.output());
         assertTrue(usage.output().startsWith("usage: "), usage.output());
         assertEquals(2, install("--bogus").exitCode());
+        Processes.Result help = install("--help");
+        assertEquals(0, help.exitCode(), help.output());
+        assertTrue(help.output().contains("./install.sh [--create-user] [PREFIX]")
+                && help.output().trim().endsWith("Nothing is started."), help.output());
     }
 
     @Test
