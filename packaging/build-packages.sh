@@ -2,9 +2,11 @@
 # Builds the collector's packages from the Maven build:
 #   target/lustre-collector-VERSION-1.noarch.rpm   (rpmbuild; on Debian: apt-get install rpm)
 #   target/lustre-collector_VERSION_all.deb        (dpkg-deb)
+#   target/lustre-collector-VERSION.tar.gz          (tar; for systems without rpm or dpkg: install.sh)
 # Usage: packaging/build-packages.sh [OUTDIR]   (default target/; runs `mvn package` first unless
-# SKIP_MVN=1 and target/lustre-collector.jar exists). Either tool missing: that package is skipped
-# with a message, and the exit code is 1 at the end.
+# SKIP_MVN=1 and target/lustre-collector.jar exists). FORMATS="rpm deb tar" (the default) chooses
+# which are built. A tool missing: that package is skipped with a message, and the exit code is 1
+# at the end.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,7 +23,12 @@ VERSION=$(java -jar "$JAR" --version | sed -n 's/^lustre-collector \([^ ]*\).*/\
 PKG_VERSION=${PKG_VERSION:-$(echo "$VERSION" | tr "-" "~")}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lustre-collector-pkg.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+FORMATS=${FORMATS:-rpm deb tar}
 status=0
+
+wants() {
+    case " $FORMATS " in *" $1 "*) return 0 ;; *) return 1 ;; esac
+}
 
 # The file tree both packages install, in $1.
 stage() {
@@ -37,7 +44,9 @@ stage() {
     install -D -m 0755 conf/lustre-collector.init "$d/etc/init.d/lustre-collector"
 }
 
-if command -v rpmbuild >/dev/null 2>&1; then
+if ! wants rpm; then
+    :
+elif command -v rpmbuild >/dev/null 2>&1; then
     top=$WORK/rpm
     mkdir -p "$top/BUILD" "$top/RPMS" "$top/SOURCES" "$top/SPECS" "$top/SRPMS"
     stage "$top/stage"
@@ -50,7 +59,9 @@ else
     status=1
 fi
 
-if command -v dpkg-deb >/dev/null 2>&1; then
+if ! wants deb; then
+    :
+elif command -v dpkg-deb >/dev/null 2>&1; then
     d=$WORK/deb
     stage "$d"
     mkdir -p "$d/DEBIAN"
@@ -65,5 +76,21 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 else
     echo "build-packages: dpkg-deb not found: no .deb" >&2
     status=1
+fi
+# The tarball: the same files in one folder, with install.sh to put them where the packages do
+# (or under a prefix). Named after the Maven version: no package manager sorts it.
+if wants tar; then
+    base=lustre-collector-$VERSION
+    t=$WORK/tar/$base
+    install -d "$t/conf" "$t/tomcat"
+    install -m 0644 "$JAR" "$WAR" README.md "$t/"
+    install -m 0644 conf/config conf/lustre-collector.service "$t/conf/"
+    install -m 0755 conf/lustre-collector.init "$t/conf/"
+    for f in lustre-collector.xml server-connectors.xml lustre-collector-httpd.conf; do
+        install -m 0644 "tomcat/$f" "$t/tomcat/"
+    done
+    install -m 0755 packaging/tarball/install.sh "$t/install.sh"
+    tar -C "$WORK/tar" --owner=0 --group=0 --numeric-owner -czf "$OUT/$base.tar.gz" "$base"
+    echo "built $OUT/$base.tar.gz"
 fi
 exit $status

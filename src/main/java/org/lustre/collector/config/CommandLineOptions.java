@@ -64,7 +64,7 @@ public final class CommandLineOptions {
         f.setWidth(100);
         f.printHelp(pw, 100,
                 "java -jar lustre-collector.jar [options]\n"
-                        + "       java -jar lustre-collector.jar monitor [options] URL [URL2]\n"
+                        + "       java -jar lustre-collector.jar monitor [options] URL...\n"
                         + "       java -jar lustre-collector.jar simulate [options] DIR",
                 "\nWatches a Lustre MDS and serves traps and node state over XML-RPC at /RPC2.\n"
                         + "Options also come from the [collector] section of -f FILE or ~/.lustre-collector/config,\n"

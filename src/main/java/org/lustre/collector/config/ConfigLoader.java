@@ -1,18 +1,16 @@
 package org.lustre.collector.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.configuration2.INIConfiguration;
-import org.apache.commons.configuration2.SubnodeConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 
 /**
  * Resolves the configuration from its four layers, highest first: command line; the file named
@@ -23,6 +21,8 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 public final class ConfigLoader {
     public static final Path SYSTEM_FILE = Path.of("/etc/lustre-collector/config");
     public static final String SECTION = "collector";
+    /** Largest AJP secret file read (a secret is a line; a larger file is the wrong file). */
+    static final int MAX_SECRET_BYTES = 4096;
 
     /** A raw value and where it came from, before type checks. */
     record Raw(String text, String origin) {
@@ -37,21 +37,31 @@ public final class ConfigLoader {
      * @param systemFile the system-wide file (normally {@link #SYSTEM_FILE})
      */
     public static CollectorConfig load(CommandLine cli, Path userHome, Path systemFile) throws ConfigException {
+        return load(cli, userHome, systemFile, Runtime.getRuntime().maxMemory());
+    }
+
+    /** As {@link #load(CommandLine, Path, Path)} for a heap of {@code maxHeapBytes} (tests fake a small one). */
+    static CollectorConfig load(CommandLine cli, Path userHome, Path systemFile, long maxHeapBytes)
+            throws ConfigException {
         Map<Option, Raw> raw = new EnumMap<>(Option.class);
         if (Files.exists(systemFile)) {
-            readIni(systemFile, raw);
+            IniFile.read(systemFile, raw);
         }
         String named = cli.getOptionValue(Option.FILENAME.longName());
         if (named != null) {
             Path file = Path.of(named);
+            if (Files.isDirectory(file)) {
+                throw new ConfigException("option 'filename' (command line): " + file
+                        + " is a directory, not a config file");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("option 'filename' (command line): no such file: " + file);
             }
-            readIni(file, raw);
+            IniFile.read(file, raw);
         } else {
             Path user = userHome.resolve(".lustre-collector").resolve("config");
             if (Files.exists(user)) {
-                readIni(user, raw);
+                IniFile.read(user, raw);
             }
         }
         for (Option o : Option.values()) {
@@ -63,7 +73,7 @@ public final class ConfigLoader {
                 raw.put(o, new Raw(cli.getOptionValue(o.longName()), "command line"));
             }
         }
-        return build(raw);
+        return build(raw, maxHeapBytes);
     }
 
     /** For tests and embedded use: values by long name, each marked as from the command line. */
@@ -76,88 +86,10 @@ public final class ConfigLoader {
             }
             raw.put(o, new Raw(e.getValue(), "command line"));
         }
-        return build(raw);
+        return build(raw, Runtime.getRuntime().maxMemory());
     }
 
-    /** Reads one ini file into the raw layer; unknown keys and sections are errors with file:line. */
-    static void readIni(Path file, Map<Option, Raw> into) throws ConfigException {
-        List<String> lines;
-        INIConfiguration ini = new INIConfiguration();
-        try {
-            // Read once: the ini library parses the text, the lines give error messages their number.
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            ini.read(new java.io.StringReader(text));
-            lines = text.lines().toList();
-        } catch (IOException | ConfigurationException | RuntimeException e) {
-            throw new ConfigException("config file " + file + ": cannot be read: " + reason(e));
-        }
-        for (String section : ini.getSections()) {
-            if (section == null) {
-                // keys before any [section]
-                SubnodeConfiguration global = ini.getSection(null);
-                Iterator<String> keys = global.getKeys();
-                if (keys.hasNext()) {
-                    String key = keys.next();
-                    throw new ConfigException("config file " + file + ":" + lineOf(lines, null, key)
-                            + ": key '" + key + "' outside the [" + SECTION + "] section");
-                }
-            } else if (!SECTION.equals(section)) {
-                throw new ConfigException("config file " + file + ":" + lineOf(lines, section, null)
-                        + ": unknown section [" + section + "] (want [" + SECTION + "])");
-            }
-        }
-        SubnodeConfiguration section = ini.getSection(SECTION);
-        for (Iterator<String> it = section.getKeys(); it.hasNext(); ) {
-            String key = it.next();
-            String where = file + ":" + lineOf(lines, SECTION, key);
-            Option o = Option.byLongName(key);
-            if (o == null || o == Option.FILENAME) {
-                throw new ConfigException("config file " + where + ": unknown option '" + key + "'"
-                        + (o == Option.FILENAME ? " (only on the command line)" : ""));
-            }
-            String[] values = section.getStringArray(key);
-            if (values.length > 1) {
-                throw new ConfigException("option '" + key + "' (" + where + "): given more than once");
-            }
-            into.put(o, new Raw(values.length == 0 ? "" : values[0], where));
-        }
-    }
-
-    /**
-     * Finds the line that sets a key (or opens a section), for error messages: the ini library
-     * does not keep line numbers. Returns 0 when not found.
-     */
-    static int lineOf(List<String> lines, String section, String key) {
-        String current = null;
-        for (int i = 0; i < lines.size(); i++) {
-            String t = lines.get(i).trim();
-            if (t.startsWith("[") && t.endsWith("]")) {
-                current = t.substring(1, t.length() - 1).trim();
-                if (key == null && current.equals(section)) {
-                    return i + 1;
-                }
-                continue;
-            }
-            if (key != null && java.util.Objects.equals(current, section)) {
-                int eq = indexOfSeparator(t);
-                if (eq > 0 && t.substring(0, eq).trim().equals(key)) {
-                    return i + 1;
-                }
-            }
-        }
-        return 0;
-    }
-
-    private static int indexOfSeparator(String t) {
-        int eq = t.indexOf('=');
-        int colon = t.indexOf(':');
-        if (eq < 0) {
-            return colon;
-        }
-        return colon < 0 ? eq : Math.min(eq, colon);
-    }
-
-    private static CollectorConfig build(Map<Option, Raw> raw) throws ConfigException {
+    private static CollectorConfig build(Map<Option, Raw> raw, long maxHeapBytes) throws ConfigException {
         Map<Option, Object> v = new EnumMap<>(Option.class);
         Map<Option, String> origins = new EnumMap<>(Option.class);
         for (Option o : Option.values()) {
@@ -170,6 +102,10 @@ public final class ConfigLoader {
             }
             origins.put(o, r.origin());
         }
+        String host = (String) v.get(Option.HOST);
+        checkResolves(host, origins.get(Option.HOST));
+        int maxTraps = (Integer) v.get(Option.MAXTRAPS);
+        checkHeap(maxTraps, maxHeapBytes, origins.get(Option.MAXTRAPS));
         int ajpPort = (Integer) v.get(Option.AJP_PORT);
         Path secret = path(v.get(Option.AJP_SECRET_FILE));
         if (ajpPort != 0) {
@@ -177,11 +113,12 @@ public final class ConfigLoader {
                 throw new ConfigException("option 'ajp-secret-file' (" + origins.get(Option.AJP_PORT)
                         + "): required when ajp-port is set");
             }
-            if (!Files.isReadable(secret)) {
-                throw new ConfigException("option 'ajp-secret-file' (" + origins.get(Option.AJP_SECRET_FILE)
-                        + "): cannot read " + secret);
-            }
+            checkSecret(secret, origins.get(Option.AJP_SECRET_FILE));
         }
+        Path trapFile = path(v.get(Option.TRAP_FILE));
+        notADirectory(Option.TRAP_FILE, trapFile, origins, "a trap file or FIFO");
+        Path kmsg = path(v.get(Option.KMSG));
+        notADirectory(Option.KMSG, kmsg, origins, "/dev/kmsg or a console log file");
         boolean daemon = (Boolean) v.get(Option.DAEMON);
         if (daemon && path(v.get(Option.LOG_FILE)) == null) {
             throw new ConfigException("option 'log-file' (" + origins.get(Option.DAEMON)
@@ -191,12 +128,72 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException("option 'lustre-root' (" + origins.get(Option.LUSTRE_ROOT) + "): empty");
         }
-        return new CollectorConfig((Integer) v.get(Option.PORT), (String) v.get(Option.HOST), daemon,
-                path(v.get(Option.FILENAME)), (Integer) v.get(Option.MAXTRAPS), (Integer) v.get(Option.INTERVAL),
-                root, path(v.get(Option.TRAP_FILE)), path(v.get(Option.KMSG)),
+        return new CollectorConfig((Integer) v.get(Option.PORT), host, daemon,
+                path(v.get(Option.FILENAME)), maxTraps, (Integer) v.get(Option.INTERVAL),
+                root, trapFile, kmsg,
                 castList(v.get(Option.ALLOW)), ajpPort, secret, path(v.get(Option.PID_FILE)),
                 path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), (Integer) v.get(Option.SWEEP),
                 hostNames((String) v.get(Option.ACCEPT_HOST)), origins);
+    }
+
+    /**
+     * A host name that does not resolve would leave the connector bound to every interface (and
+     * only a log line saying so): refused here instead. Empty = all interfaces, on purpose.
+     */
+    private static void checkResolves(String host, String origin) throws ConfigException {
+        if (host.isEmpty()) {
+            return;
+        }
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException | SecurityException e) {
+            throw new ConfigException("option 'host' (" + origin + "): cannot resolve '" + host
+                    + "' (a name or address of this host; empty = all interfaces)");
+        }
+    }
+
+    /** Refuses a maxtraps the heap cannot hold and serve (see {@link TrapHeapBudget}). */
+    private static void checkHeap(int maxTraps, long maxHeapBytes, String origin) throws ConfigException {
+        int bound = TrapHeapBudget.maxTraps(maxHeapBytes);
+        if (maxTraps > bound) {
+            throw new ConfigException("option 'maxtraps' (" + origin + "): " + maxTraps + " traps need "
+                    + TrapHeapBudget.heapMibFor(maxTraps) + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
+                    + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx"
+                    + TrapHeapBudget.suggestedXmxMib(maxTraps) + "m)");
+        }
+    }
+
+    /**
+     * An empty or blank secret would let the collector say it listens on AJP while Tomcat's
+     * connector refuses to start without one. Reads at most {@value #MAX_SECRET_BYTES} bytes.
+     */
+    private static void checkSecret(Path secret, String origin) throws ConfigException {
+        String where = "option 'ajp-secret-file' (" + origin + "): ";
+        if (Files.isDirectory(secret)) {
+            throw new ConfigException(where + secret + " is a directory");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(secret)) {
+            bytes = in.readNBytes(MAX_SECRET_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(where + "cannot read " + secret + ": " + reason(e));
+        }
+        if (bytes.length > MAX_SECRET_BYTES) {
+            throw new ConfigException(where + secret + " is larger than " + MAX_SECRET_BYTES
+                    + " bytes, not a secret file");
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            throw new ConfigException(where + secret + " holds no secret (empty or blank)");
+        }
+    }
+
+    /** A source path that is a directory is certainly wrong; one not there yet may appear later. */
+    private static void notADirectory(Option o, Path p, Map<Option, String> origins, String want)
+            throws ConfigException {
+        if (p != null && Files.isDirectory(p)) {
+            throw new ConfigException("option '" + o.longName() + "' (" + origins.get(o) + "): " + p
+                    + " is a directory (want " + want + ")");
+        }
     }
 
     /** "mds1.example.org, localhost" -> [mds1.example.org, localhost]: lower case, as Host headers compare. */
@@ -222,7 +219,7 @@ public final class ConfigLoader {
         return s.isEmpty() || s.equalsIgnoreCase("none") ? null : Path.of(s);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";

@@ -1,16 +1,24 @@
 package org.lustre.collector.monitor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Asks each collector for its file systems and merges them by name (both MDS of a pair may know
  * the same file system: node counts and space are taken from the larger answer, non-responding
- * targets are united). Used by {@code status} and {@code check}. The calling thread only.
+ * targets are united). Used by {@code status} and {@code check}. The collectors are asked at once,
+ * each on its own daemon thread ({@code monitor-survey-NAME}), so that one that hangs costs its
+ * read timeout once, not once per collector before it; the answers are merged on the calling
+ * thread, in the order of the URLs. Created and read by one thread.
  */
 final class FileSystemSurvey {
 
@@ -31,31 +39,32 @@ final class FileSystemSurvey {
     record Answer(CollectorClient client, CollectorInfo info, CollectorException failure) {
     }
 
+    /** One collector's whole answer, fetched on its own thread. */
+    private record Asked(Answer answer, Map<String, FileSystemInfo> fileSystems) {
+    }
+
     final Map<String, Fs> fileSystems = new TreeMap<>();
     private final List<Answer> answers = new ArrayList<>();
 
     FileSystemSurvey(List<CollectorClient> clients) {
-        for (CollectorClient c : clients) {
-            try {
-                CollectorInfo info = null;
-                try {
-                    info = c.info();
-                } catch (CollectorException e) {
-                    if (e.kind() != CollectorException.Kind.FAULT) {
-                        throw e;
-                    }
-                }
-                for (String name : c.fileSystems()) {
-                    FileSystemInfo fi;
-                    try {
-                        fi = c.fileSystemInfo(name);
-                    } catch (CollectorException e) {
-                        if (e.kind() == CollectorException.Kind.FAULT) {
-                            continue; // vanished between the two calls (fault 3)
-                        }
-                        throw e;
-                    }
-                    Fs fs = fileSystems.computeIfAbsent(name, Fs::new);
+        List<ExecutorService> threads = new ArrayList<>();
+        List<Future<Asked>> pending = new ArrayList<>();
+        try {
+            for (CollectorClient c : clients) {
+                ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "monitor-survey-" + c.name());
+                    t.setDaemon(true); // never keeps the JVM alive, e.g. blocked in a read on SIGTERM
+                    return t;
+                });
+                threads.add(thread);
+                pending.add(thread.submit(() -> ask(c)));
+            }
+            for (Future<Asked> f : pending) {
+                Asked a = done(f);
+                answers.add(a.answer());
+                for (Map.Entry<String, FileSystemInfo> e : a.fileSystems().entrySet()) {
+                    FileSystemInfo fi = e.getValue();
+                    Fs fs = fileSystems.computeIfAbsent(e.getKey(), Fs::new);
                     fs.nodes = Math.max(fs.nodes, fi.nodes());
                     if (fi.kbytesTotal() > fs.kbytesTotal) {
                         fs.kbytesTotal = fi.kbytesTotal();
@@ -63,10 +72,57 @@ final class FileSystemSurvey {
                     }
                     fs.notResponding.addAll(fi.notResponding());
                 }
-                answers.add(new Answer(c, info, null));
-            } catch (CollectorException e) {
-                answers.add(new Answer(c, null, e));
             }
+        } finally {
+            for (ExecutorService t : threads) {
+                t.shutdownNow();
+            }
+        }
+    }
+
+    /** On the collector's thread: its info and every file system it knows, or its failure. */
+    private static Asked ask(CollectorClient c) {
+        Map<String, FileSystemInfo> found = new LinkedHashMap<>();
+        try {
+            CollectorInfo info = null;
+            try {
+                info = c.info();
+            } catch (CollectorException e) {
+                if (e.kind() != CollectorException.Kind.FAULT) {
+                    throw e;
+                }
+            }
+            for (String name : c.fileSystems()) {
+                try {
+                    found.put(name, c.fileSystemInfo(name));
+                } catch (CollectorException e) {
+                    if (e.kind() == CollectorException.Kind.FAULT) {
+                        continue; // vanished between the two calls (fault 3)
+                    }
+                    throw e;
+                }
+            }
+            return new Asked(new Answer(c, info, null), found);
+        } catch (CollectorException e) {
+            return new Asked(new Answer(c, null, e), Map.of());
+        }
+    }
+
+    /** Each call is bounded by the HTTP timeouts, so this wait is too. */
+    private static Asked done(Future<Asked> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the collectors", e);
         }
     }
 

@@ -29,25 +29,29 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The one httpclient5 client of a monitor run: a pool holding one persistent connection per
- * collector (at most two), connect and read timeouts, optional private trust anchors. Thread-safe
- * (the two collectors are asked from their own threads at the same time); closed once by the
- * command, which also ends a read still blocked on a hung collector.
+ * collector, connect and read timeouts, optional private trust anchors. Thread-safe (the
+ * collectors are asked from their own threads at the same time); closed once by the command,
+ * which also ends a read still blocked on a hung collector.
  */
 final class HttpSession implements Closeable {
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient http;
 
-    /** @param ssl trust for https URLs, or null for the JVM's trust store */
-    HttpSession(Duration connectTimeout, Duration readTimeout, SSLContext ssl) {
+    /**
+     * @param ssl        trust for https URLs, or null for the JVM's trust store
+     * @param collectors how many collectors are asked at once: one connection each
+     */
+    HttpSession(Duration connectTimeout, Duration readTimeout, SSLContext ssl, int collectors) {
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(connectTimeout))
                 .setSocketTimeout(Timeout.of(readTimeout))
                 .build();
         PoolingHttpClientConnectionManagerBuilder pb = PoolingHttpClientConnectionManagerBuilder.create()
-                // Two, not one: both collectors may sit behind one proxy (same route, other paths) and are
-                // asked at once; with one, a hung collector's request would hold the other's connection.
-                .setMaxConnPerRoute(2)
-                .setMaxConnTotal(2)
+                // One per collector on each route too: all may sit behind one proxy (same route, other
+                // paths) and are asked at once; with fewer, a hung collector's request would hold
+                // another's connection, which would fail after the connect timeout.
+                .setMaxConnPerRoute(Math.max(1, collectors))
+                .setMaxConnTotal(Math.max(1, collectors))
                 .setDefaultConnectionConfig(connection);
         if (ssl != null) {
             pb.setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl).buildClassic());

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 import org.lustre.collector.trap.Category;
 
 /**
- * The {@code monitor} subcommand of the executable jar: follows traps ({@code monitor URL [URL2]}),
+ * The {@code monitor} subcommand of the executable jar: follows traps ({@code monitor URL...}),
  * prints file-system state ({@code monitor status}) or runs as a Nagios plugin
  * ({@code monitor check}). See {@code --help} and docs/monitor.md. Called on the main thread;
  * never calls System.exit.
@@ -65,7 +65,7 @@ public final class MonitorCommand {
             authorization = "Basic " + Base64.getEncoder()
                     .encodeToString((o.user + ":" + o.password).getBytes(StandardCharsets.UTF_8));
         }
-        try (HttpSession session = new HttpSession(o.connectTimeout, o.readTimeout, ssl)) {
+        try (HttpSession session = new HttpSession(o.connectTimeout, o.readTimeout, ssl, o.urls.size())) {
             List<CollectorClient> clients = new ArrayList<>();
             List<String> names = names(o);
             for (int i = 0; i < o.urls.size(); i++) {
@@ -85,32 +85,36 @@ public final class MonitorCommand {
         }
     }
 
-    /** Short collector names for messages: the hosts, with ports or whole URLs where those clash. */
+    /**
+     * Short collector names for messages: each URL's host, or its host:port where hosts clash, or
+     * the whole URL where those clash too (several collectors behind one proxy).
+     */
     static List<String> names(MonitorOptions o) {
         List<String> names = new ArrayList<>();
         for (var u : o.urls) {
-            names.add(u.getHost());
-        }
-        if (names.size() == 2 && names.get(0).equals(names.get(1))) {
-            names.clear();
-            for (var u : o.urls) {
-                names.add(u.getHost() + ":" + (u.getPort() < 0 ? u.getDefaultPort() : u.getPort()));
-            }
-            if (names.get(0).equals(names.get(1))) {
-                names.clear();
-                for (var u : o.urls) {
-                    names.add(u.toString());
-                }
+            String host = u.getHost();
+            String hostPort = host + ":" + (u.getPort() < 0 ? u.getDefaultPort() : u.getPort());
+            if (count(o, v -> v.getHost().equals(host)) == 1) {
+                names.add(host);
+            } else if (count(o, v -> (v.getHost() + ":" + (v.getPort() < 0 ? v.getDefaultPort() : v.getPort()))
+                    .equals(hostPort)) == 1) {
+                names.add(hostPort);
+            } else {
+                names.add(u.toString());
             }
         }
         return names;
     }
 
+    private static long count(MonitorOptions o, java.util.function.Predicate<java.net.URL> p) {
+        return o.urls.stream().filter(p).count();
+    }
+
     private static int follow(MonitorOptions o, List<CollectorClient> clients, PrintStream out, PrintStream err,
                               Env env) {
-        boolean two = clients.size() > 1;
+        boolean several = clients.size() > 1;
         long interval = o.interval.toMillis();
-        TrapPrinter printer = new TrapPrinter(out, o.json, env.console() && !o.noColor, env.zone(), two);
+        TrapPrinter printer = new TrapPrinter(out, o.json, env.console() && !o.noColor, env.zone(), several);
         try (TrapFollower follower = new TrapFollower(clients, env.clockMillis(),
                 new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval, 0))) {
             while (true) {
@@ -118,8 +122,8 @@ public final class MonitorCommand {
                 TrapFollower.Round round = follower.poll();
                 // --once: every collector answers or fails once; a slow one's traps follow the other's.
                 while (true) {
-                    print(round, printer, out, err, two, o.readTimeout.toMillis());
-                    if (!two && round.lastError() != null) {
+                    print(round, printer, out, err, clients.size(), o.readTimeout.toMillis());
+                    if (!several && round.lastError() != null) {
                         return fail(err, clients.get(0), round.lastError());
                     }
                     if (!follower.anyUp()) {
@@ -146,17 +150,19 @@ public final class MonitorCommand {
     }
 
     private static void print(TrapFollower.Round round, TrapPrinter printer, PrintStream out, PrintStream err,
-                              boolean two, long readTimeoutMillis) {
+                              int collectors, long readTimeoutMillis) {
+        boolean several = collectors > 1;
+        String others = collectors == 2 ? "the other" : "the others";
         for (TrapFollower.StateChange c : round.changes()) {
             if (c.up()) {
                 err.println("monitor: " + c.source() + (c.restarted()
                         ? ": the collector restarted; catching up without repeating traps"
                         : ": answering again; resuming where it stopped"));
-            } else if (two && c.slow()) {
+            } else if (several && c.slow()) {
                 err.println("monitor: " + c.source() + ": no answer within " + seconds(c.retryMillis())
-                        + "; going on with the other, waiting for it up to the read timeout ("
+                        + "; going on with " + others + ", waiting for it up to the read timeout ("
                         + seconds(readTimeoutMillis) + ")");
-            } else if (two) {
+            } else if (several) {
                 err.println("monitor: " + c.source() + ": " + c.error().getMessage() + "; retrying in "
                         + seconds(c.retryMillis()));
             }

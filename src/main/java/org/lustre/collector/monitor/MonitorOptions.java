@@ -16,8 +16,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,6 +75,12 @@ final class MonitorOptions {
             new Spec("critical-category", "CAT", "check: traps of CAT or worse within --since count as traps_critical "
                     + "(default Critical)"),
             new Spec("critical-traps", "N", "check: CRITICAL when traps_critical is at least N (default 1; 0 = off)"));
+
+    /**
+     * Most collectors one monitor follows: each has its own thread and connection. 100 file
+     * systems, each with an MDS pair, are 200.
+     */
+    static final int MAX_COLLECTORS = 512;
 
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)([smhdw])");
 
@@ -165,12 +173,21 @@ final class MonitorOptions {
         if (cl.hasOption("help") || cl.hasOption("h")) {
             return new MonitorOptions(cl, mode, List.of(), nowMillis, zone, name -> null);
         }
-        if (rest.isEmpty() || rest.size() > 2) {
-            throw new UsageException("want one or two collector URLs, got " + rest.size() + " (see --help)");
+        if (rest.isEmpty()) {
+            throw new UsageException("want at least one collector URL (see --help)");
+        }
+        if (rest.size() > MAX_COLLECTORS) {
+            throw new UsageException("at most " + MAX_COLLECTORS + " collector URLs, got " + rest.size());
         }
         List<URL> urls = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (String u : rest) {
-            urls.add(url(u));
+            URL url = url(u);
+            // Twice the same collector: its traps would be fetched twice and its failures counted twice.
+            if (!seen.add(url.toString())) {
+                throw new UsageException("collector URL given twice: " + url);
+            }
+            urls.add(url);
         }
         return new MonitorOptions(cl, mode, urls, nowMillis, zone, getenv);
     }
@@ -192,18 +209,19 @@ final class MonitorOptions {
     static String help() {
         StringBuilder b = new StringBuilder();
         b.append("""
-                Usage: java -jar lustre-collector.jar monitor [options] URL [URL2]
-                       java -jar lustre-collector.jar monitor status [options] URL [URL2]
-                       java -jar lustre-collector.jar monitor check [options] URL [URL2]
+                Usage: java -jar lustre-collector.jar monitor [options] URL...
+                       java -jar lustre-collector.jar monitor status [options] URL...
+                       java -jar lustre-collector.jar monitor check [options] URL...
 
-                Follows the traps of one or two collectors (the two MDS nodes), merged, each trap once.
-                URL is the collector's XML-RPC endpoint, e.g. http://mds1:8980/RPC2 or the Apache proxy's
-                https URL; a URL without a path gets /RPC2. With two URLs the monitor goes on while one
-                answers and reconnects to the other with backoff (1 s doubling up to 30 s); one that
-                hangs does not delay the other's traps by more than one --interval.
-                  status  file systems, targets, space used, targets not responding
+                Follows the traps of any number of collectors (both MDS of a pair, many pairs), merged,
+                each trap once (by its id, across all of them). URL is a collector's XML-RPC endpoint,
+                e.g. http://mds1:8980/RPC2 or the Apache proxy's https URL; a URL without a path gets
+                /RPC2. Each collector is asked on its own thread and connection: the monitor goes on
+                while any answers and reconnects to the others with backoff (1 s doubling up to 30 s);
+                one that hangs does not delay the others' traps by more than one --interval.
+                  status  file systems, targets, space used, targets not responding, per collector
                   check   one Nagios line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (no collector
-                          answered, or a bad command line). A second URL that fails gives WARNING.
+                          answered, or a bad command line). Any URL that fails gives WARNING.
 
                 Options:
                 """);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
- * Follows one or two collectors' trap streams and merges them into one, without the network: each
+ * Follows any number of collectors' trap streams and merges them into one, without the network: each
  * collector is a {@link Source} (a fetch function) and time comes from an injected clock, so the
  * whole cursor, dedup, gap and backoff logic is testable in memory.
  *
@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  * <h2>Threads</h2>
  * Each collector is asked on its own daemon thread ({@code monitor-poll-NAME}), so a collector
  * that hangs (accepts the connection, never answers, until the read timeout) cannot hold back
- * the other. {@link #poll()} starts an attempt for every collector that is due and has none in
+ * the others. {@link #poll()} starts an attempt for every collector that is due and has none in
  * flight, waits for the attempts it started at most {@code waitMillis} (real time: the poll
  * interval; for the retry of a collector that is down, {@code retryWaitMillis}: not at all in the
  * command), and merges whatever attempts have finished by then, started this round or earlier.
@@ -297,7 +297,7 @@ final class TrapFollower implements AutoCloseable {
             if (!f.inFlight.isDone()) {
                 pending++;
                 if (startedNow.contains(f) && f.state != State.DOWN) {
-                    // Not down (its read timeout has not fired), but the other's traps will not wait for it.
+                    // Not down (its read timeout has not fired), but the others' traps will not wait for it.
                     changes.add(new StateChange(f.source.name(), false, false, null, settings.waitMillis(), true));
                     f.slowReported = true;
                 }
@@ -338,7 +338,7 @@ final class TrapFollower implements AutoCloseable {
                 continue; // not remembered either: it would push out ids that still matter
             }
             if (recentIds.put(t.id(), Boolean.TRUE) != null) {
-                continue; // already delivered, from this collector or the other
+                continue; // already delivered, from this collector or another
             }
             if (t.category() < settings.minCategory() || when < settings.sinceSeconds()) {
                 continue;

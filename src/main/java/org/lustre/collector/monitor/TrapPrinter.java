@@ -26,15 +26,15 @@ final class TrapPrinter {
     private final boolean json;
     private final boolean colour;
     private final ZoneId zone;
-    private final boolean twoCollectors;
+    private final boolean severalCollectors;
     private final JsonFactory jsonFactory = new JsonFactory();
 
-    TrapPrinter(PrintStream out, boolean json, boolean colour, ZoneId zone, boolean twoCollectors) {
+    TrapPrinter(PrintStream out, boolean json, boolean colour, ZoneId zone, boolean severalCollectors) {
         this.out = out;
         this.json = json;
         this.colour = colour && !json;
         this.zone = zone;
-        this.twoCollectors = twoCollectors;
+        this.severalCollectors = severalCollectors;
     }
 
     void trap(TrapFollower.Delivered d) {
@@ -90,7 +90,7 @@ final class TrapPrinter {
                     + " traps left its store before we read them (older ones may have been shown before) --";
         } else {
             line = "-- " + gap.missed() + " traps missed on " + gap.source()
-                    + (twoCollectors ? " (the other collector may have had them)" : "") + " --";
+                    + (severalCollectors ? " (another collector may have had them)" : "") + " --";
         }
         out.println(line);
     }

@@ -207,4 +207,170 @@ class ConfigLoaderTest {
         }
         assertTrue(help.contains("--demo"));
     }
+
+    // --- refused at load rather than found out at start-up or never (issue 12) ---
+
+    @Test
+    void hostThatDoesNotResolveIsRefused() {
+        // .invalid never resolves (RFC 6761): binding all interfaces instead would be a silent widening.
+        assertEquals("option 'host' (command line): cannot resolve 'no-such-host.invalid'"
+                + " (a name or address of this host; empty = all interfaces)",
+                error(dir.resolve("absent"), "-h", "no-such-host.invalid"));
+    }
+
+    @Test
+    void hostInAFileNamesTheFileAndLine() throws Exception {
+        Path named = file("named", "[collector]\nhost = no-such-host.invalid\n");
+        assertTrue(error(dir.resolve("absent"), "-f", named.toString())
+                .startsWith("option 'host' (" + named + ":2): cannot resolve"));
+    }
+
+    @Test
+    void hostAddressesNamesAndEmptyAreAccepted() throws Exception {
+        assertEquals("127.0.0.1", load(dir.resolve("absent"), "-h", "127.0.0.1").host());
+        assertEquals("::1", load(dir.resolve("absent"), "-h", "::1").host());
+        assertEquals("localhost", load(dir.resolve("absent"), "-h", "localhost").host());
+        assertEquals("", load(dir.resolve("absent"), "-h", "").host(), "empty = all interfaces");
+    }
+
+    @Test
+    void emptyOrBlankAjpSecretIsRefused() throws Exception {
+        for (String content : List.of("", " \n\t\n")) {
+            Path secret = file("secret", content);
+            assertEquals("option 'ajp-secret-file' (command line): " + secret + " holds no secret (empty or blank)",
+                    error(dir.resolve("absent"), "--ajp-port", "8009", "--ajp-secret-file", secret.toString()));
+        }
+    }
+
+    @Test
+    void ajpSecretThatIsADirectoryIsRefused() throws Exception {
+        Path secretDir = Files.createDirectories(dir.resolve("secret-dir"));
+        assertEquals("option 'ajp-secret-file' (command line): " + secretDir + " is a directory",
+                error(dir.resolve("absent"), "--ajp-port", "8009", "--ajp-secret-file", secretDir.toString()));
+    }
+
+    @Test
+    void valuesAreTakenLiterallyWithoutInterpolation() throws Exception {
+        Path named = file("named", "[collector]\ntrap-file = ${sys:user.home}/traps\n"
+                + "pid-file = ${env:HOME}/pid\nlog-file = ${x}\naccept-host = ${sys:user.name}\n");
+        CollectorConfig c = load(dir.resolve("absent"), "-f", named.toString());
+        assertEquals(Path.of("${sys:user.home}/traps"), c.trapFile());
+        assertEquals(Path.of("${env:HOME}/pid"), c.pidFile());
+        assertEquals(Path.of("${x}"), c.logFile());
+        assertEquals(List.of("${sys:user.name}"), c.acceptHosts());
+    }
+
+    @Test
+    void interpolationThatWouldGiveAGoodValueIsStillNotDone() throws Exception {
+        // ${sys:...} of a numeric property: expanded it would parse; literal it is a bad port.
+        System.setProperty("lustre.collector.test.port", "1234");
+        try {
+            Path named = file("named", "[collector]\nport = ${sys:lustre.collector.test.port}\n");
+            assertEquals("option 'port' (" + named + ":2): bad value '${sys:lustre.collector.test.port}': "
+                    + "not a whole number", error(dir.resolve("absent"), "-f", named.toString()));
+        } finally {
+            System.clearProperty("lustre.collector.test.port");
+        }
+    }
+
+    @Test
+    void utf8ByteOrderMarkIsAccepted() throws Exception {
+        Path named = dir.resolve("bom");
+        Files.writeString(named, "\uFEFF[collector]\nport = 1234\n");
+        CollectorConfig c = load(dir.resolve("absent"), "-f", named.toString());
+        assertEquals(1234, c.port());
+        assertEquals(named + ":2", c.origins().get(Option.PORT));
+    }
+
+    @Test
+    void unclosedSectionNamesItsLine() throws Exception {
+        Path named = file("named", "# site config\n\n[collector\nport = 1\n");
+        assertEquals("config file " + named + ":3: section header '[collector' has no closing ']'",
+                error(dir.resolve("absent"), "-f", named.toString()));
+    }
+
+    @Test
+    void namedFileThatIsADirectorySaysSo() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("conf.d"));
+        assertEquals("option 'filename' (command line): " + d + " is a directory, not a config file",
+                error(dir.resolve("absent"), "-f", d.toString()));
+    }
+
+    @Test
+    void oversizedConfigFileIsOneLine() throws Exception {
+        Path big = dir.resolve("big.ini");
+        StringBuilder b = new StringBuilder("[collector]\n");
+        String comment = "# " + "x".repeat(1000) + "\n";
+        while (b.length() <= (1 << 20)) {
+            b.append(comment);
+        }
+        Files.writeString(big, b);
+        String m = error(dir.resolve("absent"), "-f", big.toString());
+        assertEquals("config file " + big + ": larger than 1 MiB, not a config file", m);
+    }
+
+    @Test
+    void configFileJustUnderTheCapIsRead() throws Exception {
+        Path f = dir.resolve("large.ini");
+        StringBuilder b = new StringBuilder("[collector]\nport = 4321\n");
+        String comment = "# " + "x".repeat(1000) + "\n";
+        while (b.length() + comment.length() < (1 << 20)) {
+            b.append(comment);
+        }
+        Files.writeString(f, b);
+        assertEquals(4321, load(dir.resolve("absent"), "-f", f.toString()).port());
+    }
+
+    @Test
+    void kmsgOrTrapFileThatIsADirectoryIsRefused() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("logs"));
+        assertEquals("option 'kmsg' (command line): " + d + " is a directory (want /dev/kmsg or a console log file)",
+                error(dir.resolve("absent"), "-k", d.toString()));
+        Path named = file("named", "[collector]\ntrap-file = " + d + "\n");
+        assertEquals("option 'trap-file' (" + named + ":2): " + d + " is a directory (want a trap file or FIFO)",
+                error(dir.resolve("absent"), "-f", named.toString()));
+    }
+
+    @Test
+    void kmsgOrTrapFileNotThereYetIsAccepted() throws Exception {
+        // A trap file may appear later (it is followed like tail -F); only a directory is certainly wrong.
+        CollectorConfig c = load(dir.resolve("absent"), "-t", dir.resolve("later").toString(),
+                "-k", dir.resolve("kmsg-later").toString());
+        assertEquals(dir.resolve("later"), c.trapFile());
+    }
+
+    @Test
+    void maxtrapsTheHeapCannotHoldIsRefusedNamingTheHeap() throws Exception {
+        long heap = 192L << 20; // the packaged -Xmx192m
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                CommandLineOptions.parse(new String[] {"-m", "50000"}), home(), dir.resolve("absent"), heap));
+        assertEquals("option 'maxtraps' (command line): 50000 traps need 1563 MiB of heap, this JVM has 192 MiB:"
+                + " lower maxtraps to 6144 or raise the heap (java -Xmx1728m)", e.getMessage());
+    }
+
+    @Test
+    void theSuggestedXmxHoldsItEvenAsTheSerialCollectorReportsIt() throws Exception {
+        long serialView = (1728L << 20) * 96 / 100; // maxMemory() leaves a survivor space out: ~3.5% less
+        assertEquals(50000, ConfigLoader.load(CommandLineOptions.parse(new String[] {"-m", "50000"}), home(),
+                dir.resolve("absent"), serialView).maxTraps());
+    }
+
+    @Test
+    void maxtrapsAtTheBoundIsAcceptedOneMoreIsNot() throws Exception {
+        long heap = 64L << 20;
+        int bound = (int) (heap / 2 / (16 * 1024));
+        assertEquals(2048, bound);
+        assertEquals(bound, ConfigLoader.load(CommandLineOptions.parse(new String[] {"-m", "" + bound}), home(),
+                dir.resolve("absent"), heap).maxTraps());
+        Path named = file("named", "[collector]\nmaxtraps = " + (bound + 1) + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+                CommandLineOptions.parse(new String[] {"-f", named.toString()}), home(), dir.resolve("absent"), heap));
+        assertTrue(e.getMessage().startsWith("option 'maxtraps' (" + named + ":2): 2049 traps need"), e.getMessage());
+    }
+
+    @Test
+    void defaultMaxtrapsFitsATinyHeap() throws Exception {
+        assertEquals(250, ConfigLoader.load(CommandLineOptions.parse(new String[0]), home(), dir.resolve("absent"),
+                16L << 20).maxTraps());
+    }
 }

@@ -472,6 +472,144 @@ class MonitorCommandTest {
         assertTrue(none.err().contains("no collector answers"), none.err());
     }
 
+    // ---- any number of collectors (the pair of each MDS, many pairs) ----
+
+    private String[] withUrls(List<StubCollector> collectors, String... before) {
+        List<String> args = new ArrayList<>(List.of(before));
+        for (StubCollector c : collectors) {
+            args.add(c.url());
+        }
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void fourCollectorsOverlappingPrintEachTrapOnceMergedByTime() throws IOException {
+        List<StubCollector> all = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            StubCollector s = stub();
+            all.add(s);
+            for (int i = 1; i <= 3; i++) {
+                s.addTrap("shared" + i, T - 40 + i, 2, "fs00", "n" + i, "m" + i + " ");
+            }
+            s.addTrap("only" + c, T - 30 + c, 2, "fs0" + c, "x" + c, "m" + (4 + c) + " ");
+        }
+        Result r = run(withUrls(all, "--once"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(7, r.lines().size(), r.out());
+        assertEachOnce(r, 7, "m");
+        for (int i = 0; i < 7; i++) {
+            assertTrue(r.lines().get(i).contains("m" + (i + 1) + " "), "merged by time:\n" + r.out());
+        }
+    }
+
+    @Test
+    void manyCollectorsGoOnWhileAnyAnswersAndStopWhenNoneDoes() throws IOException {
+        StubCollector a = stub();
+        StubCollector b = stub();
+        StubCollector c = stub();
+        a.override = (m, p) -> StubCollector.Canned.status(403);
+        b.addTrap("k1", T, 1, "fs00", "n", "m1 ");
+        c.addTrap("k2", T + 1, 1, "fs01", "n", "m2 ");
+        Result r = run(withUrls(List.of(a, b, c), "--once"));
+        assertEquals(0, r.code(), r.err());
+        assertEachOnce(r, 2, "m");
+        assertEquals(1, count(Arrays.asList(r.err().split("\n")), "HTTP 403"), r.err());
+        b.override = (m, p) -> StubCollector.Canned.status(403);
+        c.override = (m, p) -> StubCollector.Canned.status(403);
+        Result none = run(withUrls(List.of(a, b, c), "--once"));
+        assertEquals(ExitCodes.FORBIDDEN, none.code(), none.err());
+        assertTrue(none.err().contains("no collector answers"), none.err());
+    }
+
+    /**
+     * Each collector answers only once all of them have been asked: a monitor that asked them one
+     * after another, or shared too few connections among them, would see them fail instead.
+     */
+    private static void answerOnlyWhenAllAsked(List<StubCollector> all, String method) {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(all.size());
+        for (StubCollector s : all) {
+            s.override = (m, p) -> {
+                if (!m.equals(method)) {
+                    return null;
+                }
+                asked.countDown();
+                try {
+                    return asked.await(20, TimeUnit.SECONDS) ? null : StubCollector.Canned.status(503);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return StubCollector.Canned.status(503);
+                }
+            };
+        }
+    }
+
+    @Test
+    void everyCollectorIsFollowedOnItsOwnThreadAndConnection() throws IOException {
+        List<StubCollector> all = new ArrayList<>();
+        for (int c = 1; c <= 5; c++) {
+            StubCollector s = stub();
+            s.addTrap("t" + c, T + c, 1, "fs00", "n" + c, "m" + c + " ");
+            all.add(s);
+        }
+        answerOnlyWhenAllAsked(all, "getTrapRecords");
+        Result r = run(withUrls(all, "--once", "--timeout", "60"));
+        assertEquals(0, r.code(), r.err());
+        assertEachOnce(r, 5, "m");
+        assertFalse(r.err().contains("503"), r.err());
+    }
+
+    @Test
+    void statusAsksEveryCollectorAtOnceAndListsEachOne() throws IOException {
+        List<StubCollector> all = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            StubCollector s = stub();
+            s.addFileSystem("fs0" + c, 10 + c, c == 2 ? List.of("fs02-OST0001") : List.of(), 1000, 500);
+            all.add(s);
+        }
+        answerOnlyWhenAllAsked(all, "getFileSystems");
+        Result r = run(withUrls(all, "status", "--timeout", "60"));
+        assertEquals(0, r.code(), r.err());
+        for (StubCollector s : all) {
+            assertEquals(1, count(r.lines(), "Collector 127.0.0.1:" + s.port() + " (" + s.url() + "): version stub"),
+                    r.out());
+        }
+        for (int c = 0; c < 4; c++) {
+            assertTrue(r.out().contains("fs0" + c + ": " + (10 + c) + " targets, "
+                    + (c == 2 ? "1 not responding" : "all responding")), r.out());
+        }
+    }
+
+    @Test
+    void checkCoversEveryCollectorAndWarnsForEachOneDown() throws IOException {
+        StubCollector a = stub();
+        StubCollector b = stub();
+        StubCollector c = stub();
+        a.addFileSystem("fs00", 100, List.of(), 1000, 500);
+        b.addFileSystem("fs01", 50, List.of("fs01-OST0003"), 1000, 500);
+        c.override = (m, p) -> StubCollector.Canned.status(403);
+        Result r = run("check", "--warning-not-responding", "5", "--critical-not-responding", "10",
+                a.url(), b.url(), c.url());
+        assertEquals(ExitCodes.NAGIOS_WARNING, r.code(), r.out());
+        assertTrue(r.out().startsWith("LUSTRE WARNING - 1 target not responding in fs01; 127.0.0.1:" + c.port()
+                + ": access forbidden"), r.out());
+        c.override = null;
+        c.addFileSystem("fs02", 7, List.of(), 1000, 500);
+        b.fileSystems.clear();
+        b.addFileSystem("fs01", 50, List.of(), 1000, 500);
+        Result ok = run("check", a.url(), b.url(), c.url());
+        assertEquals(ExitCodes.NAGIOS_OK, ok.code(), ok.out());
+        assertEquals("LUSTRE OK - 3 file systems, 157 targets, all responding | notresponding=0;1;1 traps_critical=0;;1",
+                ok.out().trim());
+    }
+
+    @Test
+    void theSameUrlTwiceIsAUsageError() throws IOException {
+        StubCollector a = stub();
+        Result r = run("--once", a.url(), a.url());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("given twice: " + a.url()), r.err());
+    }
+
     // ---- status ----
 
     @Test

@@ -64,6 +64,27 @@ class MonitorOptionsTest {
     }
 
     @Test
+    void namesOfManyCollectorsGrowOnlyWhereTheyClash() throws Exception {
+        assertEquals(java.util.List.of("mds1", "h:1", "h:2", "mds2"), MonitorCommand.names(
+                MonitorOptions.parse(new String[] {"http://mds1/", "http://h:1/", "http://h:2/", "http://mds2/"},
+                        NOW_MILLIS, PARIS, n -> null)));
+        assertEquals(java.util.List.of("http://p/a/RPC2", "http://p/b/RPC2", "q"), MonitorCommand.names(
+                MonitorOptions.parse(new String[] {"http://p/a/RPC2", "http://p/b/RPC2", "http://q/"},
+                        NOW_MILLIS, PARIS, n -> null)));
+    }
+
+    @Test
+    void anyNumberOfUrls() throws Exception {
+        String[] args = new String[12];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = "http://mds" + i + ":8980/";
+        }
+        assertEquals(12, MonitorOptions.parse(args, NOW_MILLIS, PARIS, n -> null).urls.size());
+        assertThrows(MonitorOptions.UsageException.class,
+                () -> MonitorOptions.parse(new String[] {"status"}, NOW_MILLIS, PARIS, n -> null));
+    }
+
+    @Test
     void checkDefaultsToAnHourOfTraps() throws Exception {
         MonitorOptions o = MonitorOptions.parse(new String[] {"check", "http://mds1/"}, NOW_MILLIS, PARIS, n -> null);
         assertEquals(MonitorOptions.Mode.CHECK, o.mode);
