@@ -98,25 +98,32 @@ class HeapBoundTest {
         }
     }
 
+    /**
+     * The most traps this heap may hold (maxtraps beyond it is refused at start), each at the
+     * longest message: without the answer cap one getTrapRecords would write ~100 MB of escaped
+     * XML into a 192 MiB heap.
+     */
     @Test
-    void oneGetTrapRecordsOfFiftyThousandStoredTraps() throws Exception {
+    void oneGetTrapRecordsOfAsManyLongestTrapsAsTheHeapMayHold() throws Exception {
+        int n = 5_000;
         Path traps = dir.resolve("traps.log");
         long now = System.currentTimeMillis() / 1000;
         try (BufferedWriter w = Files.newBufferedWriter(traps, UTF_8)) {
-            for (int i = 0; i < 50_000; i++) {
-                w.write("rec-" + i + "\t" + now + "\tInfo\tfsr\tfsr-OST" + (i % 65536) + "\tmessage number " + i + " "
-                        + "x".repeat(70) + "\n");
+            for (int i = 0; i < n; i++) {
+                w.write("rec-" + i + "\t" + now + "\tInfo\tfsr\tfsr-OST" + i + "\tmessage " + Integer.toString(i, 26)
+                        .replace('0', 'z') + " " + "&".repeat(4_000) + "\n");
             }
         }
-        try (ChildCollector c = start(traps, "50000")) {
+        try (ChildCollector c = start(traps, Integer.toString(n))) {
             int port = c.awaitPort();
-            awaitReceived(c, port, 50_000);
+            awaitReceived(c, port, n);
             HttpResponse<byte[]> r = HTTP.send(call(port, Answer.call("getTrapRecords", "<int>0</int>",
-                    "<int>50000</int>")), HttpResponse.BodyHandlers.ofByteArray());
+                    "<int>" + n + "</int>")), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, r.statusCode());
+            assertTrue(r.body().length <= (4 << 20) + 64 * 1024, r.body().length + " bytes");
             Map<?, ?> page = (Map<?, ?>) Answer.parse(r.body()).value();
             assertEquals(Boolean.TRUE, page.get("truncated"));
-            assertEquals(((Object[]) page.get("traps")).length, page.get("cursor"));
+            assertTrue(((Object[]) page.get("traps")).length > 0);
             assertTrue(c.process.isAlive(), c.output());
         }
     }

@@ -56,8 +56,8 @@ class StartFailuresTest {
                 dir.toString(), "-k", "none", "--allow-root")) {
             assertEquals(2, c.awaitExit(), c.output());
             String out = c.output();
-            assertTrue(out.contains("lustre-collector: option 'host' (command line): 'no-such-host.invalid' does not "
-                    + "resolve"), out);
+            assertTrue(out.contains("lustre-collector: option 'host' (command line): cannot resolve "
+                    + "'no-such-host.invalid'"), out);
             assertFalse(out.contains("listening"), out);
             assertFalse(out.contains("\tat "), out);
         }
