@@ -21,6 +21,8 @@ final class StormAggregate {
     private final String firstNode;
     private final String firstPattern;
     private final long eventTimeMillis;
+    /** Whether the first member was read back from history (the store then times it by its event). */
+    private final boolean history;
     private final long firstMillis;
     private final int maxNodeNames;
     private final List<String> nodes = new ArrayList<>();
@@ -38,7 +40,9 @@ final class StormAggregate {
      * @param key      what the aggregate collects: the first member's key, or a catch-all
      * @param firstKey the first member's own key (its pattern and network)
      */
-    StormAggregate(StormKey key, StormKey firstKey, TrapEvent first, long nowMillis, int maxNodeNames) {
+    StormAggregate(StormKey key, StormKey firstKey, TrapEvent first, long nowMillis, int maxNodeNames,
+                   boolean history) {
+        this.history = history;
         this.key = key;
         this.id = first.id() + "~storm";
         this.source = first.source();
@@ -87,6 +91,14 @@ final class StormAggregate {
     /** When this aggregate must be published: quiet for a window, or held for the hold time. */
     long deadline(StormPolicy policy) {
         return Math.min(lastMillis + policy.windowMillis(), firstMillis + policy.holdMillis());
+    }
+
+    boolean history() {
+        return history;
+    }
+
+    long eventTimeMillis() {
+        return eventTimeMillis;
     }
 
     long seq() {
