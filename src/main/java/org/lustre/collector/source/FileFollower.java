@@ -218,8 +218,8 @@ final class FileFollower implements Closeable {
         }
         BasicFileAttributes after = attributes();
         Object key = after == null ? null : after.fileKey();
-        if (before == null || key == null || !key.equals(before.fileKey())) {
-            ch.close(); // replaced while we opened it: look again
+        if (before == null || after == null || (key != null && !key.equals(before.fileKey()))) {
+            ch.close(); // gone or replaced while we opened it: look again
             return;
         }
         channel = ch;
@@ -228,7 +228,9 @@ final class FileFollower implements Closeable {
         replaced = false;
         opened("reading " + (fifo ? "FIFO " : "device ") + path);
         FileChannel reading = ch;
-        Thread guard = fifo ? startDaemon(Thread.currentThread().getName() + "-guard", () -> guard(key, reading)) : null;
+        // without file keys (not on Linux) a replaced FIFO cannot be told: no guard
+        Thread guard = fifo && key != null
+                ? startDaemon(Thread.currentThread().getName() + "-guard", () -> guard(key, reading)) : null;
         try {
             while (!stopped()) {
                 buf.clear();
@@ -330,8 +332,11 @@ final class FileFollower implements Closeable {
                         return; // closing woke a blocked read: not an error
                     }
                     String why = explain.apply(e);
-                    health.error(why != null ? why : e instanceof AccessDeniedException ? "permission denied on " + given
-                            : "cannot read " + given + ": " + e.getMessage());
+                    if (why == null) {
+                        why = e instanceof AccessDeniedException ? "permission denied on " + given
+                                : "cannot read " + given + ": " + e.getMessage();
+                    }
+                    health.error(why);
                     backoff();
                 } catch (RuntimeException e) {
                     LOG.error("{} follower for {} failed; retrying", what, given, e);

@@ -58,7 +58,9 @@ import org.lustre.collector.trap.TrapEvent;
  *
  * <p><b>Permission denied</b> is a health error ("run as a user in group adm or set kmsg=none"),
  * retried with a growing pause like any read error: group membership or a file's mode can be fixed
- * while we run, and the health says "ok" again (one log line) when it is. Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
+ * while we run, and the health says "ok" again (one log line) when it is.
+ *
+ * <p>Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
  * reads and calls the sink; {@link #close()} may be called from any thread.
  */
 public final class KmsgSource implements AutoCloseable {

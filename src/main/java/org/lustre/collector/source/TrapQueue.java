@@ -77,7 +77,10 @@ public final class TrapQueue implements TrapSink {
         }
     }
 
-    /** Events lost because their source was interrupted while waiting for room (a lost repeat counts its N events). Any thread. */
+    /**
+     * Events lost because their source was interrupted while waiting for room (a lost repeat counts
+     * its N events). Any thread.
+     */
     public long dropped() {
         return dropped.get();
     }

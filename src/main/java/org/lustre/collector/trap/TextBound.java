@@ -37,7 +37,8 @@ final class TextBound {
                 bytes = 1;
             } else if (c < 0x800) {
                 bytes = 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 bytes = 4;
                 chars = 2;
             } else {
