@@ -14,6 +14,8 @@ final class StormAggregate {
 
     /** Networks counted by name; members naming further ones only count as "other". */
     static final int TRACKED_NETS = 4;
+    /** What a coalesced trap's id adds to its first member's. */
+    static final String STORM_SUFFIX = "~storm";
 
     private final StormKey key;
     private final String id;
@@ -44,7 +46,8 @@ final class StormAggregate {
                    boolean history) {
         this.history = history;
         this.key = key;
-        this.id = first.id() + "~storm";
+        // bounded before the suffix, so an id at the limit still ends in "~storm" once stored
+        this.id = TextBound.id(first.id(), TrapEvent.MAX_NAME_BYTES - STORM_SUFFIX.length()) + STORM_SUFFIX;
         this.source = first.source();
         this.firstNode = first.node();
         this.firstPattern = firstKey.pattern();

@@ -536,4 +536,20 @@ class TrapStoreTest {
         s.appendHistory(new TrapEvent("h1", T0 - 3_600_000, Category.INFO, "fs1", "", "late history", "trapfile"));
         assertEquals(closed + 1, all(s).get(0).time());
     }
+
+    @Test
+    void aStormOfLongIdsStillHasABoundedStormId() {
+        TrapStore s = store(100);
+        String longId = "i".repeat(TrapEvent.MAX_NAME_BYTES - 2);
+        for (int i = 0; i < 8; i++) {
+            TrapEvent e = lost("fs1", Category.CRITICAL, i, "o2ib");
+            s.append(new TrapEvent(longId + i, e.eventTimeMillis(), e.category(), e.fs(), e.node(), e.message(),
+                    e.source()));
+        }
+        clock.addAndGet(5_000);
+        s.tick();
+        Trap storm = all(s).get(5);
+        assertTrue(storm.id().endsWith("~storm"), storm.id());
+        assertTrue(storm.id().length() <= TrapEvent.MAX_NAME_BYTES, storm.id());
+    }
 }
