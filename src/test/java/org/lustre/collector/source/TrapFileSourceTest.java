@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.StormPolicy;
+import org.lustre.collector.trap.Trap;
 import org.lustre.collector.trap.TrapEvent;
+import org.lustre.collector.trap.TrapStore;
 
 class TrapFileSourceTest {
     /** Short fallback re-check so a missed inotify event costs the test little; not asserted. */
@@ -281,5 +284,36 @@ class TrapFileSourceTest {
         sink.awaitEvents(4);
         assertEquals(List.of("h1", "h2", "h3", "n1"), sink.ids());
         assertEquals(List.of(true, true, false, false), sink.history());
+    }
+
+    @Test
+    void longLinesAreStoredCutToTheMaximumMessageLength() throws Exception {
+        // 60 lines of ~64 KiB of '&' (each escaped to 5 bytes in every answer) were stored whole.
+        Path f = dir.resolve("traps");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("amp").append(i).append("\t1696590759\tWarning\tfs1\tfs1-OST").append(i).append('\t')
+                    .append(i).append(' ').append("&".repeat(64 * 1024 - 100)).append('\n');
+        }
+        append(f, text.toString());
+        TrapQueue queue = new TrapQueue(16);
+        TrapStore store = new TrapStore(250, StormPolicy.DEFAULT, System::currentTimeMillis);
+        health = new SourceHealth("trapfile", f.toString());
+        source = new TrapFileSource(f, queue, health, RECHECK);
+        source.start();
+        awaitTrue(() -> {
+            queue.drainTo(store, 100);
+            return store.stats().received() >= 60;
+        }, "60 traps");
+        List<Trap> traps = store.read(0, 250).traps();
+        assertEquals(60, traps.size());
+        long bytes = 0;
+        for (Trap t : traps) {
+            int n = t.message().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(n <= TrapEvent.MAX_MESSAGE_BYTES, "message of " + n + " bytes");
+            assertTrue(t.message().endsWith(" bytes]"), "says it was cut");
+            bytes += n;
+        }
+        assertTrue(bytes <= 60L * TrapEvent.MAX_MESSAGE_BYTES);
     }
 }
