@@ -15,6 +15,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import java.util.function.Function;
@@ -23,11 +24,15 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Follows one path like {@code tail -F} and hands over each complete line with its line number in
- * the current file.
+ * Follows one path like {@code tail -F} and hands over each complete line, saying whether it is
+ * history: a line that was already in the file when the follower first opened it.
  *
  * <p>A regular file is read from its beginning, then as it grows. Truncation (the file got shorter
- * than what was read) restarts at 0 and forgets a held partial line. Rotation (the path now names
+ * than what was read) restarts at 0 and forgets a held partial line. So does a rewrite: before
+ * reading on, the last bytes read (up to {@link #FINGERPRINT_BYTES}, the last line or lines) are read
+ * again and compared, as log shippers do with a fingerprint; when they changed, the file was
+ * truncated and refilled with as many bytes or more before we looked, and reading on from the old
+ * offset would lose its first lines and parse half a line. Both are logged. Rotation (the path now names
  * another file: its {@code fileKey}, i.e. device and inode, changed) finishes the old file first,
  * held partial line included, then opens the new one at 0. While the path is missing (between the
  * rename and the creation of a new file) the old file stays open and is still read, so lines its
@@ -38,9 +43,12 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>A path that is not a regular file makes {@link #follow()} return {@link Outcome#SPECIAL}; the
  * caller decides how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
+ * While a FIFO is read, a guard thread watches the path: when it names another file (a new FIFO,
+ * a regular file), the read is ended and {@link #run} follows what is there now.
  *
- * <p>Limit: when a file is deleted and a new one created with the same inode number and a size
- * at least what was read, the replacement looks like the same file and its first bytes are missed.
+ * <p>Errors (permission denied, a failed read) are reported in the health and retried, first
+ * after {@code recheckMillis}, then twice as long each time up to {@link #MAX_BACKOFF_FACTOR}
+ * times it; the health says "ok" again (and logs one line) once the path opens.
  *
  * <p>Thread contract: {@link #follow()} and {@link #readSpecialLines()} run on the owning source
  * thread only; {@link #close()} may be called from any thread and makes them return promptly.
@@ -56,9 +64,18 @@ final class FileFollower implements Closeable {
         SPECIAL
     }
 
-    /** Receives each complete line and its 1-based number in the file it came from. */
+    /** How many bytes before the read offset are compared to tell a rewritten file. */
+    static final int FINGERPRINT_BYTES = 1024;
+    /** The longest wait between retries after errors, in re-check periods. */
+    static final int MAX_BACKOFF_FACTOR = 16;
+
+    /** Receives each complete line. */
     interface Handler {
-        void line(String line, long lineNumber);
+        /**
+         * @param history true when the line was in the file when it was first opened (the backlog
+         *                a starting collector reads back), false for a line written since
+         */
+        void line(String line, boolean history);
     }
 
     /** Reads a path that is not a regular file (a FIFO or a device), on the source's thread. */
@@ -74,6 +91,10 @@ final class FileFollower implements Closeable {
     private final long recheckMillis;
     private final LineSplitter splitter = new LineSplitter();
     private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+    /** The last bytes read before {@link #position}: {@code fingerprint[0, fingerprintLength)}. */
+    private final byte[] fingerprint = new byte[FINGERPRINT_BYTES];
+    private int fingerprintLength;
+    private final ByteBuffer check = ByteBuffer.allocate(FINGERPRINT_BYTES);
 
     private volatile boolean stopped;
     private volatile FileChannel channel;
@@ -81,7 +102,17 @@ final class FileFollower implements Closeable {
     private WatchKey watchKey;
     private Object fileKey;
     private long position;
-    private long lineNumber;
+    /**
+     * End of the backlog: the size of the first file opened, when it was opened; -1 once it is read,
+     * or was never there (the path was absent, or not a regular file, at start).
+     */
+    private long backlogEnd = -2;
+    /** Whether the lines being handed over lie in the backlog. */
+    private boolean emittingHistory;
+    /** Consecutive errors in {@link #run}, for the backoff; reset when the path opens. */
+    private int failures;
+    /** Set by the FIFO guard when the path names another file: the read it ends is no error. */
+    private volatile boolean replaced;
 
     FileFollower(Path path, SourceHealth health, Handler handler, long recheckMillis) {
         this.path = path.toAbsolutePath();
@@ -107,6 +138,9 @@ final class FileFollower implements Closeable {
             try {
                 if (channel == null) {
                     BasicFileAttributes a = attributes();
+                    if (a == null || !a.isRegularFile()) {
+                        noBacklog(); // only a file there at start has one
+                    }
                     if (a == null) {
                         health.error("waiting for " + path);
                         waitForChange();
@@ -122,10 +156,12 @@ final class FileFollower implements Closeable {
                     }
                     channel = FileChannel.open(path, StandardOpenOption.READ);
                     fileKey = a.fileKey();
-                    position = 0;
-                    lineNumber = 0;
-                    splitter.reset();
-                    health.ok("following " + path);
+                    backlogEnd = backlogEnd == -2 ? channel.size() : -1;
+                    restart();
+                    opened("following " + path);
+                }
+                if (!sameContent()) {
+                    continue;
                 }
                 drain();
                 BasicFileAttributes a = attributes();
@@ -136,19 +172,13 @@ final class FileFollower implements Closeable {
                 }
                 if (!a.isRegularFile() || (a.fileKey() != null && !a.fileKey().equals(fileKey))) {
                     drain(); // the old file's last lines, written before the switch was seen
+                    emittingHistory = false;
                     splitter.flush(this::emit);
                     LOG.info("{} was replaced (rotated): switching to the new file", path);
                     closeChannel();
                     continue;
                 }
                 long size = channel.size();
-                if (size < position) {
-                    LOG.info("{} was truncated ({} -> {} bytes): reading again from the start", path, position, size);
-                    position = 0;
-                    lineNumber = 0;
-                    splitter.reset();
-                    continue;
-                }
                 if (size == position) {
                     waitForChange();
                 }
@@ -163,15 +193,20 @@ final class FileFollower implements Closeable {
     }
 
     /**
-     * Reads a FIFO or character device with blocking reads, line by line, until EOF or close.
-     * A FIFO is opened read-write when allowed: on Linux that open does not block waiting for a
-     * writer and reads never see EOF when writers come and go, so nothing needs reopening. Without
-     * write permission it is opened read-only; EOF (the last writer closed) then returns, and the
-     * caller opens it again (an unfinished last line is handed over: its writer is gone).
+     * Reads a FIFO or character device with blocking reads, line by line, until EOF, close, or (a
+     * FIFO) the path naming another file. A FIFO is opened read-write when allowed: on Linux that
+     * open does not block waiting for a writer and reads never see EOF when writers come and go, so
+     * nothing needs reopening. Without write permission it is opened read-only; EOF (the last writer
+     * closed) then returns, and the caller opens it again (an unfinished last line is handed over:
+     * its writer is gone). While a FIFO is read, a guard thread waits for changes in its directory;
+     * when the path names another file it closes the channel, which ends the blocked read, and this
+     * returns (the caller looks at the path again). A read blocks only on an empty pipe, so no
+     * line written to the old FIFO before the switch is lost.
      */
     void readSpecialLines() throws IOException {
         FileChannel ch;
         boolean fifo = isFifo();
+        BasicFileAttributes before = attributes();
         if (fifo) {
             try {
                 ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -181,14 +216,25 @@ final class FileFollower implements Closeable {
         } else {
             ch = FileChannel.open(path, StandardOpenOption.READ);
         }
+        BasicFileAttributes after = attributes();
+        Object key = after == null ? null : after.fileKey();
+        if (before == null || after == null || (key != null && !key.equals(before.fileKey()))) {
+            ch.close(); // gone or replaced while we opened it: look again
+            return;
+        }
         channel = ch;
-        lineNumber = 0;
         splitter.reset();
-        health.ok("reading " + (fifo ? "FIFO " : "device ") + path);
+        emittingHistory = false;
+        replaced = false;
+        opened("reading " + (fifo ? "FIFO " : "device ") + path);
+        FileChannel reading = ch;
+        // without file keys (not on Linux) a replaced FIFO cannot be told: no guard
+        Thread guard = fifo && key != null
+                ? startDaemon(Thread.currentThread().getName() + "-guard", () -> guard(key, reading)) : null;
         try {
             while (!stopped()) {
                 buf.clear();
-                int n = ch.read(buf);
+                int n = reading.read(buf);
                 if (n < 0) {
                     splitter.flush(this::emit);
                     break;
@@ -197,14 +243,46 @@ final class FileFollower implements Closeable {
                 splitter.feed(buf, this::emit);
             }
         } catch (IOException e) {
-            if (!stopped()) {
+            if (!stopped() && !replaced) {
                 throw e;
             }
         } finally {
+            stopDaemon(guard, path);
             closeChannel();
+        }
+        if (replaced && !stopped()) {
+            splitter.flush(this::emit); // its writer is gone with it
+            LOG.info("{} was replaced: following the new file", path);
+            return;
         }
         if (!stopped()) {
             pause(); // EOF: do not spin on a device that keeps answering EOF
+        }
+    }
+
+    /**
+     * The FIFO guard's loop: waits for changes (or the re-check period) and closes {@code ch} once
+     * the path names a file other than {@code key}. A path that is gone (unlinked, not replaced
+     * yet) keeps the FIFO read: writers that have it open may still write. Ends when interrupted.
+     */
+    private void guard(Object key, FileChannel ch) {
+        while (!stopped()) {
+            waitForChange();
+            BasicFileAttributes a;
+            try {
+                a = attributes();
+            } catch (IOException e) {
+                continue;
+            }
+            if (a != null && !key.equals(a.fileKey())) {
+                replaced = true;
+                try {
+                    ch.close(); // ends the blocked read on the source thread
+                } catch (IOException e) {
+                    LOG.debug("closing the replaced {}: {}", path, e.toString());
+                }
+                return;
+            }
         }
     }
 
@@ -233,14 +311,16 @@ final class FileFollower implements Closeable {
 
     /**
      * The loop each source runs on its thread until closed: {@link #follow()}, and a path that is
-     * not a regular file through {@code special}. A read error is reported in the health and
-     * retried after the re-check pause, unless {@code fatal} words it (non-null): then that is
-     * reported and the loop ends. A bug (RuntimeException) is logged, reported and retried too, so
-     * no input ends a source. Closes this follower when it returns.
+     * not a regular file through {@code special}. A read error is reported in the health (in the
+     * words of {@code explain} when it gives some, else "permission denied on PATH" or "cannot read
+     * PATH: why") and retried with a growing pause ({@link #backoff()}); a bug (RuntimeException)
+     * is logged, reported and retried too, so no input ends a source. Closes this follower when it
+     * returns.
      *
-     * @param what names the source in the log ("trap file", "kernel log")
+     * @param what    names the source in the log ("trap file", "kernel log")
+     * @param explain the health message for an error, or null for the default one
      */
-    void run(String what, SpecialReader special, Function<IOException, String> fatal) {
+    void run(String what, SpecialReader special, Function<IOException, String> explain) {
         try {
             while (!stopped()) {
                 try {
@@ -251,18 +331,17 @@ final class FileFollower implements Closeable {
                     if (stopped()) {
                         return; // closing woke a blocked read: not an error
                     }
-                    String end = fatal.apply(e);
-                    if (end != null) {
-                        health.error(end);
-                        return;
+                    String why = explain.apply(e);
+                    if (why == null) {
+                        why = e instanceof AccessDeniedException ? "permission denied on " + given
+                                : "cannot read " + given + ": " + e.getMessage();
                     }
-                    health.error(e instanceof AccessDeniedException ? "permission denied on " + given
-                            : "cannot read " + given + ": " + e.getMessage());
-                    pause();
+                    health.error(why);
+                    backoff();
                 } catch (RuntimeException e) {
                     LOG.error("{} follower for {} failed; retrying", what, given, e);
                     health.error("internal error: " + e);
-                    pause();
+                    backoff();
                 }
             }
         } finally {
@@ -272,8 +351,29 @@ final class FileFollower implements Closeable {
 
     /** Sleeps the re-check period (interruptible). */
     void pause() {
+        sleep(recheckMillis);
+    }
+
+    /**
+     * Sleeps after an error: the re-check period after the first, twice as long after each further
+     * one in a row, at most {@link #MAX_BACKOFF_FACTOR} periods, so a path that stays broken (no
+     * permission) costs an open attempt every few seconds rather than every second.
+     */
+    void backoff() {
+        int doublings = Math.min(failures, Integer.numberOfTrailingZeros(MAX_BACKOFF_FACTOR));
+        failures++;
+        sleep(recheckMillis << doublings);
+    }
+
+    /** The path opened: health ok (logged once when it was in error), and the backoff starts over. */
+    void opened(String why) {
+        failures = 0;
+        health.ok(why);
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(recheckMillis);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -304,23 +404,92 @@ final class FileFollower implements Closeable {
         }
     }
 
+    /**
+     * Reads from {@link #position} to the end. The backlog is read up to its end first, on its own,
+     * so that the lines completed within it, and only those, are handed over as history.
+     */
     private void drain() throws IOException {
         FileChannel ch = channel;
         while (ch != null && !stopped()) {
             buf.clear();
+            emittingHistory = position < backlogEnd;
+            if (emittingHistory) {
+                buf.limit((int) Math.min(buf.capacity(), backlogEnd - position));
+            }
             int n = ch.read(buf, position);
             if (n <= 0) {
                 return;
             }
             position += n;
+            if (position >= backlogEnd) {
+                backlogEnd = -1;
+            }
             buf.flip();
+            remember(buf);
             splitter.feed(buf, this::emit);
         }
     }
 
+    /** Keeps the last {@link #FINGERPRINT_BYTES} bytes read, the chunk in {@code b} being the newest. */
+    private void remember(ByteBuffer b) {
+        int n = b.remaining();
+        int keep = Math.min(FINGERPRINT_BYTES - Math.min(n, FINGERPRINT_BYTES), fingerprintLength);
+        System.arraycopy(fingerprint, fingerprintLength - keep, fingerprint, 0, keep);
+        int take = Math.min(n, FINGERPRINT_BYTES);
+        b.get(b.limit() - take, fingerprint, keep, take);
+        fingerprintLength = keep + take;
+    }
+
+    /**
+     * True when the file still holds what was read: not shorter than the read offset, and the last
+     * bytes before it unchanged. Else the file was truncated (and perhaps refilled before we looked):
+     * logs it and starts over at 0.
+     */
+    private boolean sameContent() throws IOException {
+        long size = channel.size();
+        if (size < position) {
+            LOG.info("{} was truncated ({} -> {} bytes): reading again from the start", path, position, size);
+            restart();
+            return false;
+        }
+        if (fingerprintLength == 0) {
+            return true;
+        }
+        check.clear().limit(fingerprintLength);
+        long at = position - fingerprintLength;
+        while (check.hasRemaining()) {
+            if (channel.read(check, at + check.position()) < 0) {
+                break;
+            }
+        }
+        if (check.position() == fingerprintLength
+                && Arrays.equals(check.array(), 0, fingerprintLength, fingerprint, 0, fingerprintLength)) {
+            return true;
+        }
+        LOG.info("{} was rewritten (the {} bytes before offset {} changed: truncated and refilled): reading again "
+                + "from the start", path, fingerprintLength, position);
+        restart();
+        return false;
+    }
+
+    private void noBacklog() {
+        if (backlogEnd == -2) {
+            backlogEnd = -1;
+        }
+    }
+
+    /** Reading starts over at the beginning of the file: nothing read is kept, and no more backlog. */
+    private void restart() {
+        if (position > 0) {
+            backlogEnd = -1;
+        }
+        position = 0;
+        fingerprintLength = 0;
+        splitter.reset();
+    }
+
     private void emit(String line) {
-        lineNumber++;
-        handler.line(line, lineNumber);
+        handler.line(line, emittingHistory);
     }
 
     private BasicFileAttributes attributes() throws IOException {

@@ -26,17 +26,25 @@ import org.lustre.collector.trap.TrapEvent;
  * overwritten before we read them, and reading simply goes on with the next one. Or a regular
  * file, followed like {@code tail -f} ({@link FileFollower}), holding either such records one a
  * line (dictionary lines, starting with a space, are skipped), or plain console lines from dmesg
- * or syslog ({@link ConsoleLineParser}), whose sequence number is then their line number.
- * Records whose facility is not the kernel's (user space writing to /dev/kmsg) are ignored.
+ * or syslog ({@link ConsoleLineParser}). Records whose facility is not the kernel's (user space
+ * writing to /dev/kmsg) are ignored.
  *
- * <p><b>Ids and times.</b> Id = {@code boot_id:seq}, boot_id from
- * {@code proc/sys/kernel/random/boot_id}. Event time = boot time + usec, boot time = now - the
+ * <p><b>Ids.</b> A record's id is {@code boot_id:seq}, boot_id from
+ * {@code proc/sys/kernel/random/boot_id}: the kernel's own numbering, so reading the ring again
+ * gives the same ids, and the store drops the copies. In a file of records the sequence can go
+ * back (records of a later boot appended, the file refilled): from such a record on, the prefix
+ * is a UUID derived from the previous prefix and that record's text, so ids stay unique and two
+ * collectors reading the same file still agree. A console line has no sequence number: its id is
+ * derived from its text, time stamp included ({@link ConsoleIds}), never from its place in the file,
+ * so rotation and restarts cannot give a new line the id of an old one.
+ *
+ * <p><b>Times and history.</b> Event time = boot time + usec, boot time = now - the
  * first field of {@code proc/uptime}. Both are read once through the {@link LustreTree}. Without
  * uptime, boot time = now - usec of the first record (as if the first record were fresh). Without
  * boot_id, the id prefix is a name-based UUID of the boot time rounded to 10 s, stable across
  * restarts of the collector as long as the boot time estimate does not cross a 10 s boundary.
  *
- * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeatWaiting("kmsg", N)}
+ * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeat("kmsg", N)}
  * when the Lustre line before it raised a trap; after an ignored Lustre line it is dropped too.
  *
  * <p><b>A full hand-over queue</b> (the watcher busy with a scan, or the whole ring replayed at
@@ -44,8 +52,15 @@ import org.lustre.collector.trap.TrapEvent;
  * larger than the queue, and are read once there is room. Should the ring wrap meanwhile, read()
  * answers "Broken pipe", which is logged as lost kernel messages.
  *
- * <p><b>Permission denied</b> ends the thread with one health error (no retry: it will not change
- * while we run). Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
+ * <p>Records of /dev/kmsg dated before the source started, and the lines already in a file when it
+ * is first opened, are history ({@link TrapSink#replay}): the store times them by their event
+ * time, so a restarted collector does not send getTraps clients the ring again.
+ *
+ * <p><b>Permission denied</b> is a health error ("run as a user in group adm or set kmsg=none"),
+ * retried with a growing pause like any read error: group membership or a file's mode can be fixed
+ * while we run, and the health says "ok" again (one log line) when it is.
+ *
+ * <p>Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
  * reads and calls the sink; {@link #close()} may be called from any thread.
  */
 public final class KmsgSource implements AutoCloseable {
@@ -70,6 +85,12 @@ public final class KmsgSource implements AutoCloseable {
     // Owned by the follower thread.
     private long bootMillis = -1;
     private String bootId;
+    /** The id prefix of records read from a file: bootId until their sequence goes back. */
+    private String recordPrefix;
+    private long lastFileSeq = -1;
+    private final ConsoleIds consoleIds = new ConsoleIds();
+    /** When the source started: /dev/kmsg records dated before are history. */
+    private long startMillis;
     private boolean lastLustreLineWasTrap;
     // the reading thread only: ring wraps seen, and when one was last logged
     private long wraps;
@@ -106,8 +127,8 @@ public final class KmsgSource implements AutoCloseable {
     }
 
     private void run() {
+        startMillis = clockMillis.getAsLong();
         readBootInfo();
-        // Permission denied ends the source: it will not change while we run.
         follower.run("kernel log", this::readDevice, e -> isPermissionDenied(e)
                 ? "permission denied on " + path + ": run as a user in group adm or set kmsg=none" : null);
     }
@@ -122,7 +143,7 @@ public final class KmsgSource implements AutoCloseable {
     private void readDevice() throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         device = ch;
-        health.ok("reading " + path);
+        follower.opened("reading " + path);
         ByteBuffer buf = ByteBuffer.allocate(RECORD_BUFFER);
         try {
             while (!closed && !follower.stopped()) {
@@ -143,7 +164,11 @@ public final class KmsgSource implements AutoCloseable {
                 }
                 String record = new String(buf.array(), 0, n, StandardCharsets.UTF_8);
                 try {
-                    onRecord(KmsgRecordParser.parse(record));
+                    KmsgRecordParser.Record r = KmsgRecordParser.parse(record);
+                    if (r.facility() == 0) {
+                        long time = timeOf(r.usec());
+                        handle(r.message(), bootId + ":" + r.seq(), time, time < startMillis);
+                    }
                 } catch (SourceParseException e) {
                     health.parseError(record, e.reason());
                 }
@@ -173,15 +198,22 @@ public final class KmsgSource implements AutoCloseable {
     }
 
     /** A line of a regular file: a record header, a dictionary line, or a console line. */
-    private void onFileLine(String line, long lineNumber) {
+    private void onFileLine(String line, boolean history) {
         if (line.startsWith(" ") || line.isEmpty()) {
             return; // dictionary (continuation) line of the record before, or a blank line
         }
         if (KmsgRecordParser.looksLikeRecord(line)) {
+            KmsgRecordParser.Record r;
             try {
-                onRecord(KmsgRecordParser.parse(line));
+                r = KmsgRecordParser.parse(line);
             } catch (SourceParseException e) {
                 health.parseError(line, e.reason());
+                return;
+            }
+            long time = timeOf(r.usec());
+            String prefix = filePrefix(r.seq(), line);
+            if (r.facility() == 0) {
+                handle(r.message(), prefix + ":" + r.seq(), time, history);
             }
             return;
         }
@@ -196,31 +228,61 @@ public final class KmsgSource implements AutoCloseable {
             ensureBoot(0);
             time = clockMillis.getAsLong();
         }
-        handle(c.message(), lineNumber, time);
-    }
-
-    private void onRecord(KmsgRecordParser.Record r) {
-        if (r.facility() != 0) {
-            return; // written by user space, not by Lustre
-        }
-        handle(r.message(), r.seq(), timeOf(r.usec()));
-    }
-
-    private void handle(String message, long seq, long timeMillis) {
-        KmsgRules.Match m = KmsgRules.classify(message);
+        KmsgRules.Match m = KmsgRules.classify(c.message());
         if ("not-lustre".equals(m.kind())) {
-            return;
+            return; // most lines of a syslog file: spare them the id's hash
         }
+        String id;
+        if (c.usecSinceBoot() >= 0) {
+            id = bootId + ":" + consoleIds.next(line, c.usecSinceBoot(), true);
+        } else if (c.wallMillis() >= 0) {
+            id = ConsoleIds.WALL_CLOCK_PREFIX + ":" + consoleIds.next(line, c.wallMillis(), true);
+        } else {
+            id = bootId + ":" + consoleIds.next(line, time, false);
+        }
+        handle(m, id, time, history);
+    }
+
+    /**
+     * The id prefix of a record of a file with sequence number {@code seq}: {@code bootId} while the
+     * sequence grows; when it goes back, a new prefix derived from the previous one and the record.
+     */
+    private String filePrefix(long seq, String line) {
+        if (recordPrefix == null) {
+            recordPrefix = bootId;
+        }
+        if (seq <= lastFileSeq) {
+            recordPrefix = UUID.nameUUIDFromBytes((recordPrefix + "\n" + line).getBytes(StandardCharsets.UTF_8))
+                    .toString();
+            LOG.info("{}: the record sequence went back ({} after {}): ids of the records from here on start with {}",
+                    path, seq, lastFileSeq, recordPrefix);
+        }
+        lastFileSeq = seq;
+        return recordPrefix;
+    }
+
+    private void handle(String message, String id, long timeMillis, boolean history) {
+        KmsgRules.Match m = KmsgRules.classify(message);
+        if (!"not-lustre".equals(m.kind())) {
+            handle(m, id, timeMillis, history);
+        }
+    }
+
+    private void handle(KmsgRules.Match m, String id, long timeMillis, boolean history) {
         switch (m.action()) {
             case TRAP:
                 // Wait for room rather than drop: the ring keeps what we have not read yet.
-                sink.submitWaiting(new TrapEvent(bootId + ":" + seq, timeMillis, m.category(), m.fs(), m.node(),
-                        m.message(), SOURCE));
+                TrapEvent e = new TrapEvent(id, timeMillis, m.category(), m.fs(), m.node(), m.message(), SOURCE);
+                if (history) {
+                    sink.replay(e);
+                } else {
+                    sink.submit(e);
+                }
                 lastLustreLineWasTrap = true;
                 break;
             case REPEAT:
                 if (lastLustreLineWasTrap) {
-                    sink.repeatWaiting(SOURCE, m.count());
+                    sink.repeat(SOURCE, m.count());
                 }
                 break;
             default:

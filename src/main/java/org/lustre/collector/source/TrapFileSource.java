@@ -8,12 +8,15 @@ import org.lustre.collector.trap.TrapEvent;
  * Follows the trap file (config {@code trap-file}) and hands each trap to the sink
  * (DESIGN.md "Traps: where they come from").
  *
- * <p>A regular file is read from its beginning (a restarted collector rebuilds its traps; the ids
- * let the store drop duplicates) and then followed like {@code tail -F}, surviving truncation and
- * rotation (see {@link FileFollower}). A FIFO or character device is read with blocking reads.
- * A line that does not parse ({@link TrapLineParser}) is counted in the health and skipped; no
- * input stops the source. A missing file is waited for ("waiting for PATH"); one that cannot be
- * read is reported and retried every re-check period.
+ * <p>A regular file is read from its beginning and then followed like {@code tail -F}, surviving
+ * truncation, rewrites and rotation (see {@link FileFollower}). The lines already there at start
+ * are history ({@link TrapSink#replay}): a restarted collector rebuilds its traps from them, timed
+ * by their own event time so that getTraps clients do not get them twice; the ids let the store
+ * drop a trap read twice. A FIFO or character device is read with blocking reads, and a FIFO
+ * replaced by another file is noticed. A line that does not parse ({@link TrapLineParser}) is
+ * counted in the health and skipped; no input stops the source. A missing file is waited for
+ * ("waiting for PATH"); one that cannot be read (permission denied included: it may be fixed) is
+ * reported and retried with a growing pause, and the health says when it is read again.
  *
  * <p>Threads: {@link #start()} spawns one daemon thread, "trapfile-follower", which alone reads
  * and calls the sink. {@link #close()} may be called from any thread and stops it promptly.
@@ -41,7 +44,7 @@ public final class TrapFileSource implements AutoCloseable {
         this.path = path;
         this.sink = sink;
         this.health = health;
-        this.follower = new FileFollower(path, health, (line, n) -> onLine(line), recheckMillis);
+        this.follower = new FileFollower(path, health, this::onLine, recheckMillis);
     }
 
     /** Spawns the follower thread. Call once. */
@@ -53,11 +56,10 @@ public final class TrapFileSource implements AutoCloseable {
     }
 
     private void run() {
-        // The trap file is retried on every error, permission denied included: it may be fixed.
         follower.run("trap file", follower::readSpecialLines, e -> null);
     }
 
-    private void onLine(String line) {
+    private void onLine(String line, boolean history) {
         TrapEvent event;
         try {
             event = TrapLineParser.parse(line);
@@ -65,10 +67,15 @@ public final class TrapFileSource implements AutoCloseable {
             health.parseError(line, e.reason());
             return;
         }
-        if (event != null) {
-            // Wait for room rather than drop: the lines stay in the file (or the writer of a FIFO
-            // waits), so a storm faster than the watcher is taken in late, never lost.
-            sink.submitWaiting(event);
+        if (event == null) {
+            return;
+        }
+        // Both wait for room rather than drop: the lines stay in the file (or the writer of a FIFO
+        // waits), so a storm faster than the watcher is taken in late, never lost.
+        if (history) {
+            sink.replay(event);
+        } else {
+            sink.submit(event);
         }
     }
 

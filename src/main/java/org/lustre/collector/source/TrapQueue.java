@@ -13,11 +13,11 @@ import org.lustre.collector.trap.TrapStore;
 
 /**
  * The bounded hand-over from the source threads to the watcher thread, which alone writes the
- * {@link TrapStore}. {@link #submit} and {@link #repeat} may be called from any thread and never
- * wait: when the queue is full the item is counted as dropped; {@link #submitWaiting} and
- * {@link #repeatWaiting} wait for room instead (both sources use those). {@link #drainTo} and
- * {@link #await} belong to the single watcher thread. Events and repeats travel through the same
- * queue, so a "Skipped N previous similar messages" reaches the store after the trap it follows.
+ * {@link TrapStore}. {@link #submit}, {@link #replay} and {@link #repeat} may be called from any
+ * thread and wait for room while the queue is full (see {@link TrapSink}); only a thread
+ * interrupted while waiting loses its item, counted as dropped. {@link #drainTo} and {@link #await}
+ * belong to the single watcher thread. Events and repeats travel through the same queue, so a
+ * "Skipped N previous similar messages" reaches the store after the trap it follows.
  */
 public final class TrapQueue implements TrapSink {
 
@@ -25,6 +25,10 @@ public final class TrapQueue implements TrapSink {
 
     /** A repeat notice in the queue. */
     private record Repeat(String source, int count) {
+    }
+
+    /** An event read back from history (see {@link TrapSink#replay}). */
+    private record Replayed(TrapEvent event) {
     }
 
     private final ArrayBlockingQueue<Object> queue;
@@ -41,41 +45,24 @@ public final class TrapQueue implements TrapSink {
         queue = new ArrayBlockingQueue<>(capacity);
     }
 
-    /** Any thread; never waits. False when the queue was full and the event was dropped (counted). */
+    /** Any thread; waits while the queue is full (see {@link TrapSink#submit}). */
     @Override
     public boolean submit(TrapEvent event) {
-        return offer(event, 1);
-    }
-
-    /** Any thread; waits while the queue is full (see {@link TrapSink#submitWaiting}). */
-    @Override
-    public boolean submitWaiting(TrapEvent event) {
         return put(event, 1);
     }
 
-    /** Any thread; never waits. When the queue is full the {@code count} events are counted as dropped. */
+    /** Any thread; waits while the queue is full (see {@link TrapSink#replay}). */
+    @Override
+    public boolean replay(TrapEvent event) {
+        return put(new Replayed(event), 1);
+    }
+
+    /** Any thread; waits while the queue is full (see {@link TrapSink#repeat}). */
     @Override
     public void repeat(String source, int count) {
         if (count > 0) {
-            offer(new Repeat(source == null ? "" : source, count), count);
-        }
-    }
-
-    /** Any thread; waits while the queue is full (see {@link TrapSink#repeatWaiting}). */
-    @Override
-    public void repeatWaiting(String source, int count) {
-        if (count > 0) {
             put(new Repeat(source == null ? "" : source, count), count);
         }
-    }
-
-    /** Queues {@code item} if there is room, else counts its {@code events} as dropped. */
-    private boolean offer(Object item, int events) {
-        if (queue.offer(item)) {
-            return true;
-        }
-        dropped.addAndGet(events);
-        return false;
     }
 
     /** Queues {@code item}, waiting for room; interrupted (the source closing), counts its events as dropped. */
@@ -90,7 +77,10 @@ public final class TrapQueue implements TrapSink {
         }
     }
 
-    /** Events lost because the queue was full (a lost repeat counts its N events). Any thread. */
+    /**
+     * Events lost because their source was interrupted while waiting for room (a lost repeat counts
+     * its N events). Any thread.
+     */
     public long dropped() {
         return dropped.get();
     }
@@ -157,6 +147,9 @@ public final class TrapQueue implements TrapSink {
             if (item instanceof TrapEvent e) {
                 store.append(e);
                 seen.accept(e);
+            } else if (item instanceof Replayed r) {
+                store.appendHistory(r.event());
+                seen.accept(r.event());
             } else {
                 Repeat r = (Repeat) item;
                 store.addRepeats(r.source(), r.count());

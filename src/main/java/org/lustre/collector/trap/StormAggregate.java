@@ -14,6 +14,8 @@ final class StormAggregate {
 
     /** Networks counted by name; members naming further ones only count as "other". */
     static final int TRACKED_NETS = 4;
+    /** What a coalesced trap's id adds to its first member's. */
+    static final String STORM_SUFFIX = "~storm";
 
     private final StormKey key;
     private final String id;
@@ -21,6 +23,8 @@ final class StormAggregate {
     private final String firstNode;
     private final String firstPattern;
     private final long eventTimeMillis;
+    /** Whether the first member was read back from history (the store then times it by its event). */
+    private final boolean history;
     private final long firstMillis;
     private final int maxNodeNames;
     private final List<String> nodes = new ArrayList<>();
@@ -38,9 +42,12 @@ final class StormAggregate {
      * @param key      what the aggregate collects: the first member's key, or a catch-all
      * @param firstKey the first member's own key (its pattern and network)
      */
-    StormAggregate(StormKey key, StormKey firstKey, TrapEvent first, long nowMillis, int maxNodeNames) {
+    StormAggregate(StormKey key, StormKey firstKey, TrapEvent first, long nowMillis, int maxNodeNames,
+                   boolean history) {
+        this.history = history;
         this.key = key;
-        this.id = first.id() + "~storm";
+        // bounded before the suffix, so an id at the limit still ends in "~storm" once stored
+        this.id = TextBound.id(first.id(), TrapEvent.MAX_NAME_BYTES - STORM_SUFFIX.length()) + STORM_SUFFIX;
         this.source = first.source();
         this.firstNode = first.node();
         this.firstPattern = firstKey.pattern();
@@ -87,6 +94,14 @@ final class StormAggregate {
     /** When this aggregate must be published: quiet for a window, or held for the hold time. */
     long deadline(StormPolicy policy) {
         return Math.min(lastMillis + policy.windowMillis(), firstMillis + policy.holdMillis());
+    }
+
+    boolean history() {
+        return history;
+    }
+
+    long eventTimeMillis() {
+        return eventTimeMillis;
     }
 
     long seq() {

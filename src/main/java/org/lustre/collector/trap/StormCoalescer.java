@@ -53,7 +53,7 @@ final class StormCoalescer {
     }
 
     /** Null when the event is to be stored now on its own; else the aggregate that took it. */
-    StormAggregate offer(TrapEvent e, long nowMillis) {
+    StormAggregate offer(TrapEvent e, long nowMillis, boolean history) {
         StormKey key = StormKey.of(e);
         Tracked t = recent.computeIfAbsent(key, track);
         boolean burst = t.hit(nowMillis, policy.windowMillis());
@@ -66,7 +66,7 @@ final class StormCoalescer {
             return null;
         }
         if (pending.size() < MAX_AGGREGATES) {
-            agg = new StormAggregate(key, key, e, nowMillis, policy.maxNodeNames());
+            agg = new StormAggregate(key, key, e, nowMillis, policy.maxNodeNames(), history);
             pending.put(key, agg);
             t.aggregate = agg;
             agg.tracked = t;
@@ -77,7 +77,7 @@ final class StormCoalescer {
                 agg.add(e, key.network(), nowMillis);
                 return agg;
             }
-            agg = new StormAggregate(catchAll, key, e, nowMillis, policy.maxNodeNames());
+            agg = new StormAggregate(catchAll, key, e, nowMillis, policy.maxNodeNames(), history);
             catchAlls.put(catchAll, agg);
         }
         nextDeadline = Math.min(nextDeadline, agg.deadline(policy));
@@ -103,6 +103,25 @@ final class StormCoalescer {
 
     long nextDeadline() {
         return nextDeadline;
+    }
+
+    /**
+     * Characters the keys of the tracked kinds and open aggregates keep alive: at most
+     * ({@link #MAX_TRACKED_KEYS} + {@link #MAX_AGGREGATES}) times {@link StormKey#MAX_RETAINED_CHARS}
+     * plus the catch-alls' fs names, whatever the messages. Walks every key: tests only.
+     */
+    long retainedKeyChars() {
+        long n = 0;
+        for (StormKey k : recent.keySet()) {
+            n += k.retainedChars();
+        }
+        for (StormKey k : pending.keySet()) {
+            n += k.retainedChars();
+        }
+        for (StormKey k : catchAlls.keySet()) {
+            n += k.retainedChars();
+        }
+        return n;
     }
 
     int pendingCount() {

@@ -16,8 +16,20 @@ import java.nio.charset.StandardCharsets;
  * The rules are the regexes' exactly: a NID is {@code \d+\.\d+\.\d+\.\d+@(\w+)} (ASCII digits and
  * word characters), a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}; StormKeyTest checks the
  * hand-written scan against those regexes on many generated messages.
+ * <p>
+ * Only the first {@link #PREFIX_CHARS} characters of a message make its key: the coalescer keeps
+ * the keys of the last 4,096 kinds of trap it saw, and a key holding the whole message would keep
+ * megabytes for a few thousand long lines. Messages alike in that prefix are alike.
  */
 final class StormKey implements Comparable<StormKey> {
+
+    /** How much of a message makes its key; Lustre's messages are shorter (about 200 characters). */
+    static final int PREFIX_CHARS = 512;
+    /**
+     * Most characters a key retains: fs name ({@link TrapEvent#MAX_NAME_BYTES} bytes, so as many
+     * characters at most), the masked prefix and its network (a part of the prefix).
+     */
+    static final int MAX_RETAINED_CHARS = TrapEvent.MAX_NAME_BYTES + 2 * PREFIX_CHARS;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -48,7 +60,7 @@ final class StormKey implements Comparable<StormKey> {
 
     /** The key of an event; also notes the network of its first NID, found by the same scan. */
     static StormKey of(TrapEvent e) {
-        String message = e.message();
+        String message = prefix(e.message());
         String text = message;
         String network = null;
         int at = nextNidAt(message, 0);
@@ -58,6 +70,23 @@ final class StormKey implements Comparable<StormKey> {
             text = maskNids(message, at);
         }
         return new StormKey(e.fs(), e.category(), maskNode(text, e.node()), network);
+    }
+
+    /** The first {@link #PREFIX_CHARS} characters (a copy, so the key never holds the whole message). */
+    static String prefix(String message) {
+        if (message.length() <= PREFIX_CHARS) {
+            return message;
+        }
+        int end = PREFIX_CHARS;
+        if (Character.isHighSurrogate(message.charAt(end - 1))) {
+            end--; // do not split a pair
+        }
+        return message.substring(0, end);
+    }
+
+    /** Characters this key keeps alive: fs, pattern and network. */
+    int retainedChars() {
+        return fs.length() + pattern.length() + (network == null ? 0 : network.length());
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.List;
  * @param category  severity
  * @param fs        file system, "" when unknown
  * @param node      target name; for a coalesced trap the first node
- * @param message   text; for a coalesced trap the summary
+ * @param message   text; for a coalesced trap the summary; at most {@link TrapEvent#MAX_MESSAGE_BYTES}
  * @param count     how many events this trap stands for (1 unless coalesced or repeated)
  * @param source    producing source
  * @param nodes     for a coalesced trap the first node names (bounded); otherwise empty
@@ -24,8 +24,8 @@ public record Trap(long seq, String id, long time, long eventTime, Category cate
     public Trap {
         // what a Trap holds goes on the wire: id and message made XML-safe here (fs, node and the
         // node names already are, by TrapEvent)
-        id = TrapEvent.xmlSafe(id);
-        message = TrapEvent.xmlSafe(message);
+        id = TrapEvent.xmlSafe(TextBound.id(id, TrapEvent.MAX_NAME_BYTES));
+        message = TrapEvent.xmlSafe(TextBound.cut(message, TrapEvent.MAX_MESSAGE_BYTES));
         nodes = List.copyOf(nodes);
     }
 }

@@ -13,19 +13,36 @@ import java.util.Objects;
  * @param category      severity
  * @param fs            file system name, "" when the source does not tell
  * @param node          target name such as {@code testfs-OST0004}, or a host/NID when no target applies; "" when unknown
- * @param message       human-readable text, one line, as the source gave it: {@link Trap} makes it
- *                      XML-safe when the trap is stored (a storm member's text is never stored, so
- *                      the scan is spared for it)
+ * @param message       human-readable text, one line, as the source gave it but cut to
+ *                      {@link #MAX_MESSAGE_BYTES}: {@link Trap} makes it XML-safe when the trap is
+ *                      stored (a storm member's text is never stored, so the scan is spared for it)
  * @param source        which source produced it: "trapfile", "kmsg", "scan", ...
  */
 public record TrapEvent(String id, long eventTimeMillis, Category category, String fs, String node,
                         String message, String source) {
+    /**
+     * Longest message a trap keeps, in UTF-8 bytes (4 KiB). A longer one is cut to its first
+     * 4,064 bytes or so, followed by " [cut: N bytes]", N the bytes left out. Every source's traps
+     * are made here, so the bound holds for all: a line of the trap file or the kernel log can be
+     * 64 KiB, and the store, the storm table and every answer that escapes the text would
+     * otherwise hold such lines whole.
+     */
+    public static final int MAX_MESSAGE_BYTES = 4096;
+    /**
+     * Longest id, file system and node name kept, in UTF-8 bytes. Longer fs and node names are cut
+     * like messages; a longer id becomes its first bytes, '~' and a UUID derived from the whole id,
+     * so it stays unique and the same on both collectors of a pair.
+     */
+    public static final int MAX_NAME_BYTES = 256;
+
     public TrapEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(message, "message");
-        fs = fs == null ? "" : xmlSafe(fs);
-        node = node == null ? "" : xmlSafe(node);
+        id = TextBound.id(id, MAX_NAME_BYTES);
+        message = TextBound.cut(message, MAX_MESSAGE_BYTES);
+        fs = fs == null ? "" : xmlSafe(TextBound.cut(fs, MAX_NAME_BYTES));
+        node = node == null ? "" : xmlSafe(TextBound.cut(node, MAX_NAME_BYTES));
         source = source == null ? "" : source;
         if (id.isEmpty()) {
             throw new IllegalArgumentException("empty trap id");

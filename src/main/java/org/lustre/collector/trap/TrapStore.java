@@ -45,7 +45,35 @@ import org.apache.logging.log4j.Logger;
  * <h2>Receive times</h2>
  * Each trap gets a receive time in whole epoch seconds that never goes backwards, even when the
  * clock does, so times grow with the seqs. {@link #receivedIn} serves getTraps' exactly-once
- * contract; see {@link #closedSecond()} for why its upper bound must come from there.
+ * contract; see {@link #closedSecond()} for why its upper bound must come from there. A trap
+ * received as it happens ({@link #append}) is timed by the clock. A trap read back from history
+ * at start-up ({@link #appendHistory}: the trap file's existing lines, the kernel's ring) is timed
+ * by its own event second instead, never later than now, and still never before the last receive
+ * time nor at or before a closed second.
+ *
+ * <h2>Exactly once, and restarts</h2>
+ * Within one run, a getTraps client that passes back the timestamp it got sees every trap once
+ * (see {@link #receivedIn}), and a getTrapRecords client that passes back its cursor sees every
+ * trap once or learns how many it missed ({@code dropped}). Nothing is kept on disk, so after a
+ * restart the store is rebuilt from history, and:
+ * <ul>
+ * <li>getTraps: a replayed trap's receive time is its event second, which a client's timestamp
+ * from the earlier run already covers when that run delivered it: such a trap is not sent again,
+ * and one the earlier run had not delivered yet (its time after the client's timestamp) is. This
+ * is exact when the earlier run, too, received the trap within its event second, as a trap file
+ * and kernel log read as they are written do. A trap that reached the earlier run's store late
+ * (its event second already handed out to a client, or behind a trap of a later event) had a
+ * later receive time there than on replay: if the client's timestamp lies between the two, that
+ * trap is not sent again although the client never got it. Events with no history (state changes
+ * of the tree, a FIFO's lines) are not replayed at all.</li>
+ * <li>getTrapRecords: seqs start again at 1, so a cursor from the earlier run is usually beyond the
+ * newest seq and is read as 0 (no dropped): the client gets the replayed traps again and drops
+ * them by id (the monitor does). A cursor that the new run has already passed is taken for one of
+ * its own: the client misses the new run's traps up to it, or is told of them as dropped.</li>
+ * <li>Duplicates: an event whose id is already in the ring is not stored again (so a trap file or
+ * kernel ring read twice in one run stores each trap once); the ids remembered are those of the
+ * traps in the ring, no more, so a copy arriving after its first left the ring is stored.</li>
+ * </ul>
  *
  * <h2>Storm coalescing</h2>
  * A router failure makes thousands of targets report the same thing within a second. Traps are
@@ -103,6 +131,7 @@ public final class TrapStore {
     private volatile long appendingTime = NONE_IN_FLIGHT;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final Map<String, AtomicLongArray> countsByFs = new ConcurrentHashMap<>();
 
     // --- raised by readers (closedSecond), read by the writer ---
@@ -116,6 +145,12 @@ public final class TrapStore {
     private long lastMillis = Long.MIN_VALUE;
     private final StormCoalescer storms;
     private final Map<String, Last> lastBySource = new HashMap<>();
+    /**
+     * The id of every trap in the ring, to its trap: what makes a second copy of an event a
+     * duplicate. Bounded by the ring (an id leaves with its trap), so a copy arriving after its
+     * first left the ring is stored again: clients of getTrapRecords still drop it by id.
+     */
+    private final Map<String, Trap> idsInRing = new HashMap<>();
     /** The source last() was asked for (compared by identity) and its record: a one-entry cache. */
     private String lastSource;
     private Last lastOfSource;
@@ -150,23 +185,57 @@ public final class TrapStore {
 
     // ------------------------------------------------------------------ writer
 
-    /** Receives one event: counts it, then stores it or folds it into a storm. Writer thread only. */
+    /**
+     * Receives one event as it happens: counts it, then stores it or folds it into a storm; its
+     * receive time is now. An event whose id is already in the store is a duplicate: counted in
+     * {@link #duplicates()} only. Writer thread only.
+     */
     public void append(TrapEvent e) {
+        append(e, false);
+    }
+
+    /**
+     * Receives one event read back from history when the collector started (the trap file's lines
+     * already there, the kernel's ring): as {@link #append}, but its receive time comes from its
+     * event time (see "Receive times" in the class comment), so that a getTraps client of an earlier
+     * run, passing its last timestamp, does not get it again. Writer thread only.
+     */
+    public void appendHistory(TrapEvent e) {
+        append(e, true);
+    }
+
+    private void append(TrapEvent e, boolean history) {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
         long now = nowMillis();
         storms.publishDue(now, publisher);
+        String id = TrapEvent.xmlSafe(e.id()); // as the Trap will hold it
+        if (idsInRing.containsKey(id)) {
+            add(duplicates, 1);
+            // a "Skipped N" after the copy belongs to the first one, which already had its own
+            last(e.source()).set(-1, e.fs(), e.category(), null);
+            return;
+        }
         count(e.fs(), e.category(), 1);
-        StormAggregate agg = storms.offer(e, now);
+        StormAggregate agg = storms.offer(e, now, history);
         if (agg != null) {
             add(coalesced, 1);
             last(e.source()).set(0, e.fs(), e.category(), agg);
             return;
         }
         long seq = published + 1;
-        long time = stampTime(now);
-        publish(new Trap(seq, e.id(), time, Math.floorDiv(e.eventTimeMillis(), 1000), e.category(), e.fs(),
+        long time = stampTime(history ? historySecond(e.eventTimeMillis(), now) : Math.floorDiv(now, 1000));
+        publish(new Trap(seq, id, time, Math.floorDiv(e.eventTimeMillis(), 1000), e.category(), e.fs(),
                 e.node(), e.message(), 1, e.source(), List.of()), time);
         last(e.source()).set(seq, e.fs(), e.category(), null);
+    }
+
+    /**
+     * The second a replayed event is received at, before the store's own rules (never backwards,
+     * after every closed second): its event second, but not later than now (a writer's clock
+     * ahead of ours) and not before 1 (0 means "none" to getTraps clients).
+     */
+    private static long historySecond(long eventMillis, long nowMillis) {
+        return Math.max(1, Math.min(Math.floorDiv(eventMillis, 1000), Math.floorDiv(nowMillis, 1000)));
     }
 
     /**
@@ -197,6 +266,9 @@ public final class TrapStore {
             return;
         }
         Last last = lastBySource.get(source == null ? "" : source);
+        if (last != null && last.seq < 0) {
+            return; // repeats of a duplicate: counted with the first copy
+        }
         if (last == null) {
             count("", Category.INFO, n);
             return;
@@ -236,7 +308,8 @@ public final class TrapStore {
     }
 
     private void publishAggregate(StormAggregate agg) {
-        long time = stampTime(lastMillis);
+        long time = stampTime(agg.history() ? historySecond(agg.eventTimeMillis(), lastMillis)
+                : Math.floorDiv(lastMillis, 1000));
         publish(agg.publish(published + 1, time), time);
     }
 
@@ -245,7 +318,16 @@ public final class TrapStore {
      * readers that read {@code published}), then ends the in-flight time that stampTime started.
      */
     private void publish(Trap t, long time) {
-        ring.set(slot(t.seq()), t);
+        int slot = slot(t.seq());
+        Trap evicted = ring.get(slot);
+        if (evicted != null) {
+            Trap held = idsInRing.get(evicted.id());
+            if (held != null && held.seq() == evicted.seq()) {
+                idsInRing.remove(evicted.id());
+            }
+        }
+        idsInRing.put(t.id(), t);
+        ring.set(slot, t);
         lastTime = time;
         published = t.seq();
         appendingTime = NONE_IN_FLIGHT;
@@ -258,8 +340,8 @@ public final class TrapStore {
      * meanwhile, go above it and announce again. Either this read sees the reader's floor, or
      * the reader's later read of {@code appendingTime} sees this announcement and closes less.
      */
-    private long stampTime(long nowMillis) {
-        long t = Math.max(Math.max(lastTime, Math.floorDiv(nowMillis, 1000)), closedFloor.get() + 1);
+    private long stampTime(long second) {
+        long t = Math.max(Math.max(lastTime, second), closedFloor.get() + 1);
         while (true) {
             appendingTime = t;
             long floor = closedFloor.get();
@@ -322,7 +404,8 @@ public final class TrapStore {
     }
 
     /**
-     * The last trap a source produced: a stored seq, or a storm (pending or published). Updated in
+     * The last trap a source produced: a stored seq, or a storm (pending or published); seq -1 for
+     * a duplicate. Updated in
      * place by the writer (one per source), so a trap costs no new record and no map put.
      */
     private static final class Last {
@@ -456,6 +539,11 @@ public final class TrapStore {
             }
         }
         return lo;
+    }
+
+    /** Events not stored because a trap with their id was in the store. Any thread. */
+    public long duplicates() {
+        return duplicates.get();
     }
 
     /** Receive time of the newest trap, epoch seconds; 0 when none. Any thread. */

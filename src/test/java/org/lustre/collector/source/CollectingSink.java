@@ -13,13 +13,29 @@ final class CollectingSink implements TrapSink {
     }
 
     private final List<TrapEvent> events = new ArrayList<>();
+    /** For each event: whether it came through replay (history). */
+    private final List<Boolean> history = new ArrayList<>();
     private final List<Repeat> repeats = new ArrayList<>();
 
     @Override
     public synchronized boolean submit(TrapEvent event) {
         events.add(event);
+        history.add(false);
         notifyAll();
         return true;
+    }
+
+    @Override
+    public synchronized boolean replay(TrapEvent event) {
+        events.add(event);
+        history.add(true);
+        notifyAll();
+        return true;
+    }
+
+    /** Whether each event, in order, was handed over as history. */
+    synchronized List<Boolean> history() {
+        return List.copyOf(history);
     }
 
     @Override

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.StormPolicy;
+import org.lustre.collector.trap.Trap;
 import org.lustre.collector.trap.TrapEvent;
+import org.lustre.collector.trap.TrapStore;
 
 class TrapFileSourceTest {
     /** Short fallback re-check so a missed inotify event costs the test little; not asserted. */
@@ -180,5 +183,137 @@ class TrapFileSourceTest {
         assertEquals(List.of("f1", "f2", "f3"), sink.ids());
         source.close();
         assertFalse(source.running(), "close() must unblock the read on the FIFO");
+    }
+
+    private static void mkfifo(Path fifo) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("mkfifo not available: " + e.getMessage());
+            return;
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "mkfifo did not finish");
+        Assumptions.assumeTrue(p.exitValue() == 0, "mkfifo failed");
+    }
+
+    /**
+     * Opens the FIFO read-write (on Linux that does not wait for a reader) and writes: the bytes wait
+     * in the pipe until the source reads them. The caller closes it once they are read (closing the
+     * last end of a pipe drops what it holds).
+     */
+    private static FileChannel writeFifo(Path fifo, String text) throws IOException {
+        FileChannel w = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        w.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return w;
+    }
+
+    @Test
+    void aFifoReplacedByANewFifoIsFollowed() throws Exception {
+        Path fifo = dir.resolve("trap-fifo");
+        mkfifo(fifo);
+        start(fifo);
+        try (FileChannel w = writeFifo(fifo, line("f1"))) {
+            sink.awaitEvents(1);
+        }
+        Files.delete(fifo);
+        mkfifo(fifo); // the writer's side made a new one: its traps go there
+        try (FileChannel w = writeFifo(fifo, line("f2"))) {
+            sink.awaitEvents(2);
+        }
+        assertEquals(List.of("f1", "f2"), sink.ids());
+        assertEquals("ok", health.state());
+    }
+
+    @Test
+    void aFifoReplacedByARegularFileIsFollowed() throws Exception {
+        Path fifo = dir.resolve("trap-fifo");
+        mkfifo(fifo);
+        start(fifo);
+        try (FileChannel w = writeFifo(fifo, line("f1"))) {
+            sink.awaitEvents(1);
+        }
+        Path file = dir.resolve("traps.new");
+        append(file, line("r1"));
+        Files.move(file, fifo, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        sink.awaitEvents(2);
+        assertEquals(List.of("f1", "r1", "sentinel"), sentinel(fifo, 3));
+        assertEquals("following " + fifo.toAbsolutePath(), health.message());
+    }
+
+    @Test
+    void aTruncationRefilledWithMoreBytesBeforeWeLookIsNoticed() throws Exception {
+        Path f = dir.resolve("traps");
+        append(f, line("old1") + line("old2") + line("old3"));
+        start(f);
+        sink.awaitEvents(3);
+        // Truncated and refilled with more bytes than were read, as the follower sees it when both
+        // happen between two of its looks: one write over the start of the file, same inode.
+        String refill = line("new1") + line("new2") + line("new3") + line("new4");
+        assertTrue(refill.length() > Files.size(f));
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(refill.getBytes(StandardCharsets.UTF_8)), 0);
+        }
+        assertEquals(List.of("old1", "old2", "old3", "new1", "new2", "new3", "new4", "sentinel"), sentinel(f, 8));
+        assertEquals(0, health.parseErrors(), "no half line parsed");
+    }
+
+    @Test
+    void permissionDeniedIsRetriedAndRecovers() throws Exception {
+        Path content = dir.resolve("content");
+        append(content, line("p1"));
+        Path f = dir.resolve("traps");
+        Unreadable.make(f, content);
+        start(f);
+        awaitTrue(() -> "error".equals(health.state()), "a health error");
+        assertEquals("permission denied on " + f, health.message());
+        Unreadable.fix(f, content);
+        sink.awaitEvents(1);
+        awaitTrue(() -> "ok".equals(health.state()), "health ok again");
+        assertEquals(List.of("p1"), sink.ids());
+    }
+
+    @Test
+    void linesThereAtStartAreHistoryLinesWrittenSinceAreNot() throws Exception {
+        Path f = dir.resolve("traps");
+        // the last line is not finished at start: completed later, it is new
+        append(f, line("h1") + line("h2") + "h3\t1696590759\t1\tfs\tnode\tha");
+        start(f);
+        sink.awaitEvents(2);
+        append(f, "lf\n" + line("n1"));
+        sink.awaitEvents(4);
+        assertEquals(List.of("h1", "h2", "h3", "n1"), sink.ids());
+        assertEquals(List.of(true, true, false, false), sink.history());
+    }
+
+    @Test
+    void longLinesAreStoredCutToTheMaximumMessageLength() throws Exception {
+        // 60 lines of ~64 KiB of '&' (each escaped to 5 bytes in every answer) were stored whole.
+        Path f = dir.resolve("traps");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            text.append("amp").append(i).append("\t1696590759\tWarning\tfs1\tfs1-OST").append(i).append('\t')
+                    .append(i).append(' ').append("&".repeat(64 * 1024 - 100)).append('\n');
+        }
+        append(f, text.toString());
+        TrapQueue queue = new TrapQueue(16);
+        TrapStore store = new TrapStore(250, StormPolicy.DEFAULT, System::currentTimeMillis);
+        health = new SourceHealth("trapfile", f.toString());
+        source = new TrapFileSource(f, queue, health, RECHECK);
+        source.start();
+        awaitTrue(() -> {
+            queue.drainTo(store, 100);
+            return store.stats().received() >= 60;
+        }, "60 traps");
+        List<Trap> traps = store.read(0, 250).traps();
+        assertEquals(60, traps.size());
+        long bytes = 0;
+        for (Trap t : traps) {
+            int n = t.message().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(n <= TrapEvent.MAX_MESSAGE_BYTES, "message of " + n + " bytes");
+            assertTrue(t.message().endsWith(" bytes]"), "says it was cut");
+            bytes += n;
+        }
+        assertTrue(bytes <= 60L * TrapEvent.MAX_MESSAGE_BYTES);
     }
 }

@@ -30,20 +30,15 @@ class TrapQueueTest {
     }
 
     @Test
-    void aFullQueueDropsAndCountsWithoutBlocking() {
-        TrapQueue q = new TrapQueue(3);
-        assertTrue(q.submit(ev("a", "s")));
-        assertTrue(q.submit(ev("b", "s")));
-        assertTrue(q.submit(ev("c", "s")));
-        assertFalse(q.submit(ev("d", "s")));
-        q.repeat("s", 5); // lost too: its 5 events count
-        assertEquals(6, q.dropped());
-        assertEquals(3, q.size());
-        assertEquals(3, q.drainTo(store, 10));
-        assertEquals(List.of("a", "b", "c"), storedIds());
-        assertTrue(q.submit(ev("e", "s")));
-        assertEquals(1, q.drainTo(store, 10));
-        assertEquals(6, q.dropped());
+    void replayedEventsAreTimedByTheirEventTimeLiveOnesByTheClock() {
+        TrapQueue q = new TrapQueue(4);
+        long eventMillis = clock.get() - 3_600_000; // an hour before now
+        q.replay(new TrapEvent("old", eventMillis, Category.WARNING, "fs1", "", "read back", "trapfile"));
+        q.submit(new TrapEvent("new", eventMillis, Category.WARNING, "fs1", "", "happening", "trapfile"));
+        assertEquals(2, q.drainTo(store, 10));
+        List<Trap> t = store.read(0, 10).traps();
+        assertEquals(eventMillis / 1000, t.get(0).time());
+        assertEquals(clock.get() / 1000, t.get(1).time());
     }
 
     @Test
@@ -119,11 +114,11 @@ class TrapQueueTest {
     }
 
     @Test
-    void submitWaitingWaitsForRoomInsteadOfDropping() throws Exception {
+    void submitWaitsForRoomInsteadOfDropping() throws Exception {
         TrapQueue q = new TrapQueue(1);
         TrapStore store = new TrapStore(10, org.lustre.collector.trap.StormPolicy.DEFAULT, System::currentTimeMillis);
         assertTrue(q.submit(ev("a", "test")));
-        Thread producer = new Thread(() -> q.submitWaiting(ev("b", "test")), "producer");
+        Thread producer = new Thread(() -> q.submit(ev("b", "test")), "producer");
         producer.start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (producer.getState() != Thread.State.WAITING && System.currentTimeMillis() < deadline) {
@@ -138,11 +133,11 @@ class TrapQueueTest {
     }
 
     @Test
-    void submitWaitingInterruptedCountsTheTrapAsDropped() throws Exception {
+    void anInterruptedSubmitCountsTheTrapAsDropped() throws Exception {
         TrapQueue q = new TrapQueue(1);
         assertTrue(q.submit(ev("a", "test")));
         Thread.currentThread().interrupt();
-        assertFalse(q.submitWaiting(ev("b", "test")));
+        assertFalse(q.submit(ev("b", "test")));
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         assertEquals(1, q.dropped());
     }

@@ -18,7 +18,7 @@ class StormAggregateTest {
     private static StormAggregate aggregate(int onNet, int onOther) {
         TrapEvent first = ev(0, "o2ib1");
         StormAggregate a = new StormAggregate(StormKey.catchAll("fs1", Category.CRITICAL), StormKey.of(first), first,
-                0, 3);
+                0, 3, false);
         for (int i = 1; i < onNet; i++) {
             add(a, ev(i, "o2ib1"), i);
         }

@@ -30,9 +30,11 @@ class TrapStoreTest {
         return new TrapEvent("e" + i, T0, Category.WARNING, "fs1", "fs1-OST0000", "event number " + i, "trapfile");
     }
 
+    /** Id "fs/category/k" + i: unique, as the ids of real events are (the store drops repeated ids). */
     private static TrapEvent lost(String fs, Category cat, int i, String net) {
         String node = String.format("%s-OST%04x", fs, i);
-        return new TrapEvent("k" + i, T0 + i, cat, fs, node, node + "-osc-MDT0000: Connection to " + node + " (at 10."
+        String id = fs + "/" + cat + "/k" + i;
+        return new TrapEvent(id, T0 + i, cat, fs, node, node + "-osc-MDT0000: Connection to " + node + " (at 10."
                 + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + "@" + net
                 + ") was lost; in progress operations using this service will wait for recovery to complete", "kmsg");
     }
@@ -313,7 +315,7 @@ class TrapStoreTest {
         s.tick();
         s.addRepeats("kmsg", 2); // now published
         Trap storm = all(s).get(5);
-        assertEquals("k5~storm", storm.id());
+        assertEquals("fs1/critical/k5~storm", storm.id());
         assertEquals(3 + 10 + 2, storm.count());
         assertEquals(new TrapStore.Stats(20, 6, 15, 0), s.stats());
     }
@@ -466,7 +468,7 @@ class TrapStoreTest {
         assertTrue(first.message().startsWith("lustrefs-OST*-osc-MDT0000: Connection to lustrefs-OST* (at *@o2ib1)"),
                 first.message());
         assertEquals(10, first.nodes().size());
-        assertEquals("k5~storm", first.id());
+        assertEquals("lustrefs/critical/k5~storm", first.id());
         assertArrayEquals(new long[] {0, 0, total, 0}, s.countsByCategory("lustrefs"));
         long growth = heapAfter - heapBefore;
         assertTrue(growth < 16L << 20, "heap grew by " + growth + " bytes");
@@ -487,5 +489,67 @@ class TrapStoreTest {
 
     static List<Long> times(List<Trap> traps) {
         return traps.stream().map(Trap::time).toList();
+    }
+
+    // ------------------------------------------------------------ duplicates and history
+
+    @Test
+    void anIdAlreadyInTheStoreIsADuplicateNotASecondTrap() {
+        TrapStore s = store(3);
+        s.append(distinct(1));
+        s.addRepeats("trapfile", 2);
+        s.append(distinct(1)); // the trap file read again
+        s.addRepeats("trapfile", 2); // its "Skipped" came with the first copy
+        assertEquals(1, s.newestSeq());
+        assertEquals(1, s.duplicates());
+        assertEquals(3, all(s).get(0).count());
+        assertEquals(3, s.stats().received());
+        // the ids remembered are those in the ring: once e1 has left it, e1 is stored again
+        s.append(distinct(2));
+        s.append(distinct(3));
+        s.append(distinct(4));
+        s.append(distinct(1));
+        assertEquals(List.of("e3", "e4", "e1"), all(s).stream().map(Trap::id).toList());
+        assertEquals(1, s.duplicates());
+    }
+
+    @Test
+    void historyIsTimedByItsEventSecondLiveTrapsByTheClock() {
+        TrapStore s = store(10);
+        long hourAgo = T0 - 3_600_000;
+        s.appendHistory(new TrapEvent("h1", hourAgo + 500, Category.INFO, "fs1", "", "first", "trapfile"));
+        s.appendHistory(new TrapEvent("h2", hourAgo - 60_000, Category.INFO, "fs1", "", "earlier, read later", "trapfile"));
+        s.appendHistory(new TrapEvent("h3", T0 + 3_600_000, Category.INFO, "fs1", "", "a clock ahead", "trapfile"));
+        s.appendHistory(new TrapEvent("h4", 0, Category.INFO, "fs1", "", "no time", "trapfile"));
+        s.append(new TrapEvent("l1", hourAgo, Category.INFO, "fs1", "", "live", "trapfile"));
+        List<Long> times = all(s).stream().map(Trap::time).toList();
+        long now = T0 / 1000;
+        assertEquals(List.of(hourAgo / 1000, hourAgo / 1000, now, now, now), times,
+                "event second, never backwards, never after now; live: now");
+        assertEquals(List.of("h1", "h2"), s.receivedIn(0, now - 1, 10).stream().map(Trap::id).toList());
+    }
+
+    @Test
+    void historyIsNeverTimedAtOrBeforeASecondAlreadyHandedOut() {
+        TrapStore s = store(10);
+        long closed = s.closedSecond(); // a client was answered up to here
+        s.appendHistory(new TrapEvent("h1", T0 - 3_600_000, Category.INFO, "fs1", "", "late history", "trapfile"));
+        assertEquals(closed + 1, all(s).get(0).time());
+    }
+
+    @Test
+    void aStormOfLongIdsStillHasABoundedStormId() {
+        TrapStore s = store(100);
+        String longId = "i".repeat(TrapEvent.MAX_NAME_BYTES - 2);
+        for (int i = 0; i < 8; i++) {
+            TrapEvent e = lost("fs1", Category.CRITICAL, i, "o2ib");
+            s.append(new TrapEvent(longId + i, e.eventTimeMillis(), e.category(), e.fs(), e.node(), e.message(),
+                    e.source()));
+        }
+        clock.addAndGet(5_000);
+        s.tick();
+        Trap storm = all(s).get(5);
+        assertTrue(storm.id().endsWith("~storm"), storm.id());
+        assertTrue(storm.id().length() <= TrapEvent.MAX_NAME_BYTES, storm.id());
     }
 }
