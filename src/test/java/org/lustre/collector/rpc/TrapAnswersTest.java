@@ -28,8 +28,13 @@ import org.lustre.collector.trap.TrapStore;
  */
 class TrapAnswersTest {
     private static final Pattern NOTICE = Pattern.compile("(\\d+) traps? not delivered \\(maxtraps \\d+.*see getTrapRecords");
-    /** A trap message as the outside attack sent it: escaping makes it five times longer. */
-    private static final String AMPERSANDS = "&".repeat(64 * 1024 - 40);
+    /**
+     * A trap message of the longest length kept, all '&' as the outside attack sent them: escaping
+     * makes it five times longer (about 20 KiB in an answer).
+     */
+    private static final String AMPERSANDS = "&".repeat(TrapEvent.MAX_MESSAGE_BYTES - 16);
+    /** Traps of {@link #AMPERSANDS}: about 20 MiB once escaped, five answers of 4 MiB at least. */
+    private static final int LONG_TRAPS = 1_000;
 
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private TrapStore store;
@@ -143,10 +148,10 @@ class TrapAnswersTest {
 
     @Test
     void getTrapsIsCutAtTheByteCapAtASecondAndTheRestComesNextExactlyOnce() throws Exception {
-        collector(250);
-        // 60 traps of 64 KiB of '&' (320 KiB each once escaped: 19 MiB in all), 6 a second
-        for (int i = 0; i < 60; i++) {
-            if (i % 6 == 0) {
+        collector(LONG_TRAPS);
+        // 100 a second, 2 MiB a second once escaped
+        for (int i = 0; i < LONG_TRAPS; i++) {
+            if (i % 100 == 0) {
                 nextSecond();
             }
             add(i + " " + AMPERSANDS);
@@ -154,42 +159,42 @@ class TrapAnswersTest {
         nextSecond();
         nextSecond();
         Poller p = new Poller();
-        for (int i = 0; i < 20 && p.seen.size() < 60; i++) {
+        for (int i = 0; i < 40 && p.seen.size() < LONG_TRAPS; i++) {
             p.take(getTraps(p.time));
         }
-        assertEquals(60, p.seen.size());
+        assertEquals(LONG_TRAPS, p.seen.size());
         assertEquals(0, p.noticed, "nothing was lost, nothing is noticed");
-        assertTrue(p.answers >= 5, "19 MiB of traps need at least 5 answers of 4 MiB: " + p.answers);
+        assertTrue(p.answers >= 5, "20 MiB of traps need at least 5 answers of 4 MiB: " + p.answers);
     }
 
     @Test
     void oneSecondOverTheCapIsDeliveredInPartWithANoticeAndPassed() throws Exception {
-        collector(250);
+        collector(LONG_TRAPS);
         nextSecond();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < LONG_TRAPS; i++) {
             add(i + " " + AMPERSANDS);
         }
         nextSecond();
         nextSecond();
         Poller p = new Poller();
         p.take(getTraps(0));
-        assertTrue(p.seen.size() > 0 && p.seen.size() < 60, "in part: " + p.seen.size());
-        assertEquals(60, p.seen.size() + p.noticed);
+        assertTrue(p.seen.size() > 0 && p.seen.size() < LONG_TRAPS, "in part: " + p.seen.size());
+        assertEquals(LONG_TRAPS, p.seen.size() + p.noticed);
         p.take(getTraps(p.time));
-        assertEquals(60, p.seen.size() + p.noticed, "the second was passed: nothing more, nothing twice");
+        assertEquals(LONG_TRAPS, p.seen.size() + p.noticed, "the second was passed: nothing more, nothing twice");
     }
 
     @Test
     void getTrapRecordsIsCutAtTheByteCapAndTheCursorContinuesRightAfter() throws Exception {
-        collector(250);
-        for (int i = 0; i < 60; i++) {
+        collector(LONG_TRAPS);
+        for (int i = 0; i < LONG_TRAPS; i++) {
             add(i + " " + AMPERSANDS);
         }
         Set<String> seen = new HashSet<>();
         int cursor = 0;
         int answers = 0;
         while (true) {
-            Map<?, ?> page = getTrapRecords(cursor, 250);
+            Map<?, ?> page = getTrapRecords(cursor, LONG_TRAPS);
             Object[] traps = (Object[]) page.get("traps");
             if (traps.length == 0) {
                 assertEquals(Boolean.FALSE, page.get("truncated"));
@@ -197,14 +202,14 @@ class TrapAnswersTest {
             }
             answers++;
             assertEquals(0, page.get("dropped"));
-            assertEquals(seen.size() + traps.length < 60, page.get("truncated"), "says when it was cut");
+            assertEquals(seen.size() + traps.length < LONG_TRAPS, page.get("truncated"), "says when it was cut");
             for (Object t : traps) {
                 assertTrue(seen.add((String) ((Map<?, ?>) t).get("message")));
             }
             cursor = (Integer) page.get("cursor");
             assertEquals(seen.size(), cursor, "the cursor stops at the last trap sent");
         }
-        assertEquals(60, seen.size());
+        assertEquals(LONG_TRAPS, seen.size());
         assertTrue(answers >= 5, "answers: " + answers);
     }
 
@@ -233,13 +238,13 @@ class TrapAnswersTest {
 
     @Test
     void theFragmentCacheKeepsItsBytesBounded() throws Exception {
-        collector(250);
-        EncodedTraps cache = new EncodedTraps(250);
-        for (int i = 0; i < 250; i++) {
-            add(i + " " + AMPERSANDS.substring(0, 12_000)); // 60 KB escaped: cacheable one by one
+        collector(LONG_TRAPS);
+        EncodedTraps cache = new EncodedTraps(LONG_TRAPS);
+        for (int i = 0; i < LONG_TRAPS; i++) {
+            add(i + " " + AMPERSANDS); // 20 KB escaped: cacheable one by one, 20 MB in all
         }
-        for (org.lustre.collector.trap.Trap t : store.read(0, 250).traps()) {
-            assertTrue(cache.row(t).length() > 60_000);
+        for (org.lustre.collector.trap.Trap t : store.read(0, LONG_TRAPS).traps()) {
+            assertTrue(cache.row(t).length() > 20_000);
             cache.record(t);
         }
         assertTrue(cache.cachedBytes() <= EncodedTraps.MAX_BYTES, "cached " + cache.cachedBytes());
