@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * A key is made for every trap the store receives, so the masking is done by hand in one pass
  * rather than with regexes, and the hash is computed once (a map probes it several times).
  * The rules are the regexes' exactly: a NID is {@code \d+\.\d+\.\d+\.\d+@(\w+)} (ASCII digits and
- * word characters), a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}; StormKeyTest checks the
+ * word characters), or an IPv6 address before the '@' (see {@link #ipv6Start}); a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}; StormKeyTest checks the
  * hand-written scan against those regexes on many generated messages.
  * <p>
  * Only the first {@link #PREFIX_CHARS} characters of a message make its key: the coalescer keeps
@@ -215,7 +215,7 @@ final class StormKey implements Comparable<StormKey> {
         return sb.toString();
     }
 
-    /** Every NID {@code a.b.c.d@net} replaced by {@code *@net}; the message itself when it has none. */
+    /** Every NID {@code a.b.c.d@net} or {@code fd00::5@net} replaced by {@code *@net}; the message itself when it has none. */
     static String maskNids(String message) {
         int at = nextNidAt(message, 0);
         return at < 0 ? message : maskNids(message, at);
@@ -260,6 +260,12 @@ final class StormKey implements Comparable<StormKey> {
         if (at + 1 >= s.length() || !isWordChar(s.charAt(at + 1))) {
             return -1;
         }
+        int v4 = ipv4Start(s, at, from);
+        return v4 >= 0 ? v4 : ipv6Start(s, at, from);
+    }
+
+    /** Where the address {@code \d+\.\d+\.\d+\.\d+} ending before {@code at} starts, -1 when none. */
+    private static int ipv4Start(String s, int at, int from) {
         int i = at;
         for (int part = 0; part < 4; part++) {
             int end = i;
@@ -277,6 +283,23 @@ final class StormKey implements Comparable<StormKey> {
             }
         }
         return i;
+    }
+
+    /**
+     * Where an IPv6 address ending before {@code at} starts ({@code fd00:172:16:11::5@tcp}, Lustre
+     * 2.16+ large NIDs), -1 when none: the whole run of hex digits and ':' before the '@', holding
+     * two ':' at least, that begins at or after {@code from}. The regex:
+     * {@code (?<![0-9A-Fa-f:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]+@\w}.
+     */
+    private static int ipv6Start(String s, int at, int from) {
+        int colons = 0;
+        int i = at;
+        while (i > 0 && (isHexDigit(s.charAt(i - 1)) || s.charAt(i - 1) == ':')) {
+            if (s.charAt(--i) == ':') {
+                colons++;
+            }
+        }
+        return colons >= 2 && i >= from ? i : -1;
     }
 
     /** {@code lustrefs-OST0004} -> {@code lustrefs-OST*}; any other name -> {@code *}. */

@@ -57,6 +57,19 @@ class StormKeyTest {
         assertNull(StormKey.network("no nid here"));
     }
 
+    /** IPv6 NIDs (real DDN capture: fd00:172:16:11::5@tcp): two disconnects through tcp are one kind. */
+    @Test
+    void ipv6NidsAreMaskedAndGiveTheirNetwork() {
+        StormKey a = StormKey.of(lost("es01a-OST0000", "fd00:172:16:11::5@tcp"));
+        StormKey b = StormKey.of(lost("es01a-OST0001", "fd00:172:16:11::6@tcp"));
+        assertEquals(a, b);
+        assertEquals("tcp", a.network());
+        assertEquals("es01a-OST*-osc-MDT0000: Connection to es01a-OST* (at *@tcp) was lost", a.pattern());
+        assertEquals("tcp1", StormKey.network("peer 12345-2601:8c1:4b00::36b6@tcp1 down"));
+        assertNull(StormKey.network("time 12:30:01@ noon"), "an '@' not followed by a word is no NID");
+        assertNull(StormKey.network("label a:b@tcp"), "one ':' is no IPv6 address");
+    }
+
     @Test
     void keysAreEqualExactlyWhenFsCategoryAndPatternAre() {
         StormKey a = new StormKey("fs1", Category.CRITICAL, "x *@o2ib");
@@ -87,7 +100,8 @@ class StormKeyTest {
     void handWrittenMaskingMatchesTheRegexes() {
         Random rnd = new Random(42);
         String[] pieces = {"1", "22", "333", ".", "@", "o2ib", "tcp1", "_", "-", " ", "(at ", ")", "lustrefs-OST",
-            "-MDT", "00a3", "G", "\u00e9", "\u0661", "\n", "\u2028", "fs1-OST0003", "oss12", "x", "*@"};
+            "-MDT", "00a3", "G", "\u00e9", "\u0661", "\n", "\u2028", "fs1-OST0003", "oss12", "x", "*@",
+            ":", "::", "fd00", "a", "F"};
         for (int n = 0; n < 50_000; n++) {
             String message = random(rnd, pieces, 1 + rnd.nextInt(25));
             String node = switch (rnd.nextInt(4)) {
@@ -117,7 +131,8 @@ class StormKeyTest {
 
     /** The regex implementation StormKey had before it was written by hand (the reference). */
     private static final class RegexReference {
-        private static final Pattern NID = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+@(\\w+)");
+        private static final Pattern NID = Pattern.compile("(?:\\d+\\.\\d+\\.\\d+\\.\\d+"
+                + "|(?<![0-9A-Fa-f:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]+)@(\\w+)");
         private static final Pattern TARGET = Pattern.compile("(.*-(?:OST|MDT))[0-9a-fA-F]+");
 
         static String mask(String message, String node) {
