@@ -21,6 +21,7 @@ import org.apache.logging.log4j.Logger;
  *   <li>the targets ({@link Discovery}): a full discovery from the device directories at most
  *       once a minute (scan clock) or when a LOD's target_obd changed; between, only each
  *       target_obd, compared with its last bytes;</li>
+ *   <li>the targets this node serves (its MDTs; an OSS's OSTs: few), in full;</li>
  *   <li>the reads that {@link ReadSchedule} plans: priority and round-robin targets in full, the
  *       sweep's targets' connection state alone ({@link TargetReads});</li>
  *   <li>each LOD's {@code kbytestotal}/{@code kbytesfree};</li>
@@ -58,6 +59,8 @@ public final class LustreScanner {
     private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
     private volatile Inventory inventory = Inventory.EMPTY;
     private volatile Map<String, Target> byName = Map.of();
+    /** Scan thread only: the targets served by this node, read in full every scan. */
+    private List<Target> locals = List.of();
     /** Scan thread only. */
     private long discoveredMillis = Long.MIN_VALUE / 2;
     private boolean absentLogged;
@@ -162,19 +165,25 @@ public final class LustreScanner {
             touched.add(it.next());
             it.remove();
         }
-        List<Target> locals = List.of();
         if (inv != before) {
             inv = reuseLists(before, inv);
             if (!inv.byFs().equals(before.byFs())) {
                 adopt(inv);
-                locals = inv.all().stream().filter(Target::local).toList();
             }
         }
         inventory = inv;
 
         ReadSchedule.Plan plan = schedule.next();
         Set<String> readFully = new HashSet<>();
-        for (Target t : concat(locals, plan.full())) {
+        for (Target t : locals) {
+            // Served here: few (an MDS's MDTs, an OSS's OSTs), read in full every scan; a new read
+            // time alone does not rebuild the file system's node map.
+            readFully.add(t.name());
+            if (store(t, reads.full(t, reading(t), nowMillis, errs), true)) {
+                touched.add(t.fs());
+            }
+        }
+        for (Target t : plan.full()) {
             if (readFully.add(t.name()) && store(t, reads.full(t, reading(t), nowMillis, errs), false)) {
                 touched.add(t.fs());
             }
@@ -183,8 +192,7 @@ public final class LustreScanner {
             if (readFully.contains(t.name())) {
                 continue;
             }
-            Reading r = t.local() ? reads.full(t, reading(t), nowMillis, errs) : reads.connection(t, reading(t), errs);
-            if (store(t, r, t.local())) {
+            if (store(t, reads.connection(t, reading(t), errs), false)) {
                 touched.add(t.fs());
             }
         }
@@ -226,6 +234,7 @@ public final class LustreScanner {
         schedule.targets(scheduled);
         readings.keySet().retainAll(names.keySet());
         byName = names;
+        locals = inv.all().stream().filter(Target::local).toList();
     }
 
     /**
@@ -259,15 +268,6 @@ public final class LustreScanner {
         return !(old.state().equals(r.state()) && old.deactivated() == r.deactivated() && old.nid().equals(r.nid())
                 && java.util.Arrays.equals(old.space(), r.space()) && old.exports() == r.exports()
                 && old.recovery().equals(r.recovery()) && (ignoreTime || old.updatedMillis() == r.updatedMillis()));
-    }
-
-    private static List<Target> concat(List<Target> a, List<Target> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        List<Target> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     private long[] lodSpace(String lod, TreeErrors.Tally errs) {

@@ -20,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@link TargetReads#connection}), ceil(N / sweepScans) targets per scan with a second
  *       cursor, so every target's connection is re-read within {@code sweepScans} scans, that
  *       is within the {@code sweep} option's seconds, kernel log or not: a change just after a
- *       target's read is seen at most sweepScans scans later. Targets served by this node (its
- *       MDTs, an OSS's OSTs; few) are read in full when the sweep reaches them.</li>
+ *       target's read is seen at most sweepScans scans later.</li>
  * </ul>
  * A sweep of 0 scans turns the sweep off (tests of the round robin alone).
  *
@@ -37,9 +36,8 @@ final class ReadSchedule {
     private final int budget;
     private final int sweepScans;
     private final Set<String> urgent = ConcurrentHashMap.newKeySet();
-    /** Targets reached through OSP devices (the round robin's). */
+    /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
-    /** Every target (the sweep's): the remote ones and those this node serves. */
     private List<Target> order = List.of();
     private Map<String, Target> byName = Map.of();
     private int roundRobin;
@@ -62,12 +60,11 @@ final class ReadSchedule {
 
     /**
      * A new target list (after a discovery); the cursors keep their place as far as it exists.
-     * Targets served here (local) are left out of the round robin: the scanner reads them in full
-     * when they are discovered, and the sweep reads them in full.
+     * Targets served here (local) are left out: the scanner reads them every scan.
      */
     void targets(List<Target> all) {
-        order = List.copyOf(all);
-        remote = order.stream().filter(t -> !t.local()).toList();
+        remote = all.stream().filter(t -> !t.local()).toList();
+        order = remote;
         Map<String, Target> m = new HashMap<>();
         for (Target t : order) {
             m.put(t.name(), t);
