@@ -272,6 +272,29 @@ class LustreScannerTest {
     }
 
     @Test
+    void theSweepSeesASilentDisconnWithinSweepScansWhileTheRoundRobinLags() throws IOException {
+        TestTrees.write(dir, "sw", 24, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 4);   // 6 connections a scan
+        LustreSnapshot prev = sc.scan(T0);
+        // No kernel log, no prioritize: only the tree says it. The round robin (1 a scan) would
+        // need up to 24 scans; the sweep reads every connection within 4.
+        TestTrees.writeOst(dir, "sw", 20, "DISCONN", false);
+        int scans = 0;
+        List<TrapEvent> ev = List.of();
+        while (ev.isEmpty() && scans < 24) {
+            scans++;
+            LustreSnapshot s = sc.scan(T0 + scans * 5000L);
+            ev = StateChanges.diff(prev, s, sc::stateSince);
+            prev = s;
+        }
+        assertTrue(scans <= 4, "seen after " + scans + " scans");
+        assertEquals(List.of("sw-OST0014 not responding (state DISCONN)"), ev.stream().map(TrapEvent::message).toList());
+        assertEquals(Category.CRITICAL, ev.get(0).category());
+        assertTrue(prev.nodes().get("sw-OST0017").kbytesTotal() < 0,
+                "the sweep reads no space: OST0017 waits for the round robin");
+    }
+
+    @Test
     void carriesFiguresForwardForOstsNotReadThisScan() throws IOException {
         TestTrees.write(dir, "cf", 2, false);
         LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
