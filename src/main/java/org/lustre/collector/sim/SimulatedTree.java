@@ -75,6 +75,8 @@ public final class SimulatedTree {
     public record Shape(int mdts, boolean nulPadding) {
         /** One MDT per file system, no padding. */
         public static final Shape PLAIN = new Shape(1, false);
+        /** The demo's: two MDTs per file system (DNE), padded sysfs files. */
+        public static final Shape DEMO = new Shape(2, true);
 
         public Shape {
             if (mdts < 1 || mdts > 16) {
