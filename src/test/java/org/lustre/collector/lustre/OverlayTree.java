@@ -12,36 +12,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * (whole subtrees by prefix) and files that fail to read with a given error (ENOTCONN, EIO,
  * EACCES as {@link IOException}s), the way a live tree fails.
  */
-final class OverlayTree implements LustreTree {
+public final class OverlayTree implements LustreTree {
     private final LustreTree base;
     private final Map<String, String> written = new ConcurrentHashMap<>();
     private final Map<String, String> failing = new ConcurrentHashMap<>();
     private final List<String> hidden = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    OverlayTree(LustreTree base) {
+    public OverlayTree(LustreTree base) {
         this.base = base;
     }
 
     /** Writes (or overwrites) a file. */
-    OverlayTree put(String path, String content) {
+    public OverlayTree put(String path, String content) {
         written.put(path, content);
         return this;
     }
 
     /** Every path starting with this prefix is gone. */
-    OverlayTree hide(String prefix) {
+    public OverlayTree hide(String prefix) {
         hidden.add(prefix);
         return this;
     }
 
     /** Reads of paths starting with this prefix throw an IOException with this message. */
-    OverlayTree fail(String prefix, String message) {
+    public OverlayTree fail(String prefix, String message) {
         failing.put(prefix, message);
         return this;
     }
 
     /** Reads work again. */
-    OverlayTree heal() {
+    public OverlayTree heal() {
         failing.clear();
         return this;
     }
