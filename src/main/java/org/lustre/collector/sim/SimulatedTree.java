@@ -622,11 +622,22 @@ public final class SimulatedTree {
      * @return false when the OST was already disconnected (nothing written)
      */
     public synchronized boolean ostDown(String fs, int index) throws IOException {
+        return ostDown(fs, index, true);
+    }
+
+    /**
+     * As {@link #ostDown(String, int)}; without {@code kmsg} no console record is written, as when
+     * the kernel log is off, unreadable or rate-limited: only the tree says it (the sweep's case).
+     */
+    public synchronized boolean ostDown(String fs, int index, boolean kmsg) throws IOException {
         int f = fsIndex(fs);
         checkIndex(f, index);
         long now = clock.getAsLong();
         if (!setImportState(f, index, DISCONN, now / 1000, DISCONN)) {
             return false;
+        }
+        if (!kmsg) {
+            return true;
         }
         appendKmsgRecords(one(ConsoleText.WARN,
                 ConsoleText.connectionLost(ospName(fs, index), targetName(fs, index), nid(f, index))), now);
