@@ -34,6 +34,22 @@ final class ImportStates {
         }
     }
 
+    private static final String[] NAMES = {"CLOSED", "NEW", "DISCONN", "CONNECTING", "REPLAY", "REPLAY_LOCKS",
+        "REPLAY_WAIT", "RECOVER", "FULL", "EVICTED", "IDLE"};
+
+    /**
+     * The one String of each known state name (lustre_import.h), so that 100,000 readings do not
+     * each keep their own copy of "FULL"; an unknown name is returned as is.
+     */
+    static String canonical(String state) {
+        for (String n : NAMES) {
+            if (n.equals(state)) {
+                return n;
+            }
+        }
+        return state;
+    }
+
     /** The connection is not usable: anything but FULL, IDLE or unknown. */
     static boolean lost(String state) {
         return rank(state) >= 2;

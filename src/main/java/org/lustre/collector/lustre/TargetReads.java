@@ -32,9 +32,15 @@ final class TargetReads {
         this.layout = layout;
     }
 
-    /** The sweep's read: the connection state only; space and the rest are carried over. */
+    /**
+     * The sweep's read: the connection state only; space and the rest are carried over. When
+     * every server_uuid file holds the bytes read last (the usual case), {@code prev} itself.
+     */
     Reading connection(Target t, Reading prev, TreeErrors.Tally errs) {
         Reading.Connection c = readConnection(t, prev.connection(), errs);
+        if (c == prev.connection()) {
+            return prev;
+        }
         String state = c.worst();
         long since = since(t, c, state, prev, errs);
         return new Reading(c, state, prev.activeZero(), prev.nid(), prev.space(), prev.exports(), prev.recovery(),
@@ -77,9 +83,12 @@ final class TargetReads {
         List<String> osps = t.osps();
         Reading.Connection was = prev.osps().equals(osps) ? prev : Reading.Connection.none(osps);
         int n = osps.size();
-        byte[][] bytes = was.bytes().clone();
-        String[] states = was.states().clone();
-        boolean[] deactivated = was.deactivated().clone();
+        // Copied on the first change only: at 100,000 OSTs the sweep reads 8,334 a scan, nearly
+        // all unchanged, and then allocates nothing.
+        byte[][] bytes = was.bytes();
+        String[] states = was.states();
+        boolean[] deactivated = was.deactivated();
+        boolean copied = was != prev;
         for (int i = 0; i < n; i++) {
             String rel = "osp/" + osps.get(i) + "/" + t.serverUuidFile();
             byte[] now;
@@ -92,6 +101,12 @@ final class TargetReads {
             if (now == bytes[i] && now != null) {
                 continue;
             }
+            if (!copied) {
+                bytes = bytes.clone();
+                states = states.clone();
+                deactivated = deactivated.clone();
+                copied = true;
+            }
             if (now == null) {
                 states[i] = importState(osps.get(i), states[i], errs);
                 continue;
@@ -100,13 +115,13 @@ final class TargetReads {
             try {
                 OstServerUuidParser.OstServerUuid o = OstServerUuidParser.parse(
                         layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), new String(now, StandardCharsets.UTF_8));
-                states[i] = o.state();
+                states[i] = ImportStates.canonical(o.state());
                 deactivated[i] = o.deactivated();
             } catch (LustreParseException e) {
                 errs.parse(e.getMessage());
             }
         }
-        return new Reading.Connection(osps, bytes, states, deactivated);
+        return copied ? new Reading.Connection(osps, bytes, states, deactivated) : prev;
     }
 
     /** Where a version has no server_uuid file: the import's state; {@code previous} when absent too. */
@@ -117,7 +132,7 @@ final class TargetReads {
             return previous;
         }
         try {
-            return ImportParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text).state();
+            return ImportStates.canonical(ImportParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text).state());
         } catch (LustreParseException e) {
             errs.parse(e.getMessage());
             return previous;
@@ -132,7 +147,9 @@ final class TargetReads {
         if (state.equals(prev.state())) {
             return prev.sinceSeconds();
         }
-        if (state.isEmpty()) {
+        if (state.isEmpty() || (prev.state().isEmpty() && state.equals("FULL"))) {
+            // Unknown, or FULL at the first read: no trap will need when it began, and at
+            // 100,000 OSTs the first sweep would read every state file for nothing.
             return -1;
         }
         for (int i = 0; i < c.states().length; i++) {

@@ -48,6 +48,19 @@ final class TreeErrors {
         return firstReadError;
     }
 
+    /**
+     * The error part of an I/O exception's message: {@code /x/y (Permission denied)} as
+     * FileInputStream words it, or {@code /x/y: Input/output error}.
+     */
+    static String errorText(String message) {
+        int open = message.lastIndexOf('(');
+        if (open >= 0 && message.endsWith(")")) {
+            return message.substring(open + 1, message.length() - 1);
+        }
+        int colon = message.lastIndexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
     /** A new count for one scan or refresh. */
     Tally tally(long nowMillis) {
         clock = nowMillis;
@@ -75,8 +88,9 @@ final class TreeErrors {
             read++;
             long total = readErrors.incrementAndGet();
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            // The reason names the file; the kind drops it so that one OSP per line does not flood.
-            String kind = item + ": " + reason.replace(path, "");
+            // The message names the file; the kind keeps only the error, so that 100,000 OSPs
+            // failing alike (debugfs without root) log one line, not one each.
+            String kind = item + ": " + errorText(reason);
             if (kindsLogged.size() < MAX_KINDS && kindsLogged.add(kind)) {
                 firstReadError = path + ": " + reason;
                 LOG.warn("Lustre tree: cannot read {} ({}); keeping what was known. Further errors of this kind "
