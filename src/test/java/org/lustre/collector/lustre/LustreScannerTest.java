@@ -57,6 +57,11 @@ class LustreScannerTest {
         NodeState mdt = s.nodes().get("lustrefs-MDT0000");
         assertEquals("MDT", mdt.kind());
         assertTrue(mdt.responding());
+        assertEquals("2.10.1", s.lustreVersion());
+        assertEquals("INACTIVE", mdt.recovery().status(), "recovery_status of a 2.10.1 MDT without clients");
+        assertEquals(Long.parseLong(Fixtures.hpe("proc/fs/lustre/mdt/lustrefs-MDT0000/num_exports").strip()),
+                mdt.exports());
+        assertEquals(0, s.readErrors());
         assertTrue(StateChanges.diff(LustreSnapshot.EMPTY, s).isEmpty(), "a healthy tree raises nothing");
     }
 
