@@ -21,13 +21,17 @@ import org.lustre.collector.service.Collector;
 
 /**
  * Item 2 in the harness JVM: the CPU of one scan of the 100,000-OST tree by the collector's own
- * LustreScanner (thread CPU time), against reading the same files with Files.readAllBytes and
- * nothing else. Layout 2.15 (the simulator's default).
+ * LustreScanner with the default sweep (thread CPU time), against reading the same files with
+ * Files.readAllBytes and nothing else. Layout 2.15 (the simulator's default).
  */
 final class ScanBench {
     static final String SECTION = "2. Scale (100 file systems, 100,000 OSTs)";
     /** The collector's own per-scan budget of OSTs whose OSP files are read. */
     static final int BUDGET = Collector.OST_DETAIL_BUDGET;
+    /** Scans per sweep with the defaults (sweep 60 s, interval 5 s): 12. */
+    static final int SWEEP_SCANS = LustreScanner.sweepScans(CollectorBench.SWEEP, CollectorBench.INTERVAL);
+    /** OSTs whose ost_server_uuid one scan's sweep reads: ceil(100,000 / 12) = 8,334. */
+    static final int SWEPT = (100_000 + SWEEP_SCANS - 1) / SWEEP_SCANS;
     private static final String[] OSP_ATTRS = {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal",
         "filesfree", "active"};
 
@@ -48,7 +52,7 @@ final class ScanBench {
      */
     void run(boolean fullRound, boolean profile) throws Exception {
         FileLustreTree tree = new FileLustreTree(root);
-        LustreScanner scanner = new LustreScanner(tree, BUDGET);
+        LustreScanner scanner = new LustreScanner(tree, BUDGET, SWEEP_SCANS);
         long c0 = threads.getCurrentThreadCpuTime();
         long w0 = System.nanoTime();
         LustreSnapshot first = scanner.scan(System.currentTimeMillis());
@@ -89,7 +93,8 @@ final class ScanBench {
             base = Math.min(base, readAll(files));
         }
         long median = cpu[cpu.length / 2];
-        report.row(SECTION, Report.f("one scan (every target_obd + OSP files of %,d OSTs): CPU, median of 8", BUDGET),
+        report.row(SECTION, Report.f("one scan (every target_obd + OSP files of %,d OSTs + the sweep's ost_server_uuid "
+                + "of %,d): CPU, median of 8", BUDGET, SWEPT),
                 Report.f("%.0f ms (wall %.0f ms)", median / 1e6, wall[wall.length / 2] / 1e6),
                 Report.f("%.0f ms (readAllBytes of the same %,d files)", base / 1e6, files.size()),
                 Report.f("%.1fx", (double) median / base), "(info)", "info");
@@ -97,7 +102,7 @@ final class ScanBench {
                 firstWall / 1e6), "", "", "(info)", "info");
 
         if (fullRound) {
-            LustreScanner all = new LustreScanner(tree, 100_000);
+            LustreScanner all = new LustreScanner(tree, 100_000, 0);
             c0 = threads.getCurrentThreadCpuTime();
             w0 = System.nanoTime();
             all.scan(System.currentTimeMillis());
@@ -133,7 +138,17 @@ final class ScanBench {
             for (String a : OSP_ATTRS) {
                 out.add(root.resolve("sys/fs/lustre/osp/" + osp + "/" + a));
             }
-            out.add(root.resolve("sys/kernel/debug/lustre/osp/" + osp + "/import"));
+            out.add(root.resolve("sys/kernel/debug/lustre/osp/" + osp + "/ost_server_uuid"));
+        }
+        if (osts < 100_000) {
+            // The sweep's share: one ost_server_uuid for each of SWEPT OSTs.
+            List<String> swept;
+            try (Stream<Path> s = Files.list(root.resolve("sys/kernel/debug/lustre/osp"))) {
+                swept = s.map(p -> p.getFileName().toString()).sorted().limit(SWEPT).toList();
+            }
+            for (String osp : swept) {
+                out.add(root.resolve("sys/kernel/debug/lustre/osp/" + osp + "/ost_server_uuid"));
+            }
         }
         return out;
     }

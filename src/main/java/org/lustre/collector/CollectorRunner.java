@@ -31,7 +31,8 @@ final class CollectorRunner {
         try {
             if (demo) {
                 demoRoot = Files.createTempDirectory("lustre-demo-");
-                SimulatedTree tree = SimulatedTree.create(demoRoot, DEMO_FILE_SYSTEMS, DEMO_OSTS, "2.15");
+                SimulatedTree tree = SimulatedTree.create(demoRoot, DEMO_FILE_SYSTEMS, DEMO_OSTS, "2.12",
+                        System::currentTimeMillis, SimulatedTree.Shape.DEMO);
                 config = config.withSources(demoRoot, demoRoot.resolve("traps.log"), demoRoot.resolve("kmsg"));
                 events = new DemoEvents(tree);
                 LOG.info("demo: simulated Lustre tree in {} ({} file systems, {} OSTs) with live events",

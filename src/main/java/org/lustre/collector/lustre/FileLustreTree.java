@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Files are read to end of file, never trusting the size the file system reports: proc and
  * sysfs files report 4096 or 0 whatever they hold. At most {@link #MAX_BYTES} are read; the rest
  * of a larger file is ignored (no Lustre file we read comes near it). Bytes that are not UTF-8
- * are replaced by U+FFFD rather than failing the read.
+ * are replaced by U+FFFD rather than failing the read. Trailing NUL bytes (padding) are dropped.
  */
 public final class FileLustreTree implements LustreTree {
     /** Largest part of a file that is read (1 MiB). */
@@ -122,6 +122,11 @@ public final class FileLustreTree implements LustreTree {
                     break;
                 }
                 buf.len += n;
+            }
+            // Some tools copy sysfs files as 4096-byte blocks padded with NULs (the LLNL 2.15
+            // captures do); Lustre never writes a NUL into a text file, so trailing ones go.
+            while (buf.len > 0 && buf.bytes[buf.len - 1] == 0) {
+                buf.len--;
             }
         } catch (IOException e) {
             // FileNotFoundException: an absent file, or one we may not read; tell them apart. A

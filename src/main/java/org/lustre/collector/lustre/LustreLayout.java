@@ -40,14 +40,30 @@ final class LustreLayout {
         HEALTH_CHECK(SYSFS, PROC),
         /** The debugfs twin of {@code health_check} listing unhealthy devices (2.13 to 2.16). */
         HEALTH_DEVICES(DEBUGFS),
-        /** {@code lod/<fs>-MDTxxxx-mdtlov/target_obd}: proc up to 2.17.0, debugfs from 2.17 (LU-11850). */
+        /** {@code version}: sysfs (obd_sysfs.c {@code LUSTRE_RO_ATTR(version)}), proc before 2.10. */
+        VERSION(SYSFS, PROC),
+        /**
+         * {@code lod/<fs>-MDTxxxx-mdtlov/target_obd} and {@code mdt_obd}: proc up to 2.17.0, debugfs
+         * from 2.17 (LU-11850).
+         */
         TARGET_OBD(PROC, DEBUGFS),
         /** {@code lod/<name>/{kbytes*,files*,numobd,activeobd}}: proc in 2.10, sysfs from 2.12. */
         LOD_ATTR(SYSFS, PROC),
         /** {@code osp/<name>/{active,kbytes*,files*,ost_conn_uuid}}: proc in 2.10, sysfs from 2.12. */
         OSP_ATTR(SYSFS, PROC),
-        /** {@code osp/<name>/{import,state,ost_server_uuid}}: proc in 2.10, debugfs from 2.12. */
+        /** {@code osp/<name>/{import,state,ost_server_uuid,mdt_server_uuid}}: proc in 2.10, debugfs from 2.12. */
         OSP_IMPORT(DEBUGFS, PROC),
+        /**
+         * {@code osd-*}{@code /<fs>-MDTxxxx/{kbytes*,files*}}, an MDT's own space: proc in 2.12,
+         * sysfs from 2.13 (LU-8066 {@code dt_tunables_init}).
+         */
+        OSD_ATTR(SYSFS, PROC),
+        /** {@code obdfilter/<fs>-OSTxxxx/{kbytes*,files*,uuid}} on an OSS: sysfs from 2.12, proc in 2.10. */
+        OBDFILTER_ATTR(SYSFS, PROC),
+        /** {@code mdt/} and {@code obdfilter/}{@code <target>/recovery_status}: proc up to 2.16, debugfs in 2.17. */
+        RECOVERY_STATUS(PROC, DEBUGFS),
+        /** {@code mdt/} and {@code obdfilter/}{@code <target>/num_exports}: proc in 2.12, sysfs from 2.14. */
+        NUM_EXPORTS(SYSFS, PROC),
         /** {@code mgs/MGS/filesystems}: proc in 2.10, debugfs from 2.11. */
         MGS_FILESYSTEMS(DEBUGFS, PROC);
 
@@ -67,6 +83,9 @@ final class LustreLayout {
     private final AtomicIntegerArray where = new AtomicIntegerArray(Item.values().length);
     /** item/root pairs already warned about (bounded: items x roots). */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    /** Directory listings that failed with an I/O error, since start (discovery keeps what it knew). */
+    private final java.util.concurrent.atomic.AtomicLong listFailures = new java.util.concurrent.atomic.AtomicLong();
 
     /** tree::read, made once (a lambda per read would be an allocation per file). */
     private final Reader<String> textReader;
@@ -93,11 +112,12 @@ final class LustreLayout {
 
     /**
      * Reads {@code rel} (relative to the item's root, e.g. {@code osp/x-OST0000-osc-MDT0000/import})
-     * where the item was last found, else at the other candidates; null when none has it. A file
-     * that exists but cannot be read (debugfs without root) counts as absent there, with one
-     * warning per item and root.
+     * where the item was last found, else at the other candidates; null when none has it.
+     *
+     * @throws IOException when the file exists but no candidate root could read it (debugfs
+     *         without root, ENOTCONN from a deactivated OSP, EIO): the caller keeps what it knew
      */
-    String read(Item item, String rel) {
+    String read(Item item, String rel) throws IOException {
         return find(item, rel, textReader);
     }
 
@@ -105,7 +125,7 @@ final class LustreLayout {
      * As {@link #read}, through {@link LustreTree#readIfChanged}: {@code previous} itself when the
      * file found holds exactly those bytes, its new bytes otherwise, null when no root has it.
      */
-    byte[] readIfChanged(Item item, String rel, byte[] previous) {
+    byte[] readIfChanged(Item item, String rel, byte[] previous) throws IOException {
         return find(item, rel, path -> tree.readIfChanged(path, previous));
     }
 
@@ -114,25 +134,44 @@ final class LustreLayout {
         T read(String path) throws IOException;
     }
 
-    private <T> T find(Item item, String rel, Reader<T> reader) {
+    private <T> T find(Item item, String rel, Reader<T> reader) throws IOException {
         int cached = where.get(item.ordinal());
-        T found = readAt(item, cached, rel, reader);
-        if (found != null) {
-            return found;
+        IOException failed = null;
+        try {
+            T found = reader.read(item.roots.get(cached) + "/" + rel);
+            if (found != null) {
+                return found;
+            }
+        } catch (IOException e) {
+            failed = e;
         }
         for (int i = 0; i < item.roots.size(); i++) {
             if (i == cached) {
                 continue;
             }
-            found = readAt(item, i, rel, reader);
-            if (found != null) {
-                if (where.compareAndSet(item.ordinal(), cached, i)) {
-                    LOG.debug("{} now read under {}", item, item.roots.get(i));
+            try {
+                T found = reader.read(item.roots.get(i) + "/" + rel);
+                if (found != null) {
+                    if (failed == null && where.compareAndSet(item.ordinal(), cached, i)) {
+                        LOG.debug("{} now read under {}", item, item.roots.get(i));
+                    }
+                    return found;
                 }
-                return found;
+            } catch (IOException e) {
+                if (failed == null) {
+                    failed = e;
+                }
             }
         }
+        if (failed != null) {
+            throw failed;
+        }
         return null;
+    }
+
+    /** A file outside the Lustre roots ({@code proc/uptime}), relative to lustre-root; null when absent. */
+    String readRoot(String path) throws IOException {
+        return tree.read(path);
     }
 
     /** Full path (relative to lustre-root) where {@link #read} would look first; for messages. */
@@ -144,28 +183,58 @@ final class LustreLayout {
     List<String> listAll(String dir) {
         Set<String> names = new TreeSet<>();
         for (String root : ALL_ROOTS) {
-            try {
-                names.addAll(tree.list(root + "/" + dir));
-            } catch (IOException e) {
-                warnOnce(root + "/" + dir, e);
+            names.addAll(listUnder(root, dir));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The entries of {@code dir} under the first of the item's roots that has any, else under
+     * debugfs: for a directory that holds one entry per OST ({@code osp}), listed whole once
+     * instead of once per root.
+     */
+    List<String> listFirst(Item item, String dir) {
+        for (String root : item.roots) {
+            List<String> names = listUnder(root, dir);
+            if (!names.isEmpty()) {
+                return names;
+            }
+        }
+        return listUnder(DEBUGFS, dir);
+    }
+
+    /** The {@code osd-*} directories (osd-ldiskfs, osd-zfs, ...) under any root, sorted. */
+    List<String> osdTypes() {
+        Set<String> names = new TreeSet<>();
+        for (String root : ALL_ROOTS) {
+            for (String n : listUnder(root, "")) {
+                if (n.startsWith("osd-")) {
+                    names.add(n);
+                }
             }
         }
         return List.copyOf(names);
     }
 
-    private <T> T readAt(Item item, int rootIndex, String rel, Reader<T> reader) {
-        String path = item.roots.get(rootIndex) + "/" + rel;
+    /** Listings that failed so far: a caller compares it before and after its own listings. */
+    long listFailures() {
+        return listFailures.get();
+    }
+
+    private List<String> listUnder(String root, String dir) {
+        String path = dir.isEmpty() ? root : root + "/" + dir;
         try {
-            return reader.read(path);
+            return tree.list(path);
         } catch (IOException e) {
-            warnOnce(item + "@" + item.roots.get(rootIndex), e);
-            return null;
+            listFailures.incrementAndGet();
+            warnOnce(path, e);
+            return List.of();
         }
     }
 
     private void warnOnce(String key, IOException e) {
         if (warned.add(key)) {
-            LOG.warn("cannot read Lustre {} ({}); treated as absent there", key, e.toString());
+            LOG.warn("cannot list Lustre {} ({}); treated as empty", key, e.toString());
         }
     }
 }

@@ -1,161 +1,96 @@
 package org.lustre.collector.lustre;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Reads the Lustre tree of this MDS into a {@link LustreSnapshot}.
- *
- * <h2>What one scan reads</h2>
- * <ul>
- *   <li>{@code health_check} (sysfs; proc before 2.10) and its 2.13-2.16 debugfs twin that names
- *       the unhealthy devices, into {@link LustreSnapshot#health()}: the status, followed by
- *       {@code " (unhealthy devices: a, b)"} when the twin names some.</li>
- *   <li>The file systems: the names of {@code lod/<fs>-MDTxxxx-mdtlov} (under proc, sysfs and
- *       debugfs alike), {@code mdt/<fs>-MDTxxxx}, and the lines of {@code mgs/MGS/filesystems}
- *       where this node runs the MGS. A directory listing each, so cheap.</li>
- *   <li>Per file system, exactly one {@code target_obd} (of the first local LOD): the OST list with
- *       index, uuid and ACTIVE/INACTIVE, and the LOD's {@code kbytestotal}/{@code kbytesfree}.
- *       Its bytes are compared with the last scan's before anything is decoded; only a changed
- *       file is parsed.</li>
- *   <li>Per-OST details from {@code osp/<fs>-OSTxxxx-osc-MDTxxxx/}: {@code kbytestotal},
- *       {@code kbytesfree}, {@code kbytesavail}, {@code filestotal}, {@code filesfree},
- *       {@code active}, and the connection: {@code import} (state and current NID), falling back
- *       to {@code ost_server_uuid} + {@code ost_conn_uuid} when import is missing; the
- *       {@code state} file is read only when the state is not FULL or changed, to learn when the
- *       transition happened (its {@code state_history}).</li>
- * </ul>
+ * Reads the Lustre tree of this node (an MDS, an OSS or both) into a {@link LustreSnapshot}.
+ * One scan:
+ * <ol>
+ *   <li>{@code health_check} and {@code version};</li>
+ *   <li>the targets ({@link Discovery}): a full discovery from the device directories at most
+ *       once a minute (scan clock) or when a LOD's target_obd changed; between, only each
+ *       target_obd, compared with its last bytes;</li>
+ *   <li>the targets this node serves (its MDTs; an OSS's OSTs: few), in full;</li>
+ *   <li>the reads that {@link ReadSchedule} plans: priority and round-robin targets in full, the
+ *       sweep's targets' connection state alone ({@link TargetReads});</li>
+ *   <li>each LOD's {@code kbytestotal}/{@code kbytesfree};</li>
+ *   <li>the snapshot ({@link SnapshotBuilder}), rebuilding only the file systems a read changed.</li>
+ * </ol>
  * Where each file lives (proc, sysfs or debugfs) is found by {@link LustreLayout}, not by version.
  *
- * <h2>Round-robin policy for per-OST details</h2>
- * target_obd gives every OST's ACTIVE flag at every scan, whatever the number of OSTs. The
- * per-OST files cost about eight opens per OST, so a scan reads them for at most
- * {@code ostDetailBudget} OSTs: the OSTs of all file systems are put in one list (file systems by
- * name, OSTs by index) and a cursor walks it, wrapping around, {@code ostDetailBudget} entries per
- * scan. Every other OST keeps the figures read last time (with their {@code updatedMillis}); one
- * never read yet has state "" and figures -1, and counts as responding while its target_obd says
- * ACTIVE. So with N OSTs each OST is re-read every ceil(N / budget) scans: at 100,000 OSTs, a
- * budget of 250 (the collector's) and a 5 s interval, once every 2,000 s, for about 2,000 small
- * reads per scan. Targets {@link #prioritize}d are read first, outside the round robin.
- * A deactivation shows at the next scan through target_obd; a lost connection on an ACTIVE OST
- * shows when the cursor reaches it, or at once through {@link #refresh} (getNodeInfo) or the
- * kernel log source.
- *
- * <h2>Node state</h2>
- * {@code responding} = active and (state FULL or not read yet). {@code active} is the target_obd
- * flag during a scan; {@link #refresh} also honours a fresh {@code osp active = 0} or
- * {@code DEACTIVATED}. Local MDTs are nodes too: kind MDT, state "", responding when
- * {@code health_check} is healthy or absent.
- *
  * <h2>Bad input</h2>
- * A file that vanishes mid-scan or holds garbage is skipped (the previous figure is kept), counted
- * in {@link LustreSnapshot#parseErrors()} and logged at most once a minute (scan clock). Files
- * that a version simply does not have (debugfs twin, import under a debugfs we may not read) are
- * not errors. An absent tree (no Lustre on this node) gives an empty snapshot and one INFO line.
+ * A file that vanishes or holds garbage keeps the previous figure, counted in
+ * {@link LustreSnapshot#parseErrors()}; one that exists but cannot be read (EIO, ENOTCONN,
+ * EACCES) keeps it too, counted in {@link LustreSnapshot#readErrors()} and logged once per kind
+ * ({@link TreeErrors}). Neither drops a known target nor changes its state. An absent tree (no
+ * Lustre on this node) gives an empty snapshot and one INFO line.
  *
  * <h2>Threads</h2>
- * {@link #scan} is for one thread, the watcher (it is synchronized, so a second caller waits
- * rather than corrupts the cursor). {@link #refresh} and {@link #stateSince} may be called by any
- * thread at any time: shared state is the last published snapshot (volatile), the OST references
- * of the last scan (volatile immutable map) and the per-OST details (concurrent map whose entries
- * are immutable; the newest read wins).
+ * {@link #scan} is for one thread, the watcher (synchronized, so a second caller waits rather
+ * than corrupts the cursors). {@link #refresh}, {@link #prioritize}, {@link #stateSince} and the
+ * counters may be called by any thread: shared state is the last snapshot and inventory
+ * (volatile, immutable) and the readings (a concurrent map of immutable values, newest wins).
  */
 public final class LustreScanner {
     private static final Logger LOG = LogManager.getLogger(LustreScanner.class);
-    private static final long LOG_EVERY_MILLIS = 60_000;
-    private static final int MAX_URGENT = 200_000;
-    private static final Pattern LOD = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})-mdtlov");
-    private static final Pattern MDT = Pattern.compile("(.+)-(MDT[0-9a-fA-F]{4})");
-    private static final Pattern FS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-
-    /** An OST as target_obd of its file system lists it, and the OSP directory to read. */
-    private record OstRef(String fs, String name, int index, String uuid, boolean active, String osp) {
-    }
-
     /**
-     * One file system as the last scan left it: the target_obd bytes and their parse, and the
-     * node map and state published, reused whole by the next scan when nothing of it changed.
+     * A full discovery at most this often (scan clock); a target_obd change triggers one at
+     * once. At 100,000 OSTs one costs a listing of 100,000 OSP devices and a comparison of as
+     * many targets: once a minute it was a visible share of an idle collector's CPU.
      */
-    private record FsEntry(String lod, byte[] obdBytes, List<OstRef> refs, List<String> mdts, long kbTotal,
-                           long kbFree, FsEntry prev, Map<String, NodeState> nodes, FileSystemState state,
-                           boolean mdtHealthy) {
-        FsEntry(String lod, byte[] obdBytes, List<OstRef> refs, List<String> mdts, long kbTotal, long kbFree,
-                FsEntry prev) {
-            this(lod, obdBytes, refs, mdts, kbTotal, kbFree, prev, null, null, false);
-        }
-
-        /** The entry to keep for the next scan (without a link to this scan's predecessor). */
-        FsEntry published(Map<String, NodeState> nodes, FileSystemState state, boolean mdtHealthy) {
-            return new FsEntry(lod, obdBytes, refs, mdts, kbTotal, kbFree, null, nodes, state, mdtHealthy);
-        }
-    }
-
-    /** Per-OST figures from the OSP files. Immutable. */
-    private record Detail(String state, String nid, Boolean ospActive, long kbytesTotal, long kbytesFree,
-                          long kbytesAvail, long filesTotal, long filesFree, long sinceSeconds,
-                          long updatedMillis) {
-    }
-
-    /** Errors of one scan or refresh. */
-    private final class Errors {
-        int count;
-
-        void add(String what) {
-            count++;
-            totalErrors.incrementAndGet();
-            long now = errorClock;
-            long last = lastErrorLog.get();
-            if (now - last >= LOG_EVERY_MILLIS && lastErrorLog.compareAndSet(last, now)) {
-                LOG.warn("Lustre tree: skipped {} ({} so far; logged at most once a minute)", what, totalErrors.get());
-            }
-        }
-    }
+    static final long DISCOVERY_MILLIS = 300_000;
 
     private final LustreLayout layout;
-    private final int budget;
-    private final ConcurrentHashMap<String, Detail> details = new ConcurrentHashMap<>();
-    private final AtomicLong totalErrors = new AtomicLong();
-    private final AtomicLong lastErrorLog = new AtomicLong(Long.MIN_VALUE / 2);
-    private volatile long errorClock;
-    private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
-    private volatile Map<String, OstRef> refs = Map.of();
-    /** Targets a source named (a kernel-log disconnect, a trap): read first at the next scan. */
-    private final Set<String> urgent = ConcurrentHashMap.newKeySet();
-    /** Scan thread only. */
-    private int cursor;
-    /** Scan thread only: what the last scan read per file system, to skip what did not change. */
-    private Map<String, FsEntry> fsCache = Map.of();
-    /** Scan thread only: all OSTs in round-robin order. */
-    private List<OstRef> ostOrder = List.of();
-    /** File systems whose OST details refresh() read since the last scan. */
+    private final Discovery discovery;
+    private final TargetReads reads;
+    private final ReadSchedule schedule;
+    private final SnapshotBuilder builder = new SnapshotBuilder();
+    private final TreeErrors errors = new TreeErrors();
+    private final ConcurrentHashMap<String, Reading> readings = new ConcurrentHashMap<>();
+    /** File systems whose targets refresh() read since the last scan. */
     private final Set<String> refreshedFs = ConcurrentHashMap.newKeySet();
-    /** Scan thread only: the absent-tree line was logged and the tree is still absent. */
+    private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
+    private volatile Inventory inventory = Inventory.EMPTY;
+    private volatile Map<String, Target> byName = Map.of();
+    /** Scan thread only: the targets served by this node, read in full every scan. */
+    private List<Target> locals = List.of();
+    /** Scan thread only. */
+    private long discoveredMillis = Long.MIN_VALUE / 2;
     private boolean absentLogged;
+    private String version = "";
+
+    /** A scanner without the sweep (round robin and priority reads only): tests of those. */
+    public LustreScanner(LustreTree tree, int budget) {
+        this(tree, budget, 0);
+    }
 
     /**
-     * @param tree            the Lustre tree (rooted at lustre-root)
-     * @param ostDetailBudget most OSTs whose OSP files one scan reads (at least 1)
+     * @param tree       the Lustre tree (rooted at lustre-root)
+     * @param budget     targets read in full per scan by the round robin (at least 1)
+     * @param sweepScans scans within which every target's connection is re-read: the {@code sweep}
+     *                   option divided by the interval, rounded down, at least 1; 0 = no sweep
      */
-    public LustreScanner(LustreTree tree, int ostDetailBudget) {
-        if (ostDetailBudget < 1) {
-            throw new IllegalArgumentException("ostDetailBudget must be at least 1: " + ostDetailBudget);
-        }
+    public LustreScanner(LustreTree tree, int budget, int sweepScans) {
         this.layout = new LustreLayout(tree);
-        this.budget = ostDetailBudget;
+        this.discovery = new Discovery(layout);
+        this.reads = new TargetReads(layout);
+        this.schedule = new ReadSchedule(budget, sweepScans);
+    }
+
+    /** Scans per sweep for a {@code sweep} option and scan interval, both in seconds: floor, at least 1. */
+    public static int sweepScans(long sweepSeconds, long intervalSeconds) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, sweepSeconds / Math.max(1, intervalSeconds)));
     }
 
     /** The last snapshot {@link #scan} produced ({@link LustreSnapshot#EMPTY} before the first). Any thread. */
@@ -163,9 +98,19 @@ public final class LustreScanner {
         return last;
     }
 
-    /** Files skipped since start (garbage or vanished), scans and refreshes together. Any thread. */
+    /** Files skipped since start because they held garbage or vanished. Any thread. */
     public long totalParseErrors() {
-        return totalErrors.get();
+        return errors.parseErrors();
+    }
+
+    /** Files that existed but could not be read, since start. Any thread. */
+    public long totalReadErrors() {
+        return errors.readErrors();
+    }
+
+    /** The most recent new kind of read error, path and reason; "" when none. Any thread. */
+    public String lastReadError() {
+        return errors.lastReadErrorKind();
     }
 
     /**
@@ -174,421 +119,190 @@ public final class LustreScanner {
      * java.util.function.ToLongFunction)}. Any thread.
      */
     public long stateSince(String nodeName) {
-        Detail d = details.get(nodeName);
-        return d == null ? -1 : d.sinceSeconds();
+        Reading r = readings.get(nodeName);
+        return r == null ? -1 : r.sinceSeconds();
     }
 
     /**
-     * Asks the next scan to read this target's details before the round robin, so that a target
-     * the kernel log reports as disconnected shows as not responding at the next scan rather
-     * than when the cursor reaches it. At most one budget of such targets is read per scan (a
-     * router storm naming 10,000 OSTs is worked off over a few scans), and at most
-     * {@value #MAX_URGENT} are remembered. Any thread.
+     * Asks the next scan to read this target before the round robin, so that a target the kernel
+     * log reports as disconnected shows at the next scan. Names that are not targets are ignored.
+     * Any thread.
      */
     public void prioritize(String nodeName) {
-        if (urgent.size() < MAX_URGENT) {
-            urgent.add(nodeName);
-        }
+        schedule.prioritize(nodeName);
     }
 
     /** Scans the tree once. Never throws for bad input. Watcher thread only. */
     public synchronized LustreSnapshot scan(long nowMillis) {
-        errorClock = nowMillis;
-        Errors errs = new Errors();
+        TreeErrors.Tally errs = errors.tally(nowMillis);
         if (!layout.present()) {
             if (!absentLogged) {
                 LOG.info("no Lustre tree under lustre-root ({}, {}, {} absent): no file systems to report",
                         LustreLayout.PROC, LustreLayout.SYSFS, LustreLayout.DEBUGFS);
                 absentLogged = true;
             }
-            refs = Map.of();
-            LustreSnapshot empty = new LustreSnapshot(Map.of(), Map.of(), "", nowMillis, 0);
-            last = empty;
-            return empty;
+            inventory = Inventory.EMPTY;
+            byName = Map.of();
+            last = new LustreSnapshot(Map.of(), Map.of(), "", "", nowMillis, 0, 0);
+            return last;
         }
         if (absentLogged) {
             LOG.info("Lustre tree found under lustre-root");
             absentLogged = false;
         }
-        String health = readHealth(errs);
-        boolean mdtHealthy = health.isEmpty() || health.equals("healthy");
-
-        // File systems and their local MDTs; TreeMaps keep names sorted.
-        Map<String, TreeSet<String>> lodsByFs = new TreeMap<>();
-        Map<String, TreeSet<String>> mdtsByFs = new TreeMap<>();
-        for (String name : layout.listAll("lod")) {
-            Matcher m = LOD.matcher(name);
-            if (m.matches()) {
-                lodsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
-                mdtsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(1) + "-" + m.group(2));
-            }
-        }
-        for (String name : layout.listAll("mdt")) {
-            Matcher m = MDT.matcher(name);
-            if (m.matches()) {
-                mdtsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
-            }
-        }
-        for (String fs : mgsFileSystems(errs)) {
-            mdtsByFs.computeIfAbsent(fs, k -> new TreeSet<>());
+        String health = Health.read(layout, errs);
+        if (health == null) {
+            health = last.health();
         }
 
-        // Each file system's OST list: target_obd is read every scan but decoded and parsed only
-        // when its bytes changed. The tree compares them with the last scan's in its read buffer
-        // and hands back that same array when equal (at 100,000 OSTs, decoding and comparing 100
-        // texts of 30 KB each was a third of an idle scan; parsing them all, before, most of it).
-        Map<String, FsEntry> entries = new TreeMap<>();
-        boolean refsChanged = !fsCache.keySet().equals(mdtsByFs.keySet());
-        for (Map.Entry<String, TreeSet<String>> e : mdtsByFs.entrySet()) {
-            String fs = e.getKey();
-            FsEntry prev = fsCache.get(fs);
-            TreeSet<String> lods = lodsByFs.get(fs);
-            String lod = lods == null ? null : lods.first();
-            boolean sameLod = prev != null && Objects.equals(prev.lod(), lod);
-            byte[] obdBytes = lod == null ? null : targetObdBytes(lod, sameLod ? prev.obdBytes() : null, errs);
-            List<OstRef> refList;
-            if (sameLod && prev.obdBytes() == obdBytes) { // both null, or the very array: unchanged
-                refList = prev.refs();
-            } else {
-                refList = lod == null ? List.of() : ostRefs(fs, lod, obdBytes, errs);
-                refsChanged = true;
-            }
-            long kbTotal = lod == null ? -1 : lodNumber(lod, "kbytestotal", errs);
-            long kbFree = lod == null ? -1 : lodNumber(lod, "kbytesfree", errs);
-            List<String> mdts = List.copyOf(e.getValue());
-            entries.put(fs, new FsEntry(lod, obdBytes, refList, mdts, kbTotal, kbFree, prev));
+        Inventory before = inventory;
+        Inventory inv;
+        if (before.byFs().isEmpty() || nowMillis - discoveredMillis >= DISCOVERY_MILLIS || nowMillis < discoveredMillis) {
+            inv = discovery.discover(before, errs);
+            discoveredMillis = nowMillis;
+            version = readVersion(errs);
+        } else {
+            inv = discovery.refresh(before, errs);
         }
-        if (refsChanged) {
-            Map<String, OstRef> newRefs = new HashMap<>();
-            List<OstRef> order = new ArrayList<>();
-            for (FsEntry fe : entries.values()) {
-                for (OstRef ref : fe.refs()) {
-                    if (newRefs.putIfAbsent(ref.name(), ref) == null) {
-                        order.add(ref);
-                    }
-                }
-            }
-            refs = java.util.Collections.unmodifiableMap(newRefs); // fresh map, never changed again
-            ostOrder = order;
-            // Figures of OSTs that left every target_obd are dropped.
-            details.keySet().retainAll(newRefs.keySet());
-        }
-
-        // Targets a source named first, then the round robin over all OSTs (see the class comment).
-        // A file system none of whose OSTs was read keeps its node map from the last scan.
-        Set<String> touched = new java.util.HashSet<>();
-        for (java.util.Iterator<String> it = refreshedFs.iterator(); it.hasNext(); ) {
+        Set<String> touched = new HashSet<>();
+        for (var it = refreshedFs.iterator(); it.hasNext(); ) {
             touched.add(it.next());
             it.remove();
         }
-        int urgentRead = 0;
-        for (java.util.Iterator<String> it = urgent.iterator(); it.hasNext() && urgentRead < budget; ) {
-            OstRef ref = refs.get(it.next());
-            it.remove();
-            if (ref != null) {
-                store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
-                touched.add(ref.fs());
-                urgentRead++;
+        if (inv != before) {
+            inv = reuseLists(before, inv);
+            if (!inv.byFs().equals(before.byFs())) {
+                adopt(inv);
             }
         }
-        int n = ostOrder.size();
-        int k = Math.min(budget, n);
-        if (n > 0) {
-            cursor %= n;
-            for (int i = 0; i < k; i++) {
-                OstRef ref = ostOrder.get((cursor + i) % n);
-                store(ref.name(), readDetail(ref, details.get(ref.name()), nowMillis, errs));
-                touched.add(ref.fs());
-            }
-            cursor = (cursor + k) % n;
-        }
+        inventory = inv;
 
-        Map<String, FileSystemState> fileSystems = new TreeMap<>();
-        Map<String, Map<String, NodeState>> nodesByFs = new TreeMap<>();
-        Map<String, FsEntry> newCache = new HashMap<>();
-        for (Map.Entry<String, FsEntry> e : entries.entrySet()) {
-            String fs = e.getKey();
-            FsEntry fe = e.getValue();
-            FsEntry prev = fe.prev();
-            boolean sameTargets = prev != null && prev.refs() == fe.refs() && prev.mdts().equals(fe.mdts());
-            Map<String, NodeState> fsNodes;
-            FileSystemState state;
-            if (sameTargets && !touched.contains(fs) && prev.mdtHealthy() == mdtHealthy) {
-                fsNodes = prev.nodes();
-            } else {
-                fsNodes = new HashMap<>();
-                for (String mdt : fe.mdts()) {
-                    fsNodes.put(mdt, mdtNode(fs, mdt, mdtHealthy, nowMillis));
-                }
-                for (OstRef ref : fe.refs()) {
-                    fsNodes.putIfAbsent(ref.name(), ostNode(ref, details.get(ref.name()), false, nowMillis));
-                }
-                fsNodes = java.util.Collections.unmodifiableMap(fsNodes);
+        ReadSchedule.Plan plan = schedule.next();
+        Set<String> readFully = new HashSet<>();
+        for (Target t : locals) {
+            // Served here: few (an MDS's MDTs, an OSS's OSTs), read in full every scan; a new read
+            // time alone does not rebuild the file system's node map.
+            readFully.add(t.name());
+            if (store(t, reads.full(t, reading(t), nowMillis, errs), true)) {
+                touched.add(t.fs());
             }
-            if (sameTargets && prev.state().kbytesTotal() == fe.kbTotal() && prev.state().kbytesFree() == fe.kbFree()) {
-                state = prev.state();
-            } else if (sameTargets) {
-                state = new FileSystemState(fs, prev.state().nodes(), fe.kbTotal(), fe.kbFree());
-            } else {
-                List<String> names = new ArrayList<>(fe.mdts());
-                TreeSet<String> osts = new TreeSet<>();
-                for (OstRef ref : fe.refs()) {
-                    osts.add(ref.name());
-                }
-                names.addAll(osts);
-                state = new FileSystemState(fs, names, fe.kbTotal(), fe.kbFree());
-            }
-            fileSystems.put(fs, state);
-            nodesByFs.put(fs, fsNodes);
-            newCache.put(fs, fe.published(fsNodes, state, mdtHealthy));
         }
-        fsCache = newCache;
-        Map<String, NodeState> nodes = new NodeIndex(nodesByFs);
-        LustreSnapshot snap = new LustreSnapshot(fileSystems, nodes, health, nowMillis, errs.count);
+        for (Target t : plan.full()) {
+            if (readFully.add(t.name()) && store(t, reads.full(t, reading(t), nowMillis, errs), false)) {
+                touched.add(t.fs());
+            }
+        }
+        for (Target t : plan.sweep()) {
+            if (readFully.contains(t.name())) {
+                continue;
+            }
+            if (store(t, reads.connection(t, reading(t), errs), false)) {
+                touched.add(t.fs());
+            }
+        }
+        Map<String, long[]> lodSpace = new HashMap<>();
+        inv.lods().forEach((fs, lod) -> lodSpace.put(fs, lodSpace(lod, errs)));
+        LustreSnapshot snap = builder.build(inv, readings::get, touched, lodSpace, health, version, nowMillis, errs);
         last = snap;
         return snap;
     }
 
     /**
-     * Reads one node's details now (getNodeInfo on demand), without waiting for the round robin;
-     * the figures are also kept for the following scans. Empty when the last scan did not know
-     * the node. Any thread; never throws for bad input.
+     * Reads one node now (getNodeInfo on demand), without waiting for the round robin; the
+     * figures are kept for the following scans. Empty when the last scan did not know the node.
+     * Any thread; never throws for bad input.
      */
     public Optional<NodeState> refresh(String nodeName, long nowMillis) {
-        LustreSnapshot snap = last;
-        NodeState base = snap.nodes().get(nodeName);
-        if (base == null) {
+        Target t = byName.get(nodeName);
+        if (t == null) {
             return Optional.empty();
         }
-        Errors errs = new Errors();
-        OstRef ref = refs.get(nodeName);
-        if (ref == null) {
-            // A local MDT: its state is this MDS's health.
-            String health = readHealth(errs);
-            boolean healthy = health.isEmpty() || health.equals("healthy");
-            return Optional.of(mdtNode(base.fs(), base.name(), healthy, nowMillis));
+        TreeErrors.Tally errs = errors.tally(nowMillis);
+        Reading r = reads.full(t, reading(t), nowMillis, errs);
+        store(t, r, false);
+        refreshedFs.add(t.fs()); // the next scan rebuilds this file system's nodes
+        String health = t.local() ? Health.read(layout, errs) : "";
+        if (health == null) {
+            health = last.health();
         }
-        Detail d = readDetail(ref, details.get(nodeName), nowMillis, errs);
-        store(nodeName, d);
-        refreshedFs.add(ref.fs()); // the next scan rebuilds this file system's nodes
-        return Optional.of(ostNode(ref, d, true, nowMillis));
+        return Optional.of(SnapshotBuilder.node(t, r, health.isEmpty() || health.equals("healthy")));
     }
 
-    private void store(String name, Detail d) {
-        if (d != null) {
-            details.merge(name, d, (old, neu) -> neu.updatedMillis() >= old.updatedMillis() ? neu : old);
+    /** A new inventory: the schedule's list and the readings of targets that are gone. */
+    private void adopt(Inventory inv) {
+        Map<String, Target> names = inv.byName();
+        List<Target> scheduled = new ArrayList<>();
+        for (Target t : inv.all()) {
+            scheduled.add(t);
         }
-    }
-
-    private static NodeState mdtNode(String fs, String mdt, boolean healthy, long now) {
-        int index = Integer.parseInt(mdt.substring(mdt.length() - 4), 16);
-        return new NodeState(mdt, fs, "MDT", index, mdt + "_UUID", "", true, "", healthy,
-                -1, -1, -1, -1, -1, now);
-    }
-
-    private static NodeState ostNode(OstRef ref, Detail d, boolean honourOspActive, long now) {
-        if (d == null) {
-            return new NodeState(ref.name(), ref.fs(), "OST", ref.index(), ref.uuid(), "", ref.active(), "",
-                    ref.active(), -1, -1, -1, -1, -1, now);
-        }
-        boolean active = ref.active() && !(honourOspActive && Boolean.FALSE.equals(d.ospActive()));
-        boolean responding = active && (d.state().isEmpty() || d.state().equals("FULL"));
-        return new NodeState(ref.name(), ref.fs(), "OST", ref.index(), ref.uuid(), d.nid(), active, d.state(),
-                responding, d.kbytesTotal(), d.kbytesFree(), d.kbytesAvail(), d.filesTotal(), d.filesFree(),
-                d.updatedMillis());
-    }
-
-    /** Status of health_check plus the devices the debugfs twin names; "" when absent. */
-    private String readHealth(Errors errs) {
-        String text = layout.read(LustreLayout.Item.HEALTH_CHECK, "health_check");
-        if (text == null) {
-            return "";
-        }
-        HealthCheckParser.HealthCheck hc = parsed(LustreLayout.Item.HEALTH_CHECK, "health_check", text,
-                HealthCheckParser::parse, errs);
-        if (hc == null) {
-            return "";
-        }
-        List<String> devices = new ArrayList<>(hc.unhealthyDevices());
-        if (!hc.healthy()) {
-            String twin = layout.read(LustreLayout.Item.HEALTH_DEVICES, "health_check");
-            if (twin != null) {
-                try {
-                    for (String dev : HealthCheckParser.parseUnhealthyDevices(
-                            LustreLayout.DEBUGFS + "/health_check", twin)) {
-                        if (!devices.contains(dev)) {
-                            devices.add(dev);
-                        }
-                    }
-                } catch (LustreParseException e) {
-                    errs.add(e.getMessage());
-                }
-            }
-        }
-        if (hc.healthy() || devices.isEmpty()) {
-            return hc.status();
-        }
-        return hc.status() + " (unhealthy devices: " + String.join(", ", devices) + ")";
-    }
-
-    private List<String> mgsFileSystems(Errors errs) {
-        String text = layout.read(LustreLayout.Item.MGS_FILESYSTEMS, "mgs/MGS/filesystems");
-        if (text == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (TextLine line : TextLine.nonBlank(text)) {
-            String fs = line.text();
-            if (FS_NAME.matcher(fs).matches()) {
-                out.add(fs);
-            } else {
-                errs.add(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, "mgs/MGS/filesystems")
-                        + ": not a file system name: \"" + fs + "\"");
-            }
-        }
-        return out;
+        schedule.targets(scheduled);
+        readings.keySet().retainAll(names.keySet());
+        byName = names;
+        locals = inv.all().stream().filter(Target::local).toList();
     }
 
     /**
-     * The bytes of a LOD's target_obd, {@code previous} itself when unchanged, null when absent
-     * (counted: the LOD exists).
+     * {@code now} with the target list of each file system whose targets did not change taken
+     * from {@code before} (the same object), so that its published node map can be handed on.
      */
-    private byte[] targetObdBytes(String lod, byte[] previous, Errors errs) {
-        String rel = "lod/" + lod + "/target_obd";
-        byte[] bytes = layout.readIfChanged(LustreLayout.Item.TARGET_OBD, rel, previous);
-        if (bytes == null) {
-            errs.add(rel + ": absent although the LOD exists");
-        }
-        return bytes;
+    private static Inventory reuseLists(Inventory before, Inventory now) {
+        Map<String, List<Target>> byFs = new HashMap<>();
+        now.byFs().forEach((fs, list) -> {
+            List<Target> old = before.byFs().get(fs);
+            byFs.put(fs, list.equals(old) ? old : list);
+        });
+        return new Inventory(byFs, now.lods(), now.obdBytes());
+    }
+
+    private Reading reading(Target t) {
+        Reading r = readings.get(t.name());
+        return r == null ? Reading.none(t) : r;
     }
 
     /**
-     * The OSTs a target_obd lists; empty when absent or garbage (counted). Decoded as
-     * {@link LustreTree#read} decodes (UTF-8, malformed bytes replaced).
+     * Keeps a reading (the newest wins); true when it changes what the node shows (with
+     * {@code ignoreTime}, a change of the read time alone does not count).
      */
-    private List<OstRef> ostRefs(String fs, String lod, byte[] bytes, Errors errs) {
-        if (bytes == null) {
-            return List.of();
+    private boolean store(Target t, Reading r, boolean ignoreTime) {
+        Reading old = readings.get(t.name());
+        if (old == r) {
+            return false; // the sweep found nothing new
         }
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        String rel = "lod/" + lod + "/target_obd";
-        List<TargetObdParser.Target> targets = parsed(LustreLayout.Item.TARGET_OBD, rel, text,
-                TargetObdParser::parse, errs);
-        if (targets == null) {
-            return List.of();
+        readings.merge(t.name(), r, (o, n) -> n.updatedMillis() >= o.updatedMillis() ? n : o);
+        if (old == null) {
+            return true;
         }
-        String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
-        List<OstRef> out = new ArrayList<>(targets.size());
-        for (TargetObdParser.Target t : targets) {
-            out.add(new OstRef(fs, t.name(), t.index(), t.uuid(), t.active(), t.name() + "-osc-" + mdtPart));
-        }
-        return List.copyOf(out);
+        return !(old.state().equals(r.state()) && old.deactivated() == r.deactivated() && old.nid().equals(r.nid())
+                && java.util.Arrays.equals(old.space(), r.space()) && old.exports() == r.exports()
+                && old.recovery().equals(r.recovery()) && (ignoreTime || old.updatedMillis() == r.updatedMillis()));
     }
 
-    private long lodNumber(String lod, String file, Errors errs) {
+    private long[] lodSpace(String lod, TreeErrors.Tally errs) {
+        return new long[] {lodNumber(lod, "kbytestotal", errs), lodNumber(lod, "kbytesfree", errs)};
+    }
+
+    private long lodNumber(String lod, String file, TreeErrors.Tally errs) {
         String rel = "lod/" + lod + "/" + file;
-        String text = layout.read(LustreLayout.Item.LOD_ATTR, rel);
-        if (text == null) {
-            return -1;
-        }
-        Long n = parsed(LustreLayout.Item.LOD_ATTR, rel, text, NumberParser::parse, errs);
-        return n == null ? -1 : n;
-    }
-
-    /**
-     * Reads one OST's OSP files. A field whose file vanished or holds garbage keeps its previous
-     * value (counted); when the OSP directory is gone altogether the previous detail is returned.
-     */
-    private Detail readDetail(OstRef ref, Detail prev, long now, Errors errs) {
-        String dir = "osp/" + ref.osp() + "/";
-        String totalText = layout.read(LustreLayout.Item.OSP_ATTR, dir + "kbytestotal");
-        if (totalText == null) {
-            errs.add(dir + "kbytestotal: absent although " + ref.name() + " is in target_obd");
-            return prev;
-        }
-        long kbTotal = number(dir + "kbytestotal", totalText, prev == null ? -1 : prev.kbytesTotal(), errs);
-        long kbFree = attr(dir + "kbytesfree", prev == null ? -1 : prev.kbytesFree(), errs);
-        long kbAvail = attr(dir + "kbytesavail", prev == null ? -1 : prev.kbytesAvail(), errs);
-        long filesTotal = attr(dir + "filestotal", prev == null ? -1 : prev.filesTotal(), errs);
-        long filesFree = attr(dir + "filesfree", prev == null ? -1 : prev.filesFree(), errs);
-        Boolean ospActive = prev == null ? null : prev.ospActive();
-        String activeText = layout.read(LustreLayout.Item.OSP_ATTR, dir + "active");
-        if (activeText != null) {
-            Boolean flag = parsed(LustreLayout.Item.OSP_ATTR, dir + "active", activeText, NumberParser::parseFlag, errs);
-            if (flag != null) {
-                ospActive = flag;
-            }
-        }
-
-        String state = prev == null ? "" : prev.state();
-        String nid = prev == null ? "" : prev.nid();
-        String importText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "import");
-        if (importText != null) {
-            ImportParser.Import imp = parsed(LustreLayout.Item.OSP_IMPORT, dir + "import", importText,
-                    ImportParser::parse, errs);
-            if (imp != null) {
-                state = imp.state();
-                nid = imp.currentNid();
-            }
-        } else {
-            // No import (e.g. an older or trimmed tree): the one-line files say the same.
-            String osu = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid");
-            OstServerUuidParser.OstServerUuid o = osu == null ? null
-                    : parsed(LustreLayout.Item.OSP_IMPORT, dir + "ost_server_uuid", osu, OstServerUuidParser::parse, errs);
-            if (o != null) {
-                state = o.state();
-                if (o.deactivated()) {
-                    ospActive = Boolean.FALSE;
-                }
-            }
-            String conn = layout.read(LustreLayout.Item.OSP_ATTR, dir + "ost_conn_uuid");
-            if (conn != null && !conn.isBlank()) {
-                nid = conn.strip();
-            }
-        }
-
-        long since = prev != null && prev.state().equals(state) ? prev.sinceSeconds() : -1;
-        boolean changed = prev != null && !prev.state().equals(state);
-        if (!state.isEmpty() && (changed || (!state.equals("FULL") && since < 0))) {
-            String stateText = layout.read(LustreLayout.Item.OSP_IMPORT, dir + "state");
-            StateParser.State st = stateText == null ? null
-                    : parsed(LustreLayout.Item.OSP_IMPORT, dir + "state", stateText, StateParser::parse, errs);
-            if (st != null && st.current().equals(state)) {
-                since = st.since();
-            }
-        }
-        return new Detail(state, nid, ospActive, kbTotal, kbFree, kbAvail, filesTotal, filesFree, since, now);
-    }
-
-    private long attr(String rel, long previous, Errors errs) {
-        String text = layout.read(LustreLayout.Item.OSP_ATTR, rel);
-        if (text == null) {
-            errs.add(rel + ": vanished");
-            return previous;
-        }
-        return number(rel, text, previous, errs);
-    }
-
-    private long number(String rel, String text, long previous, Errors errs) {
-        Long n = parsed(LustreLayout.Item.OSP_ATTR, rel, text, NumberParser::parse, errs);
-        return n == null ? previous : n;
-    }
-
-    /** A parser of one Lustre file kind, given the file's path for its messages. */
-    private interface ItemParser<T> {
-        T parse(String path, String text) throws LustreParseException;
-    }
-
-    /**
-     * {@code text}, read from {@code rel}, parsed; null when it does not parse: the error is counted
-     * and logged, and the caller keeps what it had.
-     */
-    private <T> T parsed(LustreLayout.Item item, String rel, String text, ItemParser<T> parser, Errors errs) {
         try {
-            return parser.parse(layout.pathOf(item, rel), text);
+            String text = layout.read(LustreLayout.Item.LOD_ATTR, rel);
+            return text == null ? -1 : NumberParser.parse(layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), text);
+        } catch (IOException e) {
+            errs.read(LustreLayout.Item.LOD_ATTR, layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), e);
         } catch (LustreParseException e) {
-            errs.add(e.getMessage());
-            return null;
+            errs.parse(e.getMessage());
         }
+        return -1;
+    }
+
+    private String readVersion(TreeErrors.Tally errs) {
+        try {
+            String text = layout.read(LustreLayout.Item.VERSION, "version");
+            return text == null ? "" : LustreVersionParser.parse(layout.pathOf(LustreLayout.Item.VERSION, "version"), text);
+        } catch (IOException e) {
+            errs.read(LustreLayout.Item.VERSION, layout.pathOf(LustreLayout.Item.VERSION, "version"), e);
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+        }
+        return version;
     }
 }

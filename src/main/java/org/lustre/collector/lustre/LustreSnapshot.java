@@ -9,36 +9,89 @@ import java.util.TreeMap;
  * Everything one scan of the Lustre tree found. Immutable, published whole by the watcher so
  * readers always see one consistent scan.
  *
- * @param fileSystems  by name, sorted
- * @param nodes        by target name
- * @param health       content of health_check ("healthy", "NOT HEALTHY", "LBUG", ...), "" when absent
- * @param scanMillis   when the scan started, epoch milliseconds
- * @param parseErrors  files that held garbage or vanished in this scan
+ * <p>Nodes are held per file system ({@link #nodesByFs()}): a scan hands on the node map of a
+ * file system in which nothing changed as the very same object, so that at 100,000 OSTs neither
+ * the scan nor {@link StateChanges} walks the maps that did not change. {@link #nodes()} is a
+ * read-only view over all of them.
+ *
+ * <p>fileSystems: by name, sorted. nodesByFs: per file system, its nodes by target name (the maps
+ * are not changed afterwards). health: content of health_check, "" when absent. lustreVersion:
+ * {@code sys/fs/lustre/version}, "" when absent. scanMillis: when the scan started. parseErrors:
+ * files that held garbage or vanished in this scan. readErrors: files that exist but could not be
+ * read in this scan (EIO, ENOTCONN, EACCES). Any thread.
  */
-public record LustreSnapshot(Map<String, FileSystemState> fileSystems, Map<String, NodeState> nodes,
-                             String health, long scanMillis, int parseErrors) {
-    public static final LustreSnapshot EMPTY = new LustreSnapshot(Map.of(), Map.of(), "", 0, 0);
+public final class LustreSnapshot {
+    public static final LustreSnapshot EMPTY = new LustreSnapshot(Map.of(), Map.of(), "", "", 0, 0, 0);
 
-    public LustreSnapshot {
+    private final Map<String, FileSystemState> fileSystems;
+    private final Map<String, Map<String, NodeState>> nodesByFs;
+    private final NodeIndex nodes;
+    private final String health;
+    private final String lustreVersion;
+    private final long scanMillis;
+    private final int parseErrors;
+    private final int readErrors;
+
+    public LustreSnapshot(Map<String, FileSystemState> fileSystems, Map<String, Map<String, NodeState>> nodesByFs,
+                          String health, String lustreVersion, long scanMillis, int parseErrors, int readErrors) {
         // Not Map.copyOf: its open addressing probes badly on 100,000 names as alike as
         // "fs00-OST0001", "fs00-OST0002", ... (measured: most of a scan's CPU went there).
-        fileSystems = Collections.unmodifiableMap(new TreeMap<>(fileSystems));
-        if (!(nodes instanceof NodeIndex)) { // the scanner's index is immutable already
-            nodes = Collections.unmodifiableMap(new HashMap<>(nodes));
+        this.fileSystems = Collections.unmodifiableMap(new TreeMap<>(fileSystems));
+        this.nodesByFs = Collections.unmodifiableMap(new TreeMap<>(nodesByFs));
+        this.nodes = new NodeIndex(this.nodesByFs);
+        this.health = health;
+        this.lustreVersion = lustreVersion;
+        this.scanMillis = scanMillis;
+        this.parseErrors = parseErrors;
+        this.readErrors = readErrors;
+    }
+
+    public Map<String, FileSystemState> fileSystems() {
+        return fileSystems;
+    }
+
+    public Map<String, Map<String, NodeState>> nodesByFs() {
+        return nodesByFs;
+    }
+
+    public String health() {
+        return health;
+    }
+
+    public String lustreVersion() {
+        return lustreVersion;
+    }
+
+    public long scanMillis() {
+        return scanMillis;
+    }
+
+    public int parseErrors() {
+        return parseErrors;
+    }
+
+    public int readErrors() {
+        return readErrors;
+    }
+
+    /** A snapshot from a flat node map (tests, tools): the nodes are grouped by their file system. */
+    public static LustreSnapshot of(Map<String, FileSystemState> fileSystems, Map<String, NodeState> nodes,
+                                    String health, long scanMillis, int parseErrors) {
+        Map<String, Map<String, NodeState>> byFs = new TreeMap<>();
+        for (NodeState n : nodes.values()) {
+            byFs.computeIfAbsent(n.fs(), k -> new HashMap<>()).put(n.name(), n);
         }
+        byFs.replaceAll((fs, m) -> Collections.unmodifiableMap(m));
+        return new LustreSnapshot(fileSystems, byFs, health, "", scanMillis, parseErrors, 0);
+    }
+
+    /** All nodes, by target name: a read-only view over {@link #nodesByFs()}. */
+    public Map<String, NodeState> nodes() {
+        return nodes;
     }
 
     /** The nodes of one file system (empty when unknown); the same map object while it is unchanged. */
     public Map<String, NodeState> nodesOf(String fs) {
-        if (nodes instanceof NodeIndex index) {
-            return index.ofFileSystem(fs);
-        }
-        Map<String, NodeState> out = new HashMap<>();
-        for (NodeState n : nodes.values()) {
-            if (n.fs().equals(fs)) {
-                out.put(n.name(), n);
-            }
-        }
-        return out;
+        return nodesByFs.getOrDefault(fs, Map.of());
     }
 }

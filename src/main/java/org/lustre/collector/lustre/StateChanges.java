@@ -13,9 +13,15 @@ import org.lustre.collector.trap.TrapEvent;
 /**
  * Turns the difference between two scans into traps (source {@code "scan"}):
  * <ul>
- *   <li>a target that stops responding (INACTIVE in target_obd, or import not FULL): Critical,
+ *   <li>a target that loses its connection (import DISCONN, CONNECTING, EVICTED, ..., or INACTIVE
+ *       in target_obd while the OSP is not deactivated): Critical,
  *       {@code "<node> not responding (state DISCONN)"} or {@code "(INACTIVE)"};</li>
  *   <li>one that responds again: Info;</li>
+ *   <li>a target the administrator deactivated (OSP {@code active} 0, DEACTIVATED in
+ *       ost_server_uuid): Warning {@code "<node> deactivated by the administrator (INACTIVE)"};
+ *       activated again: Info;</li>
+ *   <li>a recovery over with clients evicted: Warning (Critical when it evicted every client),
+ *       once per recovery;</li>
  *   <li>{@code health_check} turning to anything but {@code healthy} (or changing from one bad
  *       status to another): Fatal; healthy again: Info;</li>
  *   <li>an OST going past 95% used ({@code 1 - kbytesFree/kbytesTotal}): Warning; back under: Info.</li>
@@ -31,8 +37,9 @@ import org.lustre.collector.trap.TrapEvent;
  * <p><b>Ids</b> come from content only, so the two collectors of an MDS pair give the same event
  * the same id: {@code scan:<node>:<new state>:<epoch seconds>}, the epoch being when the import
  * entered that state according to its {@code state_history} (see {@link LustreScanner#stateSince}),
- * else the scan time rounded down to the minute. Active-flag changes use {@code INACTIVE}/{@code ACTIVE}
- * and the minute; health {@code HEALTH_<status>}; space {@code FULL95}/{@code BELOW95}, with the minute.
+ * else the scan time rounded down to the minute. Administrative changes use
+ * {@code DEACTIVATED}/{@code ACTIVATED} and the minute; INACTIVE in target_obd {@code INACTIVE}/{@code ACTIVE};
+ * recovery {@code RECOVERY_EVICTED} and the recovery's start; health {@code HEALTH_<status>}; space {@code FULL95}/{@code BELOW95}, with the minute.
  *
  * <p>Stateless; any thread.
  */
@@ -62,8 +69,10 @@ public final class StateChanges {
         health(prev, after, first, minute, out);
         for (NodeState a : nodesToCompare(prev, after)) {
             NodeState b = prev.nodes().get(a.name());
+            active(a, b, first, minute, after.scanMillis(), out);
             responding(a, b, first, minute, after.scanMillis(), stateSince, out);
             space(a, b, first, minute, after.scanMillis(), out);
+            recovery(a, b, minute, after.scanMillis(), out);
         }
         return out;
     }
@@ -74,26 +83,37 @@ public final class StateChanges {
      * scans change a few file systems, and comparing every node each time was most of a diff.
      */
     private static Iterable<NodeState> nodesToCompare(LustreSnapshot before, LustreSnapshot after) {
-        if (!(after.nodes() instanceof NodeIndex) || !(before.nodes() instanceof NodeIndex)) {
-            return new TreeMap<>(after.nodes()).values();
-        }
         List<NodeState> out = new ArrayList<>();
-        for (String fs : after.fileSystems().keySet()) {
-            Map<String, NodeState> now = after.nodesOf(fs);
-            if (now != before.nodesOf(fs)) {
-                out.addAll(new TreeMap<>(now).values());
+        for (Map.Entry<String, Map<String, NodeState>> e : after.nodesByFs().entrySet()) {
+            if (e.getValue() != before.nodesOf(e.getKey())) {
+                out.addAll(new TreeMap<>(e.getValue()).values());
             }
         }
         return out;
+    }
+
+    /** Deactivated by the administrator (or activated again): expected, so a Warning, not Critical. */
+    private static void active(NodeState a, NodeState b, boolean first, long minute, long scanMillis,
+                               List<TrapEvent> out) {
+        boolean was = b == null || b.active();
+        if (was && !a.active()) {
+            out.add(event("DEACTIVATED", minute, scanMillis, Category.WARNING, a,
+                    a.name() + " deactivated by the administrator (INACTIVE)"));
+        } else if (!was && a.active() && !first) {
+            out.add(event("ACTIVATED", minute, scanMillis, Category.INFO, a, a.name() + " activated again"));
+        }
     }
 
     private static void responding(NodeState a, NodeState b, boolean first, long minute, long scanMillis,
                                    ToLongFunction<String> stateSince, List<TrapEvent> out) {
         boolean was = b == null || b.responding();
         if (was && !a.responding()) {
-            if (!a.active()) {
-                out.add(event("INACTIVE", minute, scanMillis, Category.CRITICAL, a,
-                        a.name() + " not responding (INACTIVE)"));
+            if (!ImportStates.lost(a.state())) {
+                // The import looks fine: target_obd says INACTIVE (statfs failed with ENOTCONN),
+                // or a local target whose node is unhealthy (the health trap says more).
+                String why = a.kind().equals("OST") || !a.state().isEmpty() ? "INACTIVE" : "unhealthy";
+                out.add(event(why.toUpperCase(Locale.ROOT), minute, scanMillis, Category.CRITICAL, a,
+                        a.name() + " not responding (" + why + ")"));
             } else {
                 long since = stateSince.applyAsLong(a.name());
                 out.add(event(a.state(), since >= 0 ? since : minute, since >= 0 ? since * 1000 : scanMillis,
@@ -101,7 +121,7 @@ public final class StateChanges {
             }
         } else if (!was && a.responding() && !first) {
             String how = a.state().isEmpty() ? "" : " (state " + a.state() + ")";
-            if (!b.active()) {
+            if (!ImportStates.lost(b.state())) {
                 out.add(event("ACTIVE", minute, scanMillis, Category.INFO, a, a.name() + " responding again" + how));
             } else {
                 long since = stateSince.applyAsLong(a.name());
@@ -110,6 +130,25 @@ public final class StateChanges {
                         Category.INFO, a, a.name() + " responding again" + how));
             }
         }
+    }
+
+    /**
+     * A recovery that ended with clients evicted (their uncommitted work is lost): Warning, Critical
+     * when every client was evicted. Raised once per recovery (its start time is in the id).
+     */
+    private static void recovery(NodeState a, NodeState b, long minute, long scanMillis, List<TrapEvent> out) {
+        RecoveryStatus r = a.recovery();
+        if (!r.completedWithEvictions()) {
+            return;
+        }
+        if (b != null && b.recovery().completedWithEvictions() && b.recovery().startEpoch() == r.startEpoch()) {
+            return;
+        }
+        boolean all = r.completedClients() == 0;
+        String of = r.totalClients() >= 0 ? " of " + r.totalClients() : "";
+        out.add(event("RECOVERY_EVICTED", r.startEpoch() >= 0 ? r.startEpoch() : minute, scanMillis,
+                all ? Category.CRITICAL : Category.WARNING, a, a.name() + " recovery over: " + r.evictedClients() + of
+                        + " clients evicted" + (r.durationSeconds() >= 0 ? " (took " + r.durationSeconds() + " s)" : "")));
     }
 
     private static void space(NodeState a, NodeState b, boolean first, long minute, long scanMillis,

@@ -12,6 +12,7 @@ import org.lustre.collector.Version;
 import org.lustre.collector.lustre.FileSystemState;
 import org.lustre.collector.lustre.LustreSnapshot;
 import org.lustre.collector.lustre.NodeState;
+import org.lustre.collector.lustre.RecoveryStatus;
 import org.lustre.collector.service.Collector;
 import org.lustre.collector.source.SourceHealth;
 import org.lustre.collector.trap.Category;
@@ -56,7 +57,8 @@ public final class CollectorApi {
                         a -> getNodeNames(a.getString(0)), "fsName:string"),
                 RpcMethod.of("getNodeInfo", "struct",
                         "State of one target: name, fs, kind, index, uuid, nid, active, state, responding, "
-                                + "kbytesTotal, kbytesFree, kbytesAvail, filesTotal, filesFree, updated. "
+                                + "kbytesTotal, kbytesFree, kbytesAvail, filesTotal, filesFree, updated, exports, "
+                                + "recovery {status, start, duration, completedClients, totalClients, evictedClients}. "
                                 + "Fault 2 when unknown.",
                         a -> getNodeInfo(a.getString(0)), "nodeName:string"),
                 RpcMethod.of("getTraps", "array",
@@ -74,7 +76,7 @@ public final class CollectorApi {
                         a -> getFileSystemInfo(a.getString(0)), "fsName:string"),
                 RpcMethod.of("getCollectorInfo", "struct",
                         "The collector itself: version, started, maxtraps, trap counters, parseErrors, last scan, "
-                                + "and each source's state.",
+                                + "lustreVersion, treeReadErrors, and each source's state (lustre-tree among them).",
                         a -> getCollectorInfo()),
                 RpcMethod.of("getTrapRecords", "struct",
                         "Traps after 'cursor' (at most 'limit'): {traps: [{id, time, eventTime, category, node, fs, "
@@ -130,6 +132,20 @@ public final class CollectorApi {
         m.put("filesTotal", (double) n.filesTotal());
         m.put("filesFree", (double) n.filesFree());
         m.put("updated", seconds(n.updatedMillis()));
+        m.put("exports", (double) n.exports());
+        m.put("recovery", recovery(n.recovery()));
+        return m;
+    }
+
+    /** A target's recovery_status; numbers -1 when the file does not print them, status "" unknown. */
+    private static Map<String, Object> recovery(RecoveryStatus r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", r.status());
+        m.put("start", clampInt(r.startEpoch()));
+        m.put("duration", clampInt(r.durationSeconds()));
+        m.put("completedClients", clampInt(r.completedClients()));
+        m.put("totalClients", clampInt(r.totalClients()));
+        m.put("evictedClients", clampInt(r.evictedClients()));
         return m;
     }
 
@@ -193,6 +209,8 @@ public final class CollectorApi {
         m.put("parseErrors", clampInt(collector.parseErrors()));
         m.put("lastScan", seconds(collector.lastScanMillis()));
         m.put("lastScanMillis", clampInt(collector.lastScanDuration()));
+        m.put("lustreVersion", collector.lustreVersion());
+        m.put("treeReadErrors", clampInt(collector.treeReadErrors()));
         List<Object> sources = new ArrayList<>();
         for (SourceHealth h : collector.sources()) {
             Map<String, Object> s = new LinkedHashMap<>();

@@ -30,7 +30,8 @@ import org.lustre.collector.trap.TrapStore;
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Collector.class);
     /**
-     * Per-OST detail reads per scan (about eight small files each). Measured at 100,000 OSTs
+     * Targets read in full per scan by the round robin (about eight small files each; the sweep
+     * re-reads every target's connection state apart from this, within the sweep option). Measured at 100,000 OSTs
      * (BENCHMARKS.md, packaged C1 JVM flags): idle CPU 1.80% of a core with 500, 1.38% with 250.
      * With 250 every OST's space is re-read within 400 scans (33 min at 5 s); file-system space
      * comes from the LOD every scan, targets that traps name are read at the next scan, and
@@ -57,6 +58,8 @@ public final class Collector implements AutoCloseable {
     private final TrapStore store;
     private final TrapQueue queue = new TrapQueue(QUEUE_CAPACITY);
     private final List<SourceHealth> sources = new ArrayList<>();
+    /** The Lustre tree as a source: "error" while files exist that cannot be read (getCollectorInfo). */
+    private final SourceHealth treeHealth;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final long startedMillis;
     private final Watcher watcher;
@@ -80,7 +83,9 @@ public final class Collector implements AutoCloseable {
         this.clock = clock;
         this.startedMillis = clock.getAsLong();
         this.tree = tree;
-        this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET);
+        this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET,
+                LustreScanner.sweepScans(config.sweepSeconds(), config.intervalSeconds()));
+        this.treeHealth = new SourceHealth("lustre-tree", config.lustreRoot().toString());
         this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
         this.watcher = new Watcher(scanner, store, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
     }
@@ -114,6 +119,12 @@ public final class Collector implements AutoCloseable {
     private void scanned(LustreSnapshot s, long took) {
         snapshot = s;
         lastScanDuration = took;
+        if (s.readErrors() > 0) {
+            // Stable wording (the first error of the latest new kind), so the health logs once.
+            treeHealth.error("files that cannot be read (counted, previous values kept): " + scanner.lastReadError());
+        } else if (!"ok".equals(treeHealth.state()) || treeHealth.message().isEmpty()) {
+            treeHealth.ok("every file found could be read");
+        }
         if (!ready) {
             ready = true;
             LOG.info("first scan: {} file systems, {} targets, in {} ms", s.fileSystems().size(), s.nodes().size(),
@@ -195,8 +206,21 @@ public final class Collector implements AutoCloseable {
         return queue.dropped();
     }
 
+    /** The trap sources, then the Lustre tree itself ("lustre-tree": read errors of the scans). */
     public List<SourceHealth> sources() {
-        return List.copyOf(sources);
+        List<SourceHealth> all = new ArrayList<>(sources);
+        all.add(treeHealth);
+        return all;
+    }
+
+    /** Files of the Lustre tree that existed but could not be read, since start (scans and refreshes). */
+    public long treeReadErrors() {
+        return scanner.totalReadErrors();
+    }
+
+    /** {@code sys/fs/lustre/version} as the last scan read it ("2.12.9_12.llnl"); "" when absent. */
+    public String lustreVersion() {
+        return snapshot.lustreVersion();
     }
 
     /**

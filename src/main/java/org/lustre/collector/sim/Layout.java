@@ -11,12 +11,20 @@ import java.util.Locale;
  */
 enum Layout {
     V2_10("2.10", "2.10.1", "2.10.1.0"),
+    /**
+     * The shape of the real LLNL 2.12.9 capture: no LOD target_obd a reader can see (the
+     * simulator keeps its own copy under {@link #BOOKKEEPING}), MDT space in
+     * {@code proc/fs/lustre/osd-zfs}, OSP attributes in sysfs, the import files in debugfs.
+     */
+    V2_12("2.12", "2.12.9_12.llnl", "2.12.9.0"),
     V2_15("2.15", "2.15.5", "2.15.5.0"),
     V2_17("2.17", "2.17.0", "2.17.0.0");
 
     static final String PROC = "proc/fs/lustre/";
     static final String SYS = "sys/fs/lustre/";
     static final String DEBUG = "sys/kernel/debug/lustre/";
+    /** The simulator's own files, outside every Lustre root (no collector reads them). */
+    static final String BOOKKEEPING = ".sim/";
 
     private final String label;
     private final String version;
@@ -35,7 +43,7 @@ enum Layout {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown layout '" + text + "' (want 2.10, 2.15 or 2.17)");
+        throw new IllegalArgumentException("unknown layout '" + text + "' (want 2.10, 2.12, 2.15 or 2.17)");
     }
 
     String label() {
@@ -77,9 +85,17 @@ enum Layout {
         return (this == V2_10 ? PROC : DEBUG) + "osp/" + osp;
     }
 
-    /** Directory holding lod target_obd. */
+    /** Directory holding lod target_obd (2.12: the simulator's bookkeeping, as the capture lacks it). */
     String lodTargetObdDir(String lod) {
+        if (this == V2_12) {
+            return BOOKKEEPING + "lod/" + lod;
+        }
         return (this == V2_17 ? DEBUG : PROC) + "lod/" + lod;
+    }
+
+    /** An MDT's own space (osd-zfs kbytes*, files*), or null when this layout does not write it. */
+    String mdtOsdDir(String mdt) {
+        return this == V2_12 ? PROC + "osd-zfs/" + mdt : null;
     }
 
     /** lod numobd, activeobd, kbytes*, files*, uuid. */

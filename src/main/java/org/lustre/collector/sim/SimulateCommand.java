@@ -33,8 +33,9 @@ public final class SimulateCommand {
     static final int IO_ERROR = 1;
     static final int USAGE = 2;
 
-    private static final Set<String> CREATE_OPTIONS = Set.of("filesystems", "osts", "layout");
-    private static final Set<String> ACTIONS = Set.of("down", "up", "deactivate", "activate", "fill", "health",
+    private static final Set<String> CREATE_OPTIONS = Set.of("filesystems", "osts", "layout", "mdts", "nul-padding");
+    private static final Set<String> ACTIONS = Set.of("down", "up", "deactivate", "activate", "unreadable",
+            "readable", "fill", "health",
             "router-failure", "router-restore", "trap", "kmsg");
 
     private SimulateCommand() {
@@ -47,11 +48,19 @@ public final class SimulateCommand {
         o.addOption(Option.builder("N").longOpt("osts").hasArg().argName("N")
                 .desc("OSTs in all, spread evenly over the file systems (default 16)").build());
         o.addOption(Option.builder("l").longOpt("layout").hasArg().argName("VERSION")
-                .desc("Lustre file layout: 2.10, 2.15 or 2.17 (default 2.15)").build());
+                .desc("Lustre file layout: 2.10, 2.12 (no target_obd to read, MDT space in osd-zfs, as the real "
+                        + "LLNL 2.12.9 capture), 2.15 or 2.17 (default 2.15)").build());
+        o.addOption(Option.builder().longOpt("mdts").hasArg().argName("M")
+                .desc("MDTs per file system (DNE, 1-16, default 1): an OSP device per MDT for every OST and MDT")
+                .build());
+        o.addOption(Option.builder().longOpt("nul-padding")
+                .desc("pad sysfs files with NULs to 4096 bytes, as real captures do").build());
         o.addOption(action("down", "FS:IDX", "the connection to an OST is lost (import DISCONN, kmsg line)"));
         o.addOption(action("up", "FS:IDX", "the OST is reachable again (import FULL, kmsg line)"));
         o.addOption(action("deactivate", "FS:IDX", "administrative deactivation (active 0, target_obd INACTIVE)"));
         o.addOption(action("activate", "FS:IDX", "undo --deactivate"));
+        o.addOption(action("unreadable", "FS:IDX", "the OST's OSP kbytesfree fails to read (as ENOTCONN, EIO do)"));
+        o.addOption(action("readable", "FS:IDX", "undo --unreadable"));
         o.addOption(action("fill", "FS:IDX:PCT", "set how full an OST is, in percent"));
         o.addOption(action("health", "TEXT", "write health_check (healthy, \"NOT HEALTHY\", LBUG)"));
         o.addOption(action("router-failure", "FS[:NET]",
@@ -109,7 +118,8 @@ public final class SimulateCommand {
         SimulatedTree tree;
         if (SimulatedTree.exists(dir)) {
             if (hasCreateOptions) {
-                throw new IllegalArgumentException(dir + " already holds a tree: --filesystems, --osts and --layout"
+                throw new IllegalArgumentException(dir + " already holds a tree: --filesystems, --osts, --layout, "
+                        + "--mdts and --nul-padding"
                         + " only apply when creating one");
             }
             tree = SimulatedTree.open(dir);
@@ -126,7 +136,8 @@ public final class SimulateCommand {
             String layout = cmd.getOptionValue("layout", SimulatedTree.DEFAULT_LAYOUT);
             Layout.parse(layout); // a bad layout is a usage error before anything is written
             long t0 = System.nanoTime();
-            tree = SimulatedTree.create(dir, fs, osts, layout);
+            tree = SimulatedTree.create(dir, fs, osts, layout, System::currentTimeMillis,
+                    new SimulatedTree.Shape(intOption(cmd, "mdts", 1), cmd.hasOption("nul-padding")));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             out.println("created " + describe(tree) + ": " + tree.filesWritten() + " files in " + ms + " ms");
         }
@@ -171,6 +182,12 @@ public final class SimulateCommand {
                     default -> "ACTIVE";
                 };
                 return target + ": " + (changed ? now : "already " + now);
+            }
+            case "unreadable", "readable" -> {
+                String[] p = split(action, value, 2, "FS:IDX");
+                int idx = ostIndex(p[1]);
+                boolean changed = action.equals("unreadable") ? tree.unreadable(p[0], idx) : tree.readable(p[0], idx);
+                return SimulatedTree.targetName(p[0], idx) + ": kbytesfree " + (changed ? "" : "already ") + action;
             }
             case "fill" -> {
                 String[] p = split(action, value, 3, "FS:IDX:PCT");

@@ -40,7 +40,7 @@ import org.lustre.collector.trap.Category;
 public final class SimulatedTree {
 
     /** Layout names accepted by {@link #create}. */
-    public static final List<String> LAYOUTS = List.of("2.10", "2.15", "2.17");
+    public static final List<String> LAYOUTS = List.of("2.10", "2.12", "2.15", "2.17");
     /** The layout used when none is given. */
     public static final String DEFAULT_LAYOUT = "2.15";
     /** Name of the trap file inside the tree directory. */
@@ -61,6 +61,29 @@ public final class SimulatedTree {
     static final int OSTS_PER_OSS = 2;
     static final int MAX_NETWORKS = 4;
     private static final String TMP_SUFFIX = ".sim-tmp";
+    /** Size of the blocks real captures pad sysfs files to with NULs. */
+    static final int PAD_TO = 4096;
+
+    /**
+     * How a tree departs from one MDS with one MDT per file system, as real trees do.
+     *
+     * @param mdts       MDTs per file system (DNE): each has its own OSP device for every OST
+     *                   ({@code -osc-MDTyyyy}) and for every other MDT ({@code -osp-MDTyyyy}); the
+     *                   mutations change the OSPs of MDT0000, as when one MDT loses an OST
+     * @param nulPadding sysfs files padded with NULs to 4096 bytes, as in the LLNL 2.15 captures
+     */
+    public record Shape(int mdts, boolean nulPadding) {
+        /** One MDT per file system, no padding. */
+        public static final Shape PLAIN = new Shape(1, false);
+        /** The demo's: two MDTs per file system (DNE), padded sysfs files. */
+        public static final Shape DEMO = new Shape(2, true);
+
+        public Shape {
+            if (mdts < 1 || mdts > 16) {
+                throw new IllegalArgumentException("MDTs per file system must be 1-16, not " + mdts);
+            }
+        }
+    }
     /** The real 2.10.1 MDS->OST connect flags (hpe-2.10.1 import). */
     private static final String CONNECT_FLAGS = "[ lov_index, connect_from_mds, version, request_portal,"
             + " adaptive_timeouts, lru_resize, fid_is_enabled, skip_orphan, full20, lvb_type, lfsck, bulk_mbits ]";
@@ -70,6 +93,7 @@ public final class SimulatedTree {
     private final List<String> fileSystems;
     private final int[] ostCounts;
     private final LongSupplier clock;
+    private final Shape shape;
     private final long bootMillis;
     private long nextKmsgSeq;
     private long lastKmsgUsec;
@@ -77,8 +101,9 @@ public final class SimulatedTree {
     private long filesWritten;
 
     private SimulatedTree(Path root, Layout layout, List<String> fileSystems, int[] ostCounts, LongSupplier clock,
-            long bootMillis, long nextKmsgSeq, long lastKmsgUsec) {
+            Shape shape, long bootMillis, long nextKmsgSeq, long lastKmsgUsec) {
         this.root = root;
+        this.shape = shape;
         this.layout = layout;
         this.fileSystems = List.copyOf(fileSystems);
         this.ostCounts = ostCounts.clone();
@@ -106,6 +131,12 @@ public final class SimulatedTree {
      */
     public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
             LongSupplier clockMillis) throws IOException {
+        return create(root, fileSystems, totalOsts, layout, clockMillis, Shape.PLAIN);
+    }
+
+    /** As {@link #create(Path, int, int, String, LongSupplier)}, with DNE and NUL padding as {@code shape} says. */
+    public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
+            LongSupplier clockMillis, Shape shape) throws IOException {
         Layout l = Layout.parse(layout == null ? DEFAULT_LAYOUT : layout);
         if (fileSystems < 1 || fileSystems > 256) {
             throw new IllegalArgumentException("file systems must be 1-256, not " + fileSystems);
@@ -136,7 +167,7 @@ public final class SimulatedTree {
         long now = clockMillis.getAsLong();
         // Up for three days and a bit: kmsg times are microseconds since boot.
         long uptimeMillis = 3L * 86_400_000L + 4_242_170L;
-        SimulatedTree tree = new SimulatedTree(root, l, names, counts, clockMillis, now - uptimeMillis, 1, 0);
+        SimulatedTree tree = new SimulatedTree(root, l, names, counts, clockMillis, shape, now - uptimeMillis, 1, 0);
         tree.writeAll(now);
         return tree;
     }
@@ -180,7 +211,8 @@ public final class SimulatedTree {
         double upSeconds = Double.parseDouble(up.substring(0, up.indexOf(' ')));
         long boot = Files.getLastModifiedTime(uptime).toMillis() - Math.round(upSeconds * 1000);
         long[] last = lastKmsgRecord(root.resolve(KMSG_FILE));
-        return new SimulatedTree(root, l, names, counts, clockMillis, boot, last[0] + 1, last[1]);
+        return new SimulatedTree(root, l, names, counts, clockMillis, readShape(root, l, names.get(0)), boot,
+                last[0] + 1, last[1]);
     }
 
     /** True when {@code root} holds a tree {@link #open} can read. */
@@ -188,7 +220,23 @@ public final class SimulatedTree {
         return detectLayout(root) != null;
     }
 
+    /** The shape of an existing tree: its MDT count and whether its sysfs files are padded. */
+    private static Shape readShape(Path root, Layout l, String fs) throws IOException {
+        int mdts = 0;
+        Path mdtDir = root.resolve(l.mdtAttrDir(fs + "-MDT0000")).getParent();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(mdtDir, fs + "-MDT*")) {
+            for (Path ignored : ds) {
+                mdts++;
+            }
+        }
+        byte[] health = Files.readAllBytes(root.resolve(l.healthCheckFile()));
+        return new Shape(Math.max(1, mdts), health.length == PAD_TO && health[PAD_TO - 1] == 0);
+    }
+
     private static Layout detectLayout(Path root) {
+        if (Files.isDirectory(root.resolve(Layout.BOOKKEEPING + "lod"))) {
+            return Layout.V2_12;
+        }
         if (Files.isDirectory(root.resolve(Layout.DEBUG + "lod"))) {
             return Layout.V2_17;
         }
@@ -311,7 +359,11 @@ public final class SimulatedTree {
             Files.createDirectories(lov.getParent());
             Files.createSymbolicLink(lov, Path.of("../lod/" + lod));
         }
+        writeOtherMdts(f, history);
         String mdt = fs + "-MDT0000";
+        if (layout.mdtOsdDir(mdt) != null) {
+            writeMdtSpace(mdt);
+        }
         Files.createDirectories(root.resolve(layout.mdtAttrDir(mdt)));
         Files.createDirectories(root.resolve(layout.mdtRecoveryDir(mdt)));
         write(layout.mdtAttrDir(mdt) + "/uuid", mdt + "_UUID\n");
@@ -321,6 +373,57 @@ public final class SimulatedTree {
                 + "    nidtbl_version: " + (n + 17) + "\n    notify_duration_total: 0.006756186\n"
                 + "    notify_duation_max: 0.000853740\n    notify_count: " + n * 2 + "\n");
         write(layout.mgsLiveFile(fs), live.toString());
+    }
+
+    /**
+     * DNE: MDT0001.. of a file system, each with its own OSP device per OST (FULL, same figures)
+     * and per other MDT, and MDT0000's OSPs to them.
+     */
+    private void writeOtherMdts(int f, String history) throws IOException {
+        String fs = fileSystems.get(f);
+        for (int m = 1; m < shape.mdts(); m++) {
+            String mdt = String.format(Locale.ROOT, "%s-MDT%04x", fs, m);
+            String owner = String.format(Locale.ROOT, "MDT%04x", m);
+            write(layout.mdtAttrDir(mdt) + "/uuid", mdt + "_UUID\n");
+            write(layout.mdtAttrDir(mdt) + "/num_exports", "3\n");
+            write(layout.mdtRecoveryDir(mdt) + "/recovery_status", "status: COMPLETE\n");
+            if (layout.mdtOsdDir(mdt) != null) {
+                writeMdtSpace(mdt);
+            }
+            for (int i = 0; i < ostCounts[f]; i++) {
+                String osp = targetName(fs, i) + "-osc-" + owner;
+                String attr = layout.ospAttrDir(osp);
+                String mdt0 = layout.ospAttrDir(ospName(fs, i));
+                for (String a : new String[] {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal", "filesfree"}) {
+                    write(attr + "/" + a, read(mdt0 + "/" + a));
+                }
+                write(attr + "/ost_conn_uuid", nid(f, i) + "\n");
+                write(layout.ospImportDir(osp) + "/ost_server_uuid", serverUuidLine(fs, i, FULL, true));
+            }
+            for (int other = 0; other < shape.mdts(); other++) {
+                if (other == m) {
+                    continue;
+                }
+                String target = String.format(Locale.ROOT, "%s-MDT%04x", fs, other);
+                for (String osp : new String[] {target + "-osp-" + owner,
+                    mdt + "-osp-" + String.format(Locale.ROOT, "MDT%04x", other)}) {
+                    String t = osp.substring(0, osp.indexOf("-osp-"));
+                    write(layout.ospAttrDir(osp) + "/kbytestotal", 1_000_000_000L + "\n");
+                    write(layout.ospAttrDir(osp) + "/kbytesfree", 900_000_000L + "\n");
+                    write(layout.ospImportDir(osp) + "/mdt_server_uuid", t + "_UUID\t" + FULL + "\n");
+                    write(layout.ospImportDir(osp) + "/state", "current_state: " + FULL + "\nstate_history:\n" + history);
+                }
+            }
+        }
+    }
+
+    /** An MDT's own space, in its OSD (osd-zfs under proc in 2.12): the LLNL MDT0000 figures. */
+    private void writeMdtSpace(String mdt) throws IOException {
+        String osd = layout.mdtOsdDir(mdt);
+        write(osd + "/kbytestotal", "3096018432\n");
+        write(osd + "/kbytesfree", "2935558272\n");
+        write(osd + "/filestotal", "2935603830\n");
+        write(osd + "/filesfree", "2803016098\n");
     }
 
     // ------------------------------------------------------------------ names, NIDs, networks
@@ -519,11 +622,22 @@ public final class SimulatedTree {
      * @return false when the OST was already disconnected (nothing written)
      */
     public synchronized boolean ostDown(String fs, int index) throws IOException {
+        return ostDown(fs, index, true);
+    }
+
+    /**
+     * As {@link #ostDown(String, int)}; without {@code kmsg} no console record is written, as when
+     * the kernel log is off, unreadable or rate-limited: only the tree says it (the sweep's case).
+     */
+    public synchronized boolean ostDown(String fs, int index, boolean kmsg) throws IOException {
         int f = fsIndex(fs);
         checkIndex(f, index);
         long now = clock.getAsLong();
         if (!setImportState(f, index, DISCONN, now / 1000, DISCONN)) {
             return false;
+        }
+        if (!kmsg) {
+            return true;
         }
         appendKmsgRecords(one(ConsoleText.WARN,
                 ConsoleText.connectionLost(ospName(fs, index), targetName(fs, index), nid(f, index))), now);
@@ -634,6 +748,47 @@ public final class SimulatedTree {
         long lodAvail = Long.parseLong(read(lodAttr + "/kbytesavail").trim());
         replace(lodAttr + "/kbytesfree", (lodFree - oldFree + free) + "\n");
         replace(lodAttr + "/kbytesavail", (lodAvail - oldAvail + avail) + "\n");
+    }
+
+    /**
+     * The OST's kbytesfree (sysfs) can no longer be read, as a live OSP's fails with ENOTCONN or
+     * EIO: a directory takes the file's place (reading a directory fails, even for root), the
+     * value is kept inside it for {@link #readable}.
+     *
+     * @return false when already unreadable
+     */
+    public synchronized boolean unreadable(String fs, int index) throws IOException {
+        int f = fsIndex(fs);
+        checkIndex(f, index);
+        Path file = root.resolve(layout.ospAttrDir(ospName(fs, index)) + "/kbytesfree");
+        if (Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file);
+        Files.delete(file);
+        Files.createDirectory(file);
+        Files.write(file.resolve("value"), value);
+        return true;
+    }
+
+    /** Reverses {@link #unreadable}. @return false when it was readable */
+    public synchronized boolean readable(String fs, int index) throws IOException {
+        int f = fsIndex(fs);
+        checkIndex(f, index);
+        Path file = root.resolve(layout.ospAttrDir(ospName(fs, index)) + "/kbytesfree");
+        if (!Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file.resolve("value"));
+        Files.delete(file.resolve("value"));
+        Files.delete(file);
+        Files.write(file, value);
+        return true;
+    }
+
+    /** The tree's DNE and padding. */
+    public Shape shape() {
+        return shape;
     }
 
     /** Used space of an OST in whole percent, from its kbytestotal and kbytesfree. */
@@ -855,20 +1010,31 @@ public final class SimulatedTree {
 
     private String read(String rel) throws IOException {
         try {
-            return Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
+            String s = Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
+            int end = s.length();
+            while (end > 0 && s.charAt(end - 1) == 0) {
+                end--;
+            }
+            return s.substring(0, end);
         } catch (NoSuchFileException e) {
             throw new IOException("simulated tree is missing " + rel + " (was it created by another layout?)", e);
         }
+    }
+
+    /** The bytes a file is written with: NUL-padded to {@link #PAD_TO} for sysfs when the shape says so. */
+    private byte[] bytes(String rel, String content) {
+        byte[] b = content.getBytes(StandardCharsets.UTF_8);
+        return shape.nulPadding() && rel.startsWith(Layout.SYS) && b.length < PAD_TO ? java.util.Arrays.copyOf(b, PAD_TO) : b;
     }
 
     /** Plain write, for creation (nobody reads the tree yet). */
     private void write(String rel, String content) throws IOException {
         Path p = root.resolve(rel);
         try {
-            Files.write(p, content.getBytes(StandardCharsets.UTF_8));
+            Files.write(p, bytes(rel, content));
         } catch (NoSuchFileException e) {
             Files.createDirectories(p.getParent());
-            Files.write(p, content.getBytes(StandardCharsets.UTF_8));
+            Files.write(p, bytes(rel, content));
         }
         filesWritten++;
     }
@@ -878,7 +1044,7 @@ public final class SimulatedTree {
         Path p = root.resolve(rel);
         Path tmp = p.resolveSibling("." + p.getFileName() + TMP_SUFFIX);
         Files.createDirectories(p.getParent());
-        Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
+        Files.write(tmp, bytes(rel, content));
         try {
             Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

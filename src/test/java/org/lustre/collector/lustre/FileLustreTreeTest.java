@@ -55,6 +55,28 @@ class FileLustreTreeTest {
     }
 
     @Test
+    void dropsTheNulPaddingOfCapturedSysfsFiles() throws IOException {
+        // The LLNL 2.15 captures hold each sysfs file as a 4096-byte block: the text, then NULs.
+        byte[] padded = new byte[4096];
+        byte[] text = "healthy\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, padded, 0, text.length);
+        Files.write(dir.resolve("health_check"), padded);
+        FileLustreTree t = new FileLustreTree(dir);
+        assertEquals("healthy\n", t.read("health_check"));
+        assertArrayEquals(text, t.readIfChanged("health_check", null));
+        Files.write(dir.resolve("zeros"), new byte[4096]);
+        assertEquals("", t.read("zeros"), "all padding: an empty file");
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsAnErrorNotAbsent() throws IOException {
+        // A directory where a file should be fails like EIO does: it exists, and read says so.
+        Files.createDirectories(dir.resolve("osp/x-OST0000-osc-MDT0000/kbytesfree"));
+        FileLustreTree t = new FileLustreTree(dir);
+        assertThrows(IOException.class, () -> t.read("osp/x-OST0000-osc-MDT0000/kbytesfree"));
+    }
+
+    @Test
     void replacesMalformedUtf8() throws IOException {
         Files.write(dir.resolve("bad"), new byte[] {'o', 'k', (byte) 0xff, (byte) 0xc3, '\n'});
         String s = new FileLustreTree(dir).read("bad");

@@ -16,6 +16,17 @@ final class Fixtures {
     static final Path ROOT = Path.of("src/test/resources/fixtures/lustre");
     static final Path HPE = ROOT.resolve("hpe-2.10.1");
     static final String HPE_OSP = "proc/fs/lustre/osp/lustrefs-OST000%d-osc-MDT0000/";
+    /** The LLNL 2.12.9 DNE tree: 16 MDTs, 4 OSTs, no target_obd, no OSP import/state/active. */
+    static final Path LLNL = ROOT.resolve("llnl-2.12.9");
+
+    static String llnl(String rel) {
+        return read(LLNL.resolve(rel));
+    }
+
+    /** The one number of a file of the LLNL tree. */
+    static long llnlNumber(String rel) {
+        return Long.parseLong(llnl(rel).strip());
+    }
     private static final Pattern PARAM = Pattern.compile("^[A-Za-z0-9_.@:*-]+=");
 
     private Fixtures() {

@@ -19,6 +19,15 @@ class OstServerUuidParserTest {
     }
 
     @Test
+    void readsThe2129DebugfsFiles() throws Exception {
+        for (String osp : new FileLustreTree(Fixtures.LLNL).list("sys/kernel/debug/lustre/osp")) {
+            OstServerUuidParser.OstServerUuid o = OstServerUuidParser.parse("ost_server_uuid",
+                    Fixtures.llnl("sys/kernel/debug/lustre/osp/" + osp + "/ost_server_uuid"));
+            assertEquals(new OstServerUuidParser.OstServerUuid(osp.substring(0, 14) + "_UUID", "FULL", false), o);
+        }
+    }
+
+    @Test
     void readsDeactivated() throws Exception {
         assertEquals(new OstServerUuidParser.OstServerUuid("fs-OST0001_UUID", "DISCONN", true),
                 OstServerUuidParser.parse("o", "fs-OST0001_UUID\tDISCONN\tDEACTIVATED\n"));

@@ -20,6 +20,18 @@ class StateParserTest {
     }
 
     @Test
+    void readsARealDisconnHistory() throws Exception {
+        // DDN 2025: one OSP of an MDS in DISCONN, its 16-entry history cycling DISCONN/CONNECTING.
+        String text = Fixtures.read(Fixtures.ROOT.resolve("lctl-get_param/ddn-2025/osc_states.txt"));
+        int start = text.indexOf("osc.tesfs-OST0000-osc-MDT0000.state=\n") + "osc.tesfs-OST0000-osc-MDT0000.state=\n".length();
+        int end = text.indexOf("osc.", start);
+        StateParser.State st = StateParser.parse("state", text.substring(start, end < 0 ? text.length() : end));
+        assertEquals("DISCONN", st.current());
+        assertEquals(16, st.history().size());
+        assertEquals(st.history().get(15).epochSeconds(), st.since());
+    }
+
+    @Test
     void sinceIsTheStartOfTheLastRunInTheCurrentState() throws Exception {
         StateParser.State s = StateParser.parse("state", "current_state: DISCONN\nstate_history:\n"
                 + " - [ 100, FULL ]\n - [ 200, DISCONN ]\n - [ 210, DISCONN ]\n");

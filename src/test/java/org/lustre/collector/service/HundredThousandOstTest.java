@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.lustre.collector.config.CollectorConfig;
 import org.lustre.collector.config.ConfigLoader;
 import org.lustre.collector.lustre.FileLustreTree;
+import org.lustre.collector.lustre.LustreScanner;
+import org.lustre.collector.source.TrapQueue;
+import org.lustre.collector.trap.StormPolicy;
+import org.lustre.collector.trap.TrapStore;
 import org.lustre.collector.rpc.CollectorApi;
 import org.lustre.collector.rpc.MethodTable;
 import org.lustre.collector.rpc.XmlRpcEndpoint;
@@ -36,8 +40,9 @@ import org.lustre.collector.trap.TrapEvent;
 import org.lustre.collector.rpc.Answer;
 
 /**
- * The scale of the mission: a simulated MDS tree of 100 file systems and 100,000 OSTs (the real
- * 2.15 formats, written by the simulator into an in-memory file system), a running collector over
+ * The scale of the mission: a simulated MDS tree of 100 file systems and 100,000 OSTs (the
+ * simulator's 2.12 layout, the shape of the real LLNL 2.12.9 capture: no target_obd to read, so
+ * every target is discovered from its OSP device; written into an in-memory file system), a running collector over
  * it, a router failure and a 100,000-trap storm, with the API answering throughout. No timing
  * assertions: speed is the benchmark suite's business.
  */
@@ -58,7 +63,7 @@ class HundredThousandOstTest {
                 .setMaxSize(4L << 30).build());
         Path root = memory.getPath("/mds");
         long t0 = System.nanoTime();
-        tree = SimulatedTree.create(root, FILE_SYSTEMS, OSTS, "2.15");
+        tree = SimulatedTree.create(root, FILE_SYSTEMS, OSTS, "2.12");
         System.out.printf("simulated tree: %,d files in %.1f s%n", tree.filesWritten(), (System.nanoTime() - t0) / 1e9);
         CollectorConfig config = ConfigLoader.fromValues(Map.of("interval", "1", "kmsg", "none",
                 "maxtraps", "250"));
@@ -207,5 +212,51 @@ class HundredThousandOstTest {
         assertFalse((Boolean) one.get("responding"));
         Object[] others = (Object[]) ((Map<?, ?>) call("getFileSystemInfo", str("fs08"))).get("notResponding");
         assertEquals(0, others.length, "other file systems unaffected");
+    }
+
+    /**
+     * The kernel log off, an OST's import drops to DISCONN: only the tree says so. A scanner and
+     * watcher of their own, driven scan by scan on a synthetic clock at the default interval (5 s)
+     * and sweep (60 s): 12 scans per sweep, 8,334 connections read a scan. The OST chosen is the
+     * last one the sweep read before the change (the worst case), so the trap comes exactly 12
+     * scans (60 s) later; the round robin alone would take 400 scans.
+     */
+    @Test
+    void silentDisconnIsACriticalTrapWithinTheSweep() throws Exception {
+        int interval = 5;
+        int sweep = 60;
+        int sweepScans = LustreScanner.sweepScans(sweep, interval);
+        assertEquals(12, sweepScans);
+        long[] now = {1_800_000_000_000L};
+        LustreScanner scanner = new LustreScanner(new FileLustreTree(tree.root()), Collector.OST_DETAIL_BUDGET,
+                sweepScans);
+        TrapStore store = new TrapStore(250, StormPolicy.DEFAULT, () -> now[0]);
+        Watcher watcher = new Watcher(scanner, store, new TrapQueue(16), interval * 1000L, () -> now[0], (s, t) -> { });
+        watcher.scanOnce(now[0]);
+        now[0] += interval * 1000L;
+        watcher.scanOnce(now[0]);
+        // The sweep has read the first 2 x 8,334 OSTs (file systems in name order, 1,000 OSTs each).
+        int perScan = (OSTS + sweepScans - 1) / sweepScans;
+        int last = 2 * perScan - 1;
+        String fs = tree.fileSystems().get(last / (OSTS / FILE_SYSTEMS));
+        int index = last % (OSTS / FILE_SYSTEMS);
+        String node = SimulatedTree.targetName(fs, index);
+        tree.ostDown(fs, index);     // writes a kmsg record too, but nothing reads the kernel log here
+        try {
+            int scans = 0;
+            while (scans < 2 * sweepScans && store.read(0, 250).traps().stream()
+                    .noneMatch(t -> t.node().equals(node) && t.category() == Category.CRITICAL)) {
+                now[0] += interval * 1000L;
+                watcher.scanOnce(now[0]);
+                scans++;
+            }
+            System.out.printf("silent DISCONN of %s at %,d OSTs: Critical trap after %d scans (%d s of scan clock)%n",
+                    node, OSTS, scans, scans * interval);
+            assertEquals(sweepScans, scans, "the worst case: one whole sweep, " + sweep + " s");
+            Trap trap = store.read(0, 250).traps().stream().filter(t -> t.node().equals(node)).findFirst().orElseThrow();
+            assertEquals(node + " not responding (state DISCONN)", trap.message());
+        } finally {
+            tree.ostUp(fs, index);
+        }
     }
 }

@@ -240,8 +240,9 @@ class ServerEndToEndTest {
         }
         assertEquals(50, info.get("maxtraps"));
         Object[] sources = (Object[]) info.get("sources");
-        assertEquals(1, sources.length, "trap file only: kmsg is none");
+        assertEquals(2, sources.length, "trap file and the Lustre tree: kmsg is none");
         assertEquals("trapfile", ((Map<?, ?>) sources[0]).get("name"));
+        assertEquals("lustre-tree", ((Map<?, ?>) sources[1]).get("name"));
     }
 
     @Test

@@ -1,0 +1,267 @@
+package org.lustre.collector.lustre;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the targets of this node from every place Lustre lists them, none of which every
+ * version or capture has:
+ * <ul>
+ *   <li>OSP devices ({@code osp/<fs>-OSTxxxx-osc-MDTyyyy}, and {@code <fs>-MDTxxxx-osp-MDTyyyy}
+ *       under DNE): one target seen by several local MDTs is one target with several OSPs;</li>
+ *   <li>local MDTs: {@code mdt/}, {@code osd-*}{@code /<fs>-MDTxxxx}, {@code lod/<fs>-MDTxxxx-mdtlov};</li>
+ *   <li>local OSTs (an OSS): {@code obdfilter/}, {@code osd-*}{@code /<fs>-OSTxxxx};</li>
+ *   <li>the LOD's {@code target_obd} (OSTs, ACTIVE/INACTIVE) and {@code mdt_obd} (2.14+), when
+ *       present and readable (absent in the LLNL 2.12.9 capture; a live 2.15 MDS fails the whole
+ *       read with EIO while one OST's import is CLOSED);</li>
+ *   <li>{@code mgs/MGS/filesystems} for the file-system names where this node is the MGS.</li>
+ * </ul>
+ * Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs at
+ * most once a minute; between, {@link #refresh} only re-reads each LOD's target_obd (compared
+ * in the read buffer with its last bytes) and asks for a new discovery when one changed.
+ *
+ * <p>A listing or target_obd that cannot be read never drops a target: the targets of the
+ * previous inventory that were not found again are kept (a vanished OSP device, read fine, does
+ * drop its target). Scan thread only.
+ */
+final class Discovery {
+    private static final Pattern LOD = Pattern.compile("([A-Za-z0-9_-]{1,32})-(MDT[0-9a-fA-F]{4,8})-mdtlov");
+    private static final Pattern FS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    private final LustreLayout layout;
+
+    Discovery(LustreLayout layout) {
+        this.layout = layout;
+    }
+
+    /**
+     * Re-reads each LOD's target_obd of {@code prev}; {@code prev} itself when none changed (or
+     * one could not be read), else a new discovery.
+     */
+    Inventory refresh(Inventory prev, TreeErrors.Tally errs) {
+        Map<String, byte[]> read = new HashMap<>();
+        boolean changed = false;
+        for (String lod : prev.lods().values()) {
+            byte[] before = prev.obdBytes().get(lod);
+            byte[] now = before;
+            try {
+                now = layout.readIfChanged(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/target_obd", before);
+            } catch (IOException e) {
+                errs.read(LustreLayout.Item.TARGET_OBD, layout.pathOf(LustreLayout.Item.TARGET_OBD,
+                        "lod/" + lod + "/target_obd"), e);
+            }
+            if (now != before) {
+                changed = true;
+            }
+            if (now != null) {
+                read.put(lod, now);
+            }
+        }
+        return changed ? discover(prev, read, errs) : prev;
+    }
+
+    /** Lists everything and builds the inventory anew ({@code prev}: what to keep when a read fails). */
+    Inventory discover(Inventory prev, TreeErrors.Tally errs) {
+        return discover(prev, Map.of(), errs);
+    }
+
+    private Inventory discover(Inventory prev, Map<String, byte[]> obdRead, TreeErrors.Tally errs) {
+        long failuresBefore = layout.listFailures();
+        boolean incomplete = false;
+        Map<String, Builder> targets = new TreeMap<>();
+        Map<String, TreeSet<String>> lodsByFs = new TreeMap<>();
+        TreeSet<String> fileSystems = new TreeSet<>();
+
+        for (String name : layout.listAll("lod")) {
+            Matcher m = LOD.matcher(name);
+            if (m.matches()) {
+                lodsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
+                TargetName mdt = TargetName.parse(m.group(1) + "-" + m.group(2));
+                if (mdt != null) {
+                    builder(targets, mdt).localMdt = true;
+                }
+            }
+        }
+        for (String name : layout.listAll("mdt")) {
+            TargetName t = TargetName.parse(name);
+            if (t != null && !t.isOst()) {
+                builder(targets, t).localMdt = true;
+            }
+        }
+        for (String osd : layout.osdTypes()) {
+            for (String name : layout.listAll(osd)) {
+                TargetName t = TargetName.parse(name);
+                if (t != null) {
+                    Builder b = builder(targets, t);
+                    b.osd = osd;
+                    if (t.isOst()) {
+                        b.localOst = true;
+                    } else {
+                        b.localMdt = true;
+                    }
+                }
+            }
+        }
+        for (String name : layout.listAll("obdfilter")) {
+            TargetName t = TargetName.parse(name);
+            if (t != null && t.isOst()) {
+                builder(targets, t).localOst = true;
+            }
+        }
+        for (String device : layout.listFirst(LustreLayout.Item.OSP_ATTR, "osp")) {
+            TargetName t = TargetName.ofOspDevice(device);
+            if (t != null) {
+                builder(targets, t).osps.add(device);
+            }
+        }
+        fileSystems.addAll(mgsFileSystems(errs));
+
+        Map<String, String> lods = new TreeMap<>();
+        Map<String, byte[]> obdBytes = new HashMap<>();
+        for (Map.Entry<String, TreeSet<String>> e : lodsByFs.entrySet()) {
+            String fs = e.getKey();
+            String lod = e.getValue().first();
+            lods.put(fs, lod);
+            String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+            byte[] bytes = obdRead.get(lod);
+            if (bytes == null) {
+                try {
+                    bytes = layout.readIfChanged(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/target_obd",
+                            prev.obdBytes().get(lod));
+                } catch (IOException ex) {
+                    errs.read(LustreLayout.Item.TARGET_OBD, layout.pathOf(LustreLayout.Item.TARGET_OBD,
+                            "lod/" + lod + "/target_obd"), ex);
+                    bytes = prev.obdBytes().get(lod);
+                    incomplete = true;
+                }
+            }
+            if (bytes != null) {
+                obdBytes.put(lod, bytes);
+                listed(targets, fs, "lod/" + lod + "/target_obd", new String(bytes, StandardCharsets.UTF_8),
+                        "-osc-" + mdtPart, errs);
+            }
+            String mdtObd = readText(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
+            if (mdtObd != null) {
+                listed(targets, fs, "lod/" + lod + "/mdt_obd", mdtObd, "-osp-" + mdtPart, errs);
+            }
+        }
+
+        Map<String, List<Target>> byFs = new TreeMap<>();
+        for (String fs : fileSystems) {
+            byFs.put(fs, new ArrayList<>());
+        }
+        for (Builder b : targets.values()) {
+            byFs.computeIfAbsent(b.id.fs(), k -> new ArrayList<>()).add(b.build());
+        }
+        if (incomplete || layout.listFailures() != failuresBefore) {
+            keepUnseen(prev, byFs);
+        }
+        Map<String, List<Target>> frozen = new TreeMap<>();
+        byFs.forEach((fs, list) -> frozen.put(fs, List.copyOf(list)));
+        return new Inventory(frozen, lods, obdBytes);
+    }
+
+    /** Adds the targets of {@code prev} missing from {@code byFs}, in name order. */
+    private static void keepUnseen(Inventory prev, Map<String, List<Target>> byFs) {
+        for (Map.Entry<String, List<Target>> e : prev.byFs().entrySet()) {
+            List<Target> now = byFs.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+            TreeMap<String, Target> merged = new TreeMap<>();
+            for (Target t : e.getValue()) {
+                merged.put(t.name(), t);
+            }
+            for (Target t : now) {
+                merged.put(t.name(), t);
+            }
+            now.clear();
+            now.addAll(merged.values());
+        }
+    }
+
+    /**
+     * The targets a target_obd or mdt_obd lists, with their uuid and ACTIVE flag; a listed
+     * target with no OSP device found gets the one its LOD implies ({@code ospSuffix}).
+     */
+    private void listed(Map<String, Builder> targets, String fs, String rel, String text, String ospSuffix,
+                        TreeErrors.Tally errs) {
+        List<TargetObdParser.Target> list;
+        try {
+            list = TargetObdParser.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel), text);
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+            return;
+        }
+        for (TargetObdParser.Target t : list) {
+            TargetName id = TargetName.parse(t.name());
+            if (id == null || !id.fs().equals(fs)) {
+                errs.parse(layout.pathOf(LustreLayout.Item.TARGET_OBD, rel) + ": not a target of " + fs + ": "
+                        + t.uuid());
+                continue;
+            }
+            Builder b = builder(targets, id);
+            b.uuid = t.uuid();
+            b.lodActive = t.active();
+            if (b.osps.isEmpty()) {
+                b.osps.add(id.name() + ospSuffix);
+            }
+        }
+    }
+
+    private List<String> mgsFileSystems(TreeErrors.Tally errs) {
+        String rel = "mgs/MGS/filesystems";
+        String text = readText(LustreLayout.Item.MGS_FILESYSTEMS, rel, errs);
+        if (text == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (TextLine line : TextLine.nonBlank(text)) {
+            if (FS_NAME.matcher(line.text()).matches()) {
+                out.add(line.text());
+            } else {
+                errs.parse(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, rel) + ": not a file system name: \""
+                        + line.text() + "\"");
+            }
+        }
+        return out;
+    }
+
+    private String readText(LustreLayout.Item item, String rel, TreeErrors.Tally errs) {
+        try {
+            return layout.read(item, rel);
+        } catch (IOException e) {
+            errs.read(item, layout.pathOf(item, rel), e);
+            return null;
+        }
+    }
+
+    private static Builder builder(Map<String, Builder> targets, TargetName id) {
+        return targets.computeIfAbsent(id.name(), k -> new Builder(id));
+    }
+
+    /** A target being put together from the listings. */
+    private static final class Builder {
+        final TargetName id;
+        final TreeSet<String> osps = new TreeSet<>();
+        String uuid;
+        Boolean lodActive;
+        String osd;
+        boolean localMdt;
+        boolean localOst;
+
+        Builder(TargetName id) {
+            this.id = id;
+        }
+
+        Target build() {
+            return new Target(id, uuid == null ? id.name() + "_UUID" : uuid, new ArrayList<>(osps), lodActive, osd,
+                    localMdt, localOst);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.lustre.collector.lustre;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which targets one scan reads, and how much of each. Three kinds of read:
+ * <ul>
+ *   <li><b>Priority</b>: targets a source named (a kernel-log disconnect, a trap), read in full
+ *       first, at most one budget per scan (a router storm naming 10,000 OSTs is worked off over
+ *       a few scans), at most {@value #MAX_URGENT} remembered.</li>
+ *   <li><b>Round robin</b>: {@code budget} targets read in full (space, active, peer, and the
+ *       connection), a cursor walking the targets reached through OSP devices and wrapping: each is re-read every
+ *       ceil(N / budget) scans (at 100,000 OSTs and 250, every 400 scans).</li>
+ *   <li><b>Sweep</b>: the connection state alone (one short line per OSP device, see
+ *       {@link TargetReads#connection}), ceil(N / sweepScans) targets per scan with a second
+ *       cursor, so every target's connection is re-read within {@code sweepScans} scans, that
+ *       is within the {@code sweep} option's seconds, kernel log or not: a change just after a
+ *       target's read is seen at most sweepScans scans later.</li>
+ * </ul>
+ * A sweep of 0 scans turns the sweep off (tests of the round robin alone).
+ *
+ * <p>Threads: {@link #prioritize} from any thread; the rest from the scan thread only.
+ */
+final class ReadSchedule {
+    static final int MAX_URGENT = 200_000;
+
+    /** What one scan reads. */
+    record Plan(List<Target> full, List<Target> sweep) {
+    }
+
+    private final int budget;
+    private final int sweepScans;
+    private final Set<String> urgent = ConcurrentHashMap.newKeySet();
+    /** Targets reached through OSP devices only (the round robin's and the sweep's). */
+    private List<Target> remote = List.of();
+    private List<Target> order = List.of();
+    private Map<String, Target> byName = Map.of();
+    private int roundRobin;
+    private int sweep;
+
+    /**
+     * @param budget     targets read in full per scan by the round robin (and at most as many priority reads)
+     * @param sweepScans scans within which every target's connection is re-read; 0 = no sweep
+     */
+    ReadSchedule(int budget, int sweepScans) {
+        if (budget < 1) {
+            throw new IllegalArgumentException("budget must be at least 1: " + budget);
+        }
+        if (sweepScans < 0) {
+            throw new IllegalArgumentException("sweepScans must not be negative: " + sweepScans);
+        }
+        this.budget = budget;
+        this.sweepScans = sweepScans;
+    }
+
+    /**
+     * A new target list (after a discovery); the cursors keep their place as far as it exists.
+     * Targets served here (local) are left out: the scanner reads them every scan.
+     */
+    void targets(List<Target> all) {
+        remote = all.stream().filter(t -> !t.local()).toList();
+        order = remote;
+        Map<String, Target> m = new HashMap<>();
+        for (Target t : order) {
+            m.put(t.name(), t);
+        }
+        byName = m;
+    }
+
+    /** Read this target first at the next scan. Any thread. */
+    void prioritize(String name) {
+        if (urgent.size() < MAX_URGENT) {
+            urgent.add(name);
+        }
+    }
+
+    /** Targets per scan of the sweep: ceil(N / sweepScans); 0 without a sweep. */
+    int sweepPerScan() {
+        int n = order.size();
+        return sweepScans == 0 || n == 0 ? 0 : (n + sweepScans - 1) / sweepScans;
+    }
+
+    /** The reads of the next scan, and the cursors moved past them. */
+    Plan next() {
+        List<Target> full = new ArrayList<>();
+        int taken = 0;
+        for (var it = urgent.iterator(); it.hasNext() && taken < budget; ) {
+            Target t = byName.get(it.next());
+            it.remove();
+            if (t != null) {
+                full.add(t);
+                taken++;
+            }
+        }
+        int r = remote.size();
+        if (r > 0) {
+            int k = Math.min(budget, r);
+            roundRobin %= r;
+            for (int i = 0; i < k; i++) {
+                full.add(remote.get((roundRobin + i) % r));
+            }
+            roundRobin = (roundRobin + k) % r;
+        }
+        int n = order.size();
+        if (n == 0) {
+            return new Plan(full, List.of());
+        }
+        int s = Math.min(sweepPerScan(), n);
+        List<Target> swept = new ArrayList<>(s);
+        sweep %= n;
+        for (int i = 0; i < s; i++) {
+            swept.add(order.get((sweep + i) % n));
+        }
+        sweep = (sweep + s) % n;
+        return new Plan(full, swept);
+    }
+}

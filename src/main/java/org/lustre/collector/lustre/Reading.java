@@ -1,0 +1,61 @@
+package org.lustre.collector.lustre;
+
+import java.util.List;
+
+/**
+ * What the last reads of one target found. Immutable: a read makes a new one, and the newest
+ * wins (the scan thread and an RPC thread's refresh may read the same target).
+ *
+ * @param connection   per OSP device, what its server_uuid file said last
+ * @param state        the worst import state over the OSP devices; "" unknown
+ * @param activeZero   an OSP device's {@code active} file read 0 (deactivated)
+ * @param nid          current peer, from {@code ost_conn_uuid}; "" unknown
+ * @param space        {kbytestotal, kbytesfree, kbytesavail, filestotal, filesfree}, -1 each when unknown
+ * @param exports      num_exports of a local target, -1 unknown
+ * @param recovery     recovery_status of a local target
+ * @param sinceSeconds when the import entered {@code state} (state_history), -1 unknown
+ * @param updatedMillis when space and the other slow figures were read; 0 never
+ */
+record Reading(Connection connection, String state, boolean activeZero, String nid, long[] space, long exports,
+               RecoveryStatus recovery, long sinceSeconds, long updatedMillis) {
+    static final long[] NO_SPACE = {-1, -1, -1, -1, -1};
+
+    static Reading none(Target t) {
+        return new Reading(Connection.none(t.osps()), "", false, "", NO_SPACE, -1, RecoveryStatus.UNKNOWN, -1, 0);
+    }
+
+    /** Deactivated by the administrator: an OSP device says DEACTIVATED or {@code active} 0. */
+    boolean deactivated() {
+        return activeZero || connection.anyDeactivated();
+    }
+
+    /**
+     * The last server_uuid bytes and their parse per OSP device, aligned with {@link #osps}.
+     * The bytes let an unchanged file be recognised in the read buffer, without decoding.
+     */
+    record Connection(List<String> osps, byte[][] bytes, String[] states, boolean[] deactivated) {
+        static Connection none(List<String> osps) {
+            String[] states = new String[osps.size()];
+            java.util.Arrays.fill(states, "");
+            return new Connection(osps, new byte[osps.size()][], states, new boolean[osps.size()]);
+        }
+
+        /** The worst state over the devices. */
+        String worst() {
+            String w = "";
+            for (String s : states) {
+                w = ImportStates.worse(w, s);
+            }
+            return w;
+        }
+
+        boolean anyDeactivated() {
+            for (boolean d : deactivated) {
+                if (d) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

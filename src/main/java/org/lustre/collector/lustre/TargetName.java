@@ -1,0 +1,52 @@
+package org.lustre.collector.lustre;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The names Lustre gives targets and the devices that reach them: a target
+ * {@code <fs>-OSTxxxx} or {@code <fs>-MDTxxxx} (index in hex, at least four digits), and an OSP
+ * device of an MDT, {@code <fs>-OSTxxxx-osc-MDTyyyy} for an OST or {@code <fs>-MDTxxxx-osp-MDTyyyy}
+ * for another MDT (DNE). Immutable.
+ *
+ * @param fs    file system name
+ * @param kind  "OST" or "MDT"
+ * @param index target index
+ * @param name  the target name, {@code <fs>-<kind><hex>}
+ */
+record TargetName(String fs, String kind, int index, String name) {
+    private static final Pattern TARGET = Pattern.compile("([A-Za-z0-9_-]{1,32})-(OST|MDT)([0-9a-fA-F]{4,8})");
+    private static final Pattern OSP = Pattern.compile(
+            "([A-Za-z0-9_-]{1,32})-(OST|MDT)([0-9a-fA-F]{4,8})-(osc|osp)-(MDT[0-9a-fA-F]{4,8})");
+
+    /** The target a name stands for; null when it is not a target name. */
+    static TargetName parse(String s) {
+        Matcher m = TARGET.matcher(s);
+        return m.matches() ? of(m) : null;
+    }
+
+    /**
+     * The target an OSP device reaches; null when the name is not an OSP device's (an OST is
+     * reached through {@code -osc-}, an MDT through {@code -osp-}; anything else is not ours).
+     */
+    static TargetName ofOspDevice(String device) {
+        Matcher m = OSP.matcher(device);
+        if (!m.matches() || m.group(2).equals("OST") != m.group(4).equals("osc")) {
+            return null;
+        }
+        return of(m);
+    }
+
+    private static TargetName of(Matcher m) {
+        long index = Long.parseLong(m.group(3), 16);
+        if (index > Integer.MAX_VALUE) {
+            return null;
+        }
+        return new TargetName(m.group(1), m.group(2).toUpperCase(java.util.Locale.ROOT), (int) index,
+                m.group(1) + "-" + m.group(2) + m.group(3));
+    }
+
+    boolean isOst() {
+        return kind.equals("OST");
+    }
+}

@@ -1,0 +1,296 @@
+package org.lustre.collector.lustre;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Reads the files of one target, each from its home in this version (see {@link LustreLayout}):
+ * <ul>
+ *   <li>{@link #connection}: the cheap read of the sweep, one short line per OSP device,
+ *       {@code ost_server_uuid} ({@code mdt_server_uuid} for an MDT), {@code uuid\tSTATE[\tDEACTIVATED]},
+ *       compared in the read buffer with its last bytes and parsed only when changed; where it is
+ *       absent, the OSP's {@code import}. When the state changed, the {@code state} file for when.</li>
+ *   <li>{@link #full}: the connection, and the slow figures: space ({@code kbytes*}, {@code files*}
+ *       of the first OSP device that has them; of a local MDT its {@code osd-*} directory, of a
+ *       local OST {@code obdfilter/}), the OSPs' {@code active}, the current peer
+ *       ({@code ost_conn_uuid}), and of a local target {@code num_exports} and {@code recovery_status}.</li>
+ * </ul>
+ * A file that is absent gives "unknown" (-1, ""): versions and captures differ in what they
+ * have. A file that exists but cannot be read, or holds garbage, keeps the previous value and is
+ * counted: it never fakes a change. Any thread.
+ */
+final class TargetReads {
+    private static final String[] SPACE = {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal", "filesfree"};
+    private static final long BOOT_RECHECK_MILLIS = 600_000;
+
+    private final LustreLayout layout;
+    private volatile long bootEpoch = -1;
+    private volatile long bootReadMillis = Long.MIN_VALUE / 2;
+
+    TargetReads(LustreLayout layout) {
+        this.layout = layout;
+    }
+
+    /**
+     * The sweep's read: the connection state only; space and the rest are carried over. When
+     * every server_uuid file holds the bytes read last (the usual case), {@code prev} itself.
+     */
+    Reading connection(Target t, Reading prev, TreeErrors.Tally errs) {
+        Reading.Connection c = readConnection(t, prev.connection(), errs);
+        if (c == prev.connection()) {
+            return prev;
+        }
+        String state = c.worst();
+        long since = since(t, c, state, prev, errs);
+        return new Reading(c, state, prev.activeZero(), prev.nid(), prev.space(), prev.exports(), prev.recovery(),
+                since, prev.updatedMillis());
+    }
+
+    /** Everything of the target (round robin, local targets every scan, getNodeInfo on demand). */
+    Reading full(Target t, Reading prev, long nowMillis, TreeErrors.Tally errs) {
+        Reading.Connection c = readConnection(t, prev.connection(), errs);
+        String state = c.worst();
+        long since = since(t, c, state, prev, errs);
+        boolean activeZero = prev.activeZero();
+        String nid = prev.nid();
+        long[] space = null;
+        if (!t.osps().isEmpty()) {
+            activeZero = activeZero(t, prev.activeZero(), errs);
+            nid = text(LustreLayout.Item.OSP_ATTR, "osp/" + t.osps().get(0) + "/" + t.connUuidFile(), nid, errs);
+        }
+        if (t.localOst()) {
+            space = space(LustreLayout.Item.OBDFILTER_ATTR, "obdfilter/" + t.name() + "/", prev.space(), errs);
+        }
+        if (space == null && t.local() && t.osd() != null) {
+            space = space(LustreLayout.Item.OSD_ATTR, t.osd() + "/" + t.name() + "/", prev.space(), errs);
+        }
+        for (int i = 0; space == null && i < t.osps().size(); i++) {
+            space = space(LustreLayout.Item.OSP_ATTR, "osp/" + t.osps().get(i) + "/", prev.space(), errs);
+        }
+        long exports = prev.exports();
+        RecoveryStatus recovery = prev.recovery();
+        if (t.local()) {
+            String dir = (t.localMdt() ? "mdt/" : "obdfilter/") + t.name() + "/";
+            exports = number(LustreLayout.Item.NUM_EXPORTS, dir + "num_exports", exports, errs);
+            recovery = recovery(dir + "recovery_status", recovery, nowMillis, errs);
+        }
+        return new Reading(c, state, activeZero, nid, space == null ? prev.space() : space, exports, recovery, since,
+                nowMillis);
+    }
+
+    private Reading.Connection readConnection(Target t, Reading.Connection prev, TreeErrors.Tally errs) {
+        List<String> osps = t.osps();
+        Reading.Connection was = prev.osps().equals(osps) ? prev : Reading.Connection.none(osps);
+        int n = osps.size();
+        // Copied on the first change only: at 100,000 OSTs the sweep reads 8,334 a scan, nearly
+        // all unchanged, and then allocates nothing.
+        byte[][] bytes = was.bytes();
+        String[] states = was.states();
+        boolean[] deactivated = was.deactivated();
+        boolean copied = was != prev;
+        for (int i = 0; i < n; i++) {
+            String rel = "osp/" + osps.get(i) + "/" + t.serverUuidFile();
+            byte[] now;
+            try {
+                now = layout.readIfChanged(LustreLayout.Item.OSP_IMPORT, rel, bytes[i]);
+            } catch (IOException e) {
+                errs.read(LustreLayout.Item.OSP_IMPORT, layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), e);
+                continue;
+            }
+            if (now == bytes[i] && now != null) {
+                continue;
+            }
+            if (!copied) {
+                bytes = bytes.clone();
+                states = states.clone();
+                deactivated = deactivated.clone();
+                copied = true;
+            }
+            if (now == null) {
+                states[i] = importState(osps.get(i), states[i], errs);
+                continue;
+            }
+            bytes[i] = now;
+            try {
+                OstServerUuidParser.OstServerUuid o = OstServerUuidParser.parse(
+                        layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), new String(now, StandardCharsets.UTF_8));
+                states[i] = ImportStates.canonical(o.state());
+                deactivated[i] = o.deactivated();
+            } catch (LustreParseException e) {
+                errs.parse(e.getMessage());
+            }
+        }
+        return copied ? new Reading.Connection(osps, bytes, states, deactivated) : prev;
+    }
+
+    /** Where a version has no server_uuid file: the import's state; {@code previous} when absent too. */
+    private String importState(String osp, String previous, TreeErrors.Tally errs) {
+        String rel = "osp/" + osp + "/import";
+        String text = read(LustreLayout.Item.OSP_IMPORT, rel, errs);
+        if (text == null) {
+            return previous;
+        }
+        try {
+            return ImportStates.canonical(ImportParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text).state());
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+            return previous;
+        }
+    }
+
+    /**
+     * When the import entered {@code state}, epoch seconds: carried over while the state holds,
+     * else from the {@code state} file's history of the device that reports it (-1 unknown).
+     */
+    private long since(Target t, Reading.Connection c, String state, Reading prev, TreeErrors.Tally errs) {
+        if (state.equals(prev.state())) {
+            return prev.sinceSeconds();
+        }
+        if (state.isEmpty() || (prev.state().isEmpty() && state.equals("FULL"))) {
+            // Unknown, or FULL at the first read: no trap will need when it began, and at
+            // 100,000 OSTs the first sweep would read every state file for nothing.
+            return -1;
+        }
+        for (int i = 0; i < c.states().length; i++) {
+            if (c.states()[i].equals(state)) {
+                String rel = "osp/" + c.osps().get(i) + "/state";
+                String text = read(LustreLayout.Item.OSP_IMPORT, rel, errs);
+                if (text == null) {
+                    return -1;
+                }
+                try {
+                    StateParser.State st = StateParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text);
+                    return st.current().equals(state) ? st.since() : -1;
+                } catch (LustreParseException e) {
+                    errs.parse(e.getMessage());
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** True when any OSP device's {@code active} reads 0; {@code previous} when none could be read. */
+    private boolean activeZero(Target t, boolean previous, TreeErrors.Tally errs) {
+        boolean seen = false;
+        for (String osp : t.osps()) {
+            String rel = "osp/" + osp + "/active";
+            String text = read(LustreLayout.Item.OSP_ATTR, rel, errs);
+            if (text == null) {
+                continue;
+            }
+            try {
+                if (!NumberParser.parseFlag(layout.pathOf(LustreLayout.Item.OSP_ATTR, rel), text)) {
+                    return true;
+                }
+                seen = true;
+            } catch (LustreParseException e) {
+                errs.parse(e.getMessage());
+            }
+        }
+        return seen ? false : previous;
+    }
+
+    /**
+     * The five space figures under {@code dir}; null when its kbytestotal is absent (look
+     * elsewhere). A figure that cannot be read or parsed keeps its previous value.
+     */
+    private long[] space(LustreLayout.Item item, String dir, long[] prev, TreeErrors.Tally errs) {
+        long[] out = new long[SPACE.length];
+        String total;
+        try {
+            total = layout.read(item, dir + SPACE[0]);
+        } catch (IOException e) {
+            // ENOTCONN from a deactivated OSP: keep the figures, try the next device.
+            errs.read(item, layout.pathOf(item, dir + SPACE[0]), e);
+            return null;
+        }
+        if (total == null) {
+            return null;
+        }
+        out[0] = parseNumber(item, dir + SPACE[0], total, prev[0], errs);
+        for (int i = 1; i < SPACE.length; i++) {
+            out[i] = number(item, dir + SPACE[i], prev[i], errs);
+        }
+        return out;
+    }
+
+    private long number(LustreLayout.Item item, String rel, long previous, TreeErrors.Tally errs) {
+        String text;
+        try {
+            text = layout.read(item, rel);
+        } catch (IOException e) {
+            errs.read(item, layout.pathOf(item, rel), e);
+            return previous;
+        }
+        return text == null ? -1 : parseNumber(item, rel, text, previous, errs);
+    }
+
+    private long parseNumber(LustreLayout.Item item, String rel, String text, long previous, TreeErrors.Tally errs) {
+        try {
+            return NumberParser.parse(layout.pathOf(item, rel), text);
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+            return previous;
+        }
+    }
+
+    /** A one-line text file, stripped; {@code previous} when unreadable, "" when absent or blank. */
+    private String text(LustreLayout.Item item, String rel, String previous, TreeErrors.Tally errs) {
+        try {
+            String t = layout.read(item, rel);
+            return t == null ? "" : t.strip();
+        } catch (IOException e) {
+            errs.read(item, layout.pathOf(item, rel), e);
+            return previous;
+        }
+    }
+
+    private RecoveryStatus recovery(String rel, RecoveryStatus previous, long nowMillis, TreeErrors.Tally errs) {
+        String text = read(LustreLayout.Item.RECOVERY_STATUS, rel, errs);
+        if (text == null) {
+            return previous;
+        }
+        try {
+            return RecoveryStatusParser.parse(layout.pathOf(LustreLayout.Item.RECOVERY_STATUS, rel), text,
+                    bootEpoch(nowMillis));
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+            return previous;
+        }
+    }
+
+    /**
+     * When this node booted, epoch seconds, from {@code proc/uptime} (for the 2.12.4-2.12.9
+     * recovery_start); -1 when unknown. Re-read every ten minutes (the clock may be stepped).
+     */
+    private long bootEpoch(long nowMillis) {
+        if (nowMillis - bootReadMillis < BOOT_RECHECK_MILLIS) {
+            return bootEpoch;
+        }
+        long boot = -1;
+        try {
+            String up = layout.readRoot("proc/uptime");
+            if (up != null && !up.isBlank()) {
+                String first = up.strip().split("\\s+")[0];
+                boot = (nowMillis - Math.round(Double.parseDouble(first) * 1000)) / 1000;
+            }
+        } catch (IOException | NumberFormatException e) {
+            boot = -1;
+        }
+        bootEpoch = boot;
+        bootReadMillis = nowMillis;
+        return boot;
+    }
+
+    /** A file's text; null when absent or unreadable (counted). */
+    private String read(LustreLayout.Item item, String rel, TreeErrors.Tally errs) {
+        try {
+            return layout.read(item, rel);
+        } catch (IOException e) {
+            errs.read(item, layout.pathOf(item, rel), e);
+            return null;
+        }
+    }
+}
