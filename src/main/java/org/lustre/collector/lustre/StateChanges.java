@@ -46,7 +46,8 @@ import org.lustre.collector.trap.TrapEvent;
 public final class StateChanges {
     /** Used fraction of an OST past which it counts as full. */
     static final double FULL_RATIO = 0.95;
-    private static final String SOURCE = "scan";
+    /** The source name of the traps a scan raises. */
+    public static final String SOURCE = "scan";
 
     private StateChanges() {
     }

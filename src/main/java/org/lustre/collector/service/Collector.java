@@ -4,6 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
@@ -38,6 +45,8 @@ public final class Collector implements AutoCloseable {
      * getNodeInfo reads on demand.
      */
     public static final int OST_DETAIL_BUDGET = 250;
+    /** Longest a getNodeInfo waits for a fresh read of its node before it answers the last one. */
+    static final long REFRESH_WAIT_MILLIS = 2_000;
     /**
      * Traps waiting for the watcher. Small on purpose: in a storm the queue stays full, and every
      * young collection copies what it holds (65,536 events were ~30 MiB and 100+ ms pauses that API
@@ -62,8 +71,17 @@ public final class Collector implements AutoCloseable {
     private final SourceHealth treeHealth;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final long startedMillis;
+    private final ScanLoop scanLoop;
     private final Watcher watcher;
+    /**
+     * Reads one node for getNodeInfo, so that a request thread waits for the tree at most
+     * {@link #REFRESH_WAIT_MILLIS}: one thread and no queue, so a refresh stuck in a wedged read
+     * turns the others away at once (they answer the last figures read) instead of piling up.
+     */
+    private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new SynchronousQueue<>(), r -> daemon(r, "lustre-refresh"));
     private Thread watcherThread;
+    private Thread scanThread;
 
     private volatile LustreSnapshot snapshot = LustreSnapshot.EMPTY;
     private volatile boolean ready;
@@ -79,15 +97,25 @@ public final class Collector implements AutoCloseable {
 
     /** With another tree: tests, and platforms where Lustre's files come from elsewhere. */
     Collector(CollectorConfig config, LongSupplier clock, LustreTree tree) {
+        this(config, clock, tree, Math.max(3_000L * config.intervalSeconds(), 15_000));
+    }
+
+    /**
+     * @param stallMillis a scan running longer than this is reported stalled (a wedged Lustre read):
+     *                    three intervals, at least 15 s; tests pass less
+     */
+    Collector(CollectorConfig config, LongSupplier clock, LustreTree tree, long stallMillis) {
         this.config = config;
         this.clock = clock;
         this.startedMillis = clock.getAsLong();
-        this.tree = tree;
-        this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET,
+        TreeReads reads = new TreeReads(tree);
+        this.tree = reads;
+        this.scanner = new LustreScanner(this.tree, OST_DETAIL_BUDGET,
                 LustreScanner.sweepScans(config.sweepSeconds(), config.intervalSeconds()));
         this.treeHealth = new SourceHealth("lustre-tree", config.lustreRoot().toString());
         this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
-        this.watcher = new Watcher(scanner, store, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
+        this.scanLoop = new ScanLoop(scanner, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
+        this.watcher = new Watcher(scanner, scanLoop, reads, treeHealth, store, queue, stallMillis, clock);
     }
 
     /** Starts the sources and the watcher thread. */
@@ -108,9 +136,10 @@ public final class Collector implements AutoCloseable {
             running.add(s);
             s.start();
         }
-        watcherThread = new Thread(watcher, "lustre-watcher");
-        watcherThread.setDaemon(true);
+        watcherThread = daemon(watcher, "lustre-watcher");
         watcherThread.start();
+        scanThread = daemon(scanLoop, "lustre-scanner");
+        scanThread.start();
         LOG.info("watching {} every {} s; trap file: {}; kernel log: {}; keeping {} traps",
                 config.lustreRoot(), config.intervalSeconds(), trapFile == null ? "off" : trapFile,
                 kmsg == null ? "off" : kmsg, config.maxTraps());
@@ -132,17 +161,23 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Stops the threads. The scanner gets one second: a thread blocked in a wedged Lustre read
+     * cannot be woken, and it is a daemon, so it does not hold the JVM.
+     */
     @Override
     public synchronized void close() {
+        scanLoop.stop();
         watcher.stop();
-        if (watcherThread != null) {
-            watcherThread.interrupt();
-            try {
-                watcherThread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        refresher.shutdownNow();
+        join(scanThread, 1_000);
+        join(watcherThread, 5_000);
         for (AutoCloseable c : running) {
             try {
                 c.close();
@@ -151,6 +186,18 @@ public final class Collector implements AutoCloseable {
             }
         }
         running.clear();
+    }
+
+    private static void join(Thread t, long millis) {
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public CollectorConfig config() {
@@ -235,9 +282,27 @@ public final class Collector implements AutoCloseable {
         }
         long now = clock.getAsLong();
         boolean neverRead = n.kind().equals("OST") && n.kbytesTotal() < 0;
-        if (neverRead || now - n.updatedMillis() > 2_000L * config.intervalSeconds()) {
-            return scanner.refresh(name, now).or(() -> Optional.of(n));
+        if ((neverRead || now - n.updatedMillis() > 2_000L * config.intervalSeconds()) && !watcher.stalled()) {
+            return refreshed(name, now).or(() -> Optional.of(n));
         }
         return Optional.of(n);
+    }
+
+    /** The node read afresh on the refresh thread, or empty when that takes too long or the thread is busy. */
+    private Optional<NodeState> refreshed(String name, long now) {
+        Future<Optional<NodeState>> read;
+        try {
+            read = refresher.submit(() -> scanner.refresh(name, now));
+        } catch (RejectedExecutionException busyOrClosed) {
+            return Optional.empty();
+        }
+        try {
+            return read.get(REFRESH_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 }

@@ -1,68 +1,75 @@
 package org.lustre.collector.service;
 
-import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.lustre.collector.lustre.LustreScanner;
-import org.lustre.collector.lustre.LustreSnapshot;
 import org.lustre.collector.lustre.StateChanges;
+import org.lustre.collector.source.SourceHealth;
 import org.lustre.collector.source.TrapQueue;
+import org.lustre.collector.trap.Category;
 import org.lustre.collector.trap.TrapEvent;
 import org.lustre.collector.trap.TrapStore;
 
 /**
- * The one writer of the trap store. Its daemon thread scans the Lustre tree every interval,
- * turns state changes into traps, moves the traps that source threads queued into the store and
- * publishes storm aggregates when their window closes. Between those it sleeps on the queue, so
- * an idle collector wakes once per interval and nothing polls.
+ * The one writer of the trap store. Its daemon thread moves the traps that the sources and the
+ * scan loop queued into the store, publishes storm aggregates when their window closes, and
+ * watches the scan loop: a scan running longer than {@code stallMillis} (a wedged Lustre read)
+ * raises a Critical trap and puts the {@code lustre-tree} source in error; the scan finishing
+ * raises an Info trap. Between those it sleeps on the queue, waking at least once a second to
+ * look at the scan, so nothing polls the tree.
  * <p>
- * Each cycle runs in its own try/catch: one bad scan or trap never ends the thread. A scan that
- * takes longer than the interval is logged (the next one starts at once; no backlog builds up).
+ * Each cycle runs in its own try/catch: one bad trap never ends the thread.
  */
 final class Watcher implements Runnable {
     private static final Logger LOG = LogManager.getLogger(Watcher.class);
     private static final int DRAIN_BATCH = 10_000;
+    /** Longest sleep between two looks at the scan loop. */
+    private static final long LOOK_MILLIS = 1_000;
 
     private final LustreScanner scanner;
+    private final ScanLoop scans;
+    private final TreeReads reads;
+    private final SourceHealth treeHealth;
     private final TrapStore store;
     private final TrapQueue queue;
-    private final long intervalMillis;
+    private final long stallMillis;
     private final LongSupplier clock;
-    private final Collector.ScanListener listener;
     private volatile boolean running = true;
-    private LustreSnapshot previous = LustreSnapshot.EMPTY;
+    /** When the stalled scan began, 0 when no stall is reported. Watcher thread only. */
+    private long stalledSince;
 
-    Watcher(LustreScanner scanner, TrapStore store, TrapQueue queue, long intervalMillis, LongSupplier clock,
-            Collector.ScanListener listener) {
+    Watcher(LustreScanner scanner, ScanLoop scans, TreeReads reads, SourceHealth treeHealth, TrapStore store,
+            TrapQueue queue, long stallMillis, LongSupplier clock) {
         this.scanner = scanner;
+        this.scans = scans;
+        this.reads = reads;
+        this.treeHealth = treeHealth;
         this.store = store;
         this.queue = queue;
-        this.intervalMillis = intervalMillis;
+        this.stallMillis = stallMillis;
         this.clock = clock;
-        this.listener = listener;
     }
 
     void stop() {
         running = false;
     }
 
+    /** True while a scan is reported stalled. Any thread (a hint: refreshes skip the tree then). */
+    boolean stalled() {
+        return scans.scanStartedMillis() != 0
+                && clock.getAsLong() - scans.scanStartedMillis() > stallMillis;
+    }
+
     @Override
     public void run() {
-        long nextScan = clock.getAsLong();
         while (running) {
             try {
-                long now = clock.getAsLong();
-                if (now >= nextScan) {
-                    scanOnce(now);
-                    long after = clock.getAsLong();
-                    nextScan = Math.max(now + intervalMillis, after);
-                }
                 queue.drainTo(store, DRAIN_BATCH, this::lookAt);
                 store.tick();
-                long wake = Math.min(nextScan, store.nextDeadlineMillis());
-                long wait = wake - clock.getAsLong();
+                watchScan(clock.getAsLong());
+                long wait = Math.min(store.nextDeadlineMillis() - clock.getAsLong(), LOOK_MILLIS);
                 if (wait > 0 && queue.await(wait)) {
                     queue.drainTo(store, DRAIN_BATCH, this::lookAt);
                 }
@@ -77,29 +84,36 @@ final class Watcher implements Runnable {
         LOG.debug("watcher stopped");
     }
 
-    /**
-     * A trap from a source names a target (lost, restored, evicted): read that target first at the
-     * next scan, so its state follows the kernel log within one interval. Names that are not
-     * targets (NIDs, "MGS") are ignored by the scanner.
-     */
-    private void lookAt(TrapEvent e) {
-        if (!e.node().isEmpty()) {
-            scanner.prioritize(e.node());
+    /** Reports a scan that runs too long once, and its end once. Package-private for tests. */
+    void watchScan(long now) {
+        long started = scans.scanStartedMillis();
+        if (stalledSince == 0 && started != 0 && now - started > stallMillis) {
+            stalledSince = started;
+            String path = reads.current();
+            String why = "Lustre tree read stalled for " + (now - started) / 1000 + " s"
+                    + (path.isEmpty() ? "" : " at " + path)
+                    + ": scans wait for it; the trap file and the kernel log are still followed";
+            treeHealth.error(why);
+            store.append(new TrapEvent("collector:tree-stalled:" + started, now, Category.CRITICAL, "", "",
+                    why, "collector"));
+        } else if (stalledSince != 0 && started != stalledSince) {
+            String why = "Lustre tree reads answer again after " + (now - stalledSince) / 1000 + " s";
+            LOG.info(why);
+            store.append(new TrapEvent("collector:tree-answers:" + stalledSince, now, Category.INFO, "", "", why,
+                    "collector"));
+            stalledSince = 0;
         }
     }
 
-    /** One scan: publish the snapshot, then the traps its changes raise. Package-private for tests. */
-    void scanOnce(long now) {
-        LustreSnapshot snapshot = scanner.scan(now);
-        long took = clock.getAsLong() - now;
-        List<TrapEvent> changes = StateChanges.diff(previous, snapshot, scanner::stateSince);
-        previous = snapshot;
-        listener.scanned(snapshot, took);
-        for (TrapEvent e : changes) {
-            store.append(e);
-        }
-        if (took > intervalMillis) {
-            LOG.warn("scan took {} ms, longer than the interval of {} ms", took, intervalMillis);
+    /**
+     * A trap from a source names a target (lost, restored, evicted): read that target first at the
+     * next scan, so its state follows the kernel log within one interval. Names that are not
+     * targets (NIDs, "MGS") are ignored by the scanner; the scan's own traps name targets it has
+     * just read.
+     */
+    private void lookAt(TrapEvent e) {
+        if (!e.node().isEmpty() && !StateChanges.SOURCE.equals(e.source())) {
+            scanner.prioritize(e.node());
         }
     }
 

@@ -231,10 +231,10 @@ class HundredThousandOstTest {
         LustreScanner scanner = new LustreScanner(new FileLustreTree(tree.root()), Collector.OST_DETAIL_BUDGET,
                 sweepScans);
         TrapStore store = new TrapStore(250, StormPolicy.DEFAULT, () -> now[0]);
-        Watcher watcher = new Watcher(scanner, store, new TrapQueue(16), interval * 1000L, () -> now[0], (s, t) -> { });
-        watcher.scanOnce(now[0]);
+        ScanLoop scans = new ScanLoop(scanner, new TrapQueue(16), interval * 1000L, () -> now[0], (s, t) -> { });
+        scans.scanOnce(now[0]).forEach(store::append);
         now[0] += interval * 1000L;
-        watcher.scanOnce(now[0]);
+        scans.scanOnce(now[0]).forEach(store::append);
         // The sweep has read the first 2 x 8,334 OSTs (file systems in name order, 1,000 OSTs each).
         int perScan = (OSTS + sweepScans - 1) / sweepScans;
         int last = 2 * perScan - 1;
@@ -243,16 +243,16 @@ class HundredThousandOstTest {
         String node = SimulatedTree.targetName(fs, index);
         tree.ostDown(fs, index);     // writes a kmsg record too, but nothing reads the kernel log here
         try {
-            int scans = 0;
-            while (scans < 2 * sweepScans && store.read(0, 250).traps().stream()
+            int scanCount = 0;
+            while (scanCount < 2 * sweepScans && store.read(0, 250).traps().stream()
                     .noneMatch(t -> t.node().equals(node) && t.category() == Category.CRITICAL)) {
                 now[0] += interval * 1000L;
-                watcher.scanOnce(now[0]);
-                scans++;
+                scans.scanOnce(now[0]).forEach(store::append);
+                scanCount++;
             }
             System.out.printf("silent DISCONN of %s at %,d OSTs: Critical trap after %d scans (%d s of scan clock)%n",
-                    node, OSTS, scans, scans * interval);
-            assertEquals(sweepScans, scans, "the worst case: one whole sweep, " + sweep + " s");
+                    node, OSTS, scanCount, scanCount * interval);
+            assertEquals(sweepScans, scanCount, "the worst case: one whole sweep, " + sweep + " s");
             Trap trap = store.read(0, 250).traps().stream().filter(t -> t.node().equals(node)).findFirst().orElseThrow();
             assertEquals(node + " not responding (state DISCONN)", trap.message());
         } finally {
