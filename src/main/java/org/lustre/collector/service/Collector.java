@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.forward.Forwarding;
 import org.lustre.collector.lustre.FileLustreTree;
 import org.lustre.collector.lustre.LustreScanner;
 import org.lustre.collector.lustre.LustreSnapshot;
@@ -60,6 +61,8 @@ public final class Collector implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final long startedMillis;
     private final Watcher watcher;
+    /** Alertmanager and syslog: follows the store on its own thread, never called by the watcher. */
+    private final Forwarding forwarding;
     private Thread watcherThread;
 
     private volatile LustreSnapshot snapshot = LustreSnapshot.EMPTY;
@@ -83,6 +86,7 @@ public final class Collector implements AutoCloseable {
         this.scanner = new LustreScanner(tree, OST_DETAIL_BUDGET);
         this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
         this.watcher = new Watcher(scanner, store, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
+        this.forwarding = new Forwarding(config, clock);
     }
 
     /** Starts the sources and the watcher thread. */
@@ -103,6 +107,7 @@ public final class Collector implements AutoCloseable {
             running.add(s);
             s.start();
         }
+        forwarding.start(store);
         watcherThread = new Thread(watcher, "lustre-watcher");
         watcherThread.setDaemon(true);
         watcherThread.start();
@@ -140,10 +145,15 @@ public final class Collector implements AutoCloseable {
             }
         }
         running.clear();
+        forwarding.close();
     }
 
     public CollectorConfig config() {
         return config;
+    }
+
+    public Forwarding forwarding() {
+        return forwarding;
     }
 
     public TrapStore store() {
