@@ -69,9 +69,8 @@ public final class CollectorMetrics implements MultiCollector {
         out.add(gauge("health_ok", "1 when this MDS's health_check reads healthy (or is absent), else 0.",
                 s.health().isEmpty() || s.health().startsWith("healthy") ? 1 : 0));
         TargetSeries.Families t = targets.of(s);
-        out.add(new GaugeSnapshot(meta("target_up", "1 when the target responds (active and import FULL), else 0."), t.up()));
-        out.add(new GaugeSnapshot(meta("target_active", "1 when the target is ACTIVE in target_obd, 0 when deactivated."),
-                t.active()));
+        out.add(t.up());
+        out.add(t.active());
         fileSystems(s, t, out);
         traps(out);
         sources(out);

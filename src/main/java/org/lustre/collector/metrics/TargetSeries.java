@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 
@@ -21,8 +22,7 @@ import org.lustre.collector.lustre.NodeState;
  */
 final class TargetSeries {
     /** The series of one snapshot; lists unmodifiable. notResponding: per file system. */
-    record Families(List<GaugeDataPointSnapshot> up, List<GaugeDataPointSnapshot> active,
-                    Map<String, Integer> notResponding) {
+    record Families(GaugeSnapshot up, GaugeSnapshot active, Map<String, Integer> notResponding) {
     }
 
     private record Cached(LustreSnapshot snapshot, Families families) {
@@ -58,6 +58,11 @@ final class TargetSeries {
             }
             down.put(fs, notResponding);
         }
-        return new Families(List.copyOf(up), List.copyOf(active), Map.copyOf(down));
+        // The snapshots themselves are kept: each construction sorts its points by label set.
+        return new Families(new GaugeSnapshot(CollectorMetrics.meta("target_up",
+                "1 when the target responds (active and import FULL), else 0."), up),
+                new GaugeSnapshot(CollectorMetrics.meta("target_active",
+                        "1 when the target is ACTIVE in target_obd, 0 when deactivated."), active),
+                Map.copyOf(down));
     }
 }
