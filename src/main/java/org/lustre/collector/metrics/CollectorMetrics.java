@@ -27,7 +27,7 @@ import org.lustre.collector.trap.TrapStore;
 
 /**
  * The collector's state as Prometheus metrics, read at each scrape from the collector's current
- * snapshot and counters (nothing is kept between scrapes but {@link TargetSeries}' cache). Every
+ * snapshot and counters (nothing is kept between scrapes but {@link TargetSeries}' per-file-system cache). Every
  * name starts with {@code lustre_collector_}; the README's "Prometheus and Alertmanager" section
  * lists them with their labels, and they are a contract.
  * <p>
@@ -52,10 +52,32 @@ public final class CollectorMetrics implements MultiCollector {
         this.lustreVersion = lustreVersion;
     }
 
+    /** Every family, the per-target ones included (slow at 100,000 OSTs: /metrics uses {@link #exposition}). */
     @Override
     public MetricSnapshots collect() {
-        List<MetricSnapshot> out = new ArrayList<>(40);
         LustreSnapshot s = collector.snapshot();
+        TargetSeries.Families t = targets.of(s);
+        List<MetricSnapshot> out = collect(s, t);
+        List<GaugeDataPointSnapshot> up = new ArrayList<>(t.points());
+        List<GaugeDataPointSnapshot> active = new ArrayList<>(t.points());
+        for (TargetSeries.Chunk c : t.chunks()) {
+            up.addAll(c.up());
+            active.addAll(c.active());
+        }
+        out.add(new GaugeSnapshot(TargetSeries.UP, up));
+        out.add(new GaugeSnapshot(TargetSeries.ACTIVE, active));
+        return new MetricSnapshots(out);
+    }
+
+    /** The families but the per-target ones, and the per-target lines ready to send. */
+    MetricsExposition.Parts exposition() {
+        LustreSnapshot s = collector.snapshot();
+        TargetSeries.Families t = targets.of(s);
+        return new MetricsExposition.Parts(new MetricSnapshots(collect(s, t)), t);
+    }
+
+    private List<MetricSnapshot> collect(LustreSnapshot s, TargetSeries.Families t) {
+        List<MetricSnapshot> out = new ArrayList<>(40);
         out.add(new InfoSnapshot(meta("", "The collector: its version and the Lustre version of this MDS (\"\" when unknown)."),
                 List.of(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", Version.get(), "lustre_version",
                         lustreVersion.get())))));
@@ -68,14 +90,11 @@ public final class CollectorMetrics implements MultiCollector {
                 collector.lastScanDuration() / 1000.0));
         out.add(gauge("health_ok", "1 when this MDS's health_check reads healthy (or is absent), else 0.",
                 s.health().isEmpty() || s.health().startsWith("healthy") ? 1 : 0));
-        TargetSeries.Families t = targets.of(s);
-        out.add(t.up());
-        out.add(t.active());
         fileSystems(s, t, out);
         traps(out);
         sources(out);
         forwarding(out);
-        return new MetricSnapshots(out);
+        return out;
     }
 
     private void fileSystems(LustreSnapshot s, TargetSeries.Families t, List<MetricSnapshot> out) {
