@@ -35,7 +35,11 @@ final class AlertOutput implements TrapOutput {
 
     @Override
     public void tick(long nowMillis) {
-        send(alerts.due(nowMillis));
+        for (Alert a : alerts.due(nowMillis)) {
+            for (AlertmanagerSender s : senders) {
+                s.offerRefresh(a);
+            }
+        }
     }
 
     private void send(List<Alert> batch) {

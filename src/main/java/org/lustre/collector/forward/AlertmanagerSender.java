@@ -70,6 +70,17 @@ final class AlertmanagerSender implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues an open alert sent again only to keep Alertmanager from expiring it, and only while
+     * the queue is less than half full: when it is not sent, the next round sends it (every minute),
+     * and nothing was lost, so nothing is counted. New alerts keep the room.
+     */
+    void offerRefresh(Alert a) {
+        if (queue.remainingCapacity() > QUEUE_CAPACITY / 2) {
+            queue.offer(a);
+        }
+    }
+
     OutputStats stats() {
         return new OutputStats("alertmanager", target, state, message, sent.get(), queueFull.get(), rejected.get(),
                 queue.size() + inFlight);

@@ -115,4 +115,17 @@ class AlertmanagerSenderTest {
         assertEquals(AlertmanagerSender.QUEUE_CAPACITY, s.stats().queued());
         s.close();
     }
+
+    @Test
+    void refreshesOfOpenAlertsTakeHalfTheQueueAtMostAndAreNeverCountedAsLost() {
+        AlertmanagerSender s = new AlertmanagerSender(base()); // not started: nothing drains
+        for (int i = 0; i < AlertmanagerSender.QUEUE_CAPACITY; i++) {
+            s.offerRefresh(alert("open" + i));
+        }
+        assertEquals(AlertmanagerSender.QUEUE_CAPACITY / 2, s.stats().queued());
+        assertEquals(0, s.stats().queueFull());
+        s.offer(alert("new"));
+        assertEquals(AlertmanagerSender.QUEUE_CAPACITY / 2 + 1, s.stats().queued());
+        s.close();
+    }
 }
