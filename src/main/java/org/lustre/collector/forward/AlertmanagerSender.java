@@ -133,20 +133,21 @@ final class AlertmanagerSender implements AutoCloseable {
             return false;
         }
         int status = response.statusCode();
+        // state first, then the counter: a reader that sees the count sees the state that goes with it
         if (status / 100 == 2) {
-            sent.addAndGet(batch.size());
             if (!"ok".equals(state)) {
                 LOG.info("alertmanager {}: sending again", target);
             }
             state = "ok";
             message = "";
+            sent.addAndGet(batch.size());
             return true;
         }
         String body = response.body() == null ? "" : response.body().strip();
         String why = "HTTP " + status + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) : body));
         if (status / 100 == 4) {
-            rejected.addAndGet(batch.size());
             failed(why + " (" + batch.size() + " alerts dropped)");
+            rejected.addAndGet(batch.size());
             return true;
         }
         failed(why);

@@ -112,22 +112,23 @@ final class SyslogOutput implements TrapOutput {
             if (t == null) {
                 continue;
             }
+            // state first, then the counter: a reader that sees the count sees the state that goes with it
             try {
                 appender.append(event(t));
-                sent.incrementAndGet();
                 if (!"ok".equals(state)) {
                     LOG.info("syslog {}: sending again", address);
                 }
                 state = "ok";
                 message = "";
+                sent.incrementAndGet();
             } catch (RuntimeException e) { // AppenderLoggingException: not connected, write failed
-                failed.incrementAndGet();
                 String why = String.valueOf(e.getMessage());
                 if (!"error".equals(state) || !why.equals(message)) {
                     LOG.warn("syslog {}: {}", address, why);
                 }
                 state = "error";
                 message = why;
+                failed.incrementAndGet();
             }
         }
     }
