@@ -68,6 +68,7 @@ final class CollectorBench {
             if (part == Part.API) {
                 Thread.sleep(2_000); // getTraps shows a trap once its receive second has closed
                 api(collector, port);
+                metricsScrape(collector, port);
                 return;
             }
             if (part == Part.STORM) {
@@ -85,6 +86,7 @@ final class CollectorBench {
             silentDisconnToTrap(port);
             if (part == Part.ALL) {
                 api(collector, port);
+                metricsScrape(collector, port);
                 storm(collector, port, trapFile);
             }
             memory(collector, idle, part == Part.SCAN ? "peak (VmHWM) over the run (idle minute and OST downs only)"
@@ -338,6 +340,40 @@ final class CollectorBench {
                 Report.f("%.1f ms a round (%.2f%% of one core at the page's 2 s interval)", multiMs, multiMs / 20),
                 Report.f("%.1f ms (the same, one call each)", singleMs), Report.f("%.2fx", multiMs / singleMs),
                 "(info)", "info");
+    }
+
+    /**
+     * GET /metrics as Prometheus asks for it (OpenMetrics, gzip), one scrape after another: the
+     * collector's CPU per scrape and the body's size. Between two scans most scrapes find every
+     * file system's per-target lines already written; the first after a scan writes those of the
+     * file systems the scan changed.
+     */
+    private void metricsScrape(Child collector, int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                .header("Accept-Encoding", "gzip").build();
+        long size = 0;
+        for (int i = 0; i < 5; i++) { // warm-up, not counted
+            size = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body().length;
+        }
+        int scrapes = 60;
+        long c0 = collector.cpuMillis();
+        long w0 = System.nanoTime();
+        for (int i = 0; i < scrapes; i++) {
+            java.net.http.HttpResponse<byte[]> r = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET /metrics: HTTP " + r.statusCode());
+            }
+            size = r.body().length;
+        }
+        double cpuMs = (collector.cpuMillis() - c0) / (double) scrapes;
+        double wallMs = (System.nanoTime() - w0) / 1e6 / scrapes;
+        report.row(SCALE, Report.f("GET /metrics (OpenMetrics, gzip; 200,200 per-target series): collector CPU per "
+                        + "scrape, %d scrapes in a row", scrapes),
+                Report.f("%.1f ms (wall %.1f ms; body %,d bytes gzip)", cpuMs, wallMs, size), "", "", "<= 50 ms",
+                Report.status(cpuMs <= 50));
     }
 
     private static boolean missed(Load.Result[] r) {

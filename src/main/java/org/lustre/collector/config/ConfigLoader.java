@@ -133,7 +133,46 @@ public final class ConfigLoader {
                 root, trapFile, kmsg,
                 castList(v.get(Option.ALLOW)), ajpPort, secret, path(v.get(Option.PID_FILE)),
                 path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), (Integer) v.get(Option.SWEEP),
-                hostNames((String) v.get(Option.ACCEPT_HOST)), origins);
+                hostNames((String) v.get(Option.ACCEPT_HOST)),
+                alertmanagers((String) v.get(Option.ALERTMANAGER), origins.get(Option.ALERTMANAGER)),
+                category((String) v.get(Option.ALERT_MIN_CATEGORY), origins.get(Option.ALERT_MIN_CATEGORY)),
+                SyslogAddress.option((String) v.get(Option.SYSLOG), origins.get(Option.SYSLOG)), origins);
+    }
+
+    /** "http://am1:9093, http://am2:9093" -> absolute http(s) URLs with a host; every bad one named. */
+    private static List<java.net.URI> alertmanagers(String text, String origin) throws ConfigException {
+        List<java.net.URI> out = new java.util.ArrayList<>();
+        List<String> bad = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                java.net.URI u = new java.net.URI(p);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                    out.add(u);
+                    continue;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // named below with the others
+            }
+            bad.add("'" + p + "'");
+        }
+        if (!bad.isEmpty()) {
+            throw new ConfigException("option 'alertmanager' (" + origin + "): not an http:// or https:// URL: "
+                    + String.join(", ", bad));
+        }
+        return out;
+    }
+
+    private static org.lustre.collector.trap.Category category(String text, String origin) throws ConfigException {
+        try {
+            return org.lustre.collector.trap.Category.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("option 'alert-min-category' (" + origin + "): " + e.getMessage());
+        }
     }
 
     /**

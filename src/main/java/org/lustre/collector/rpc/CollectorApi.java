@@ -222,6 +222,14 @@ public final class CollectorApi {
             sources.add(s);
         }
         m.put("sources", sources.toArray());
+        List<Object> outputs = new ArrayList<>();
+        long missed = collector.forwarding().missed();
+        for (org.lustre.collector.forward.OutputStats o : collector.forwarding().stats()) {
+            outputs.add(Map.of("kind", o.kind(), "target", o.target(), "state", o.state(), "message", o.message(),
+                    "sent", clampInt(o.sent()), "unsent", clampInt(o.queueFull() + o.rejected() + missed),
+                    "queued", o.queued()));
+        }
+        m.put("outputs", outputs.toArray());
         return m;
     }
 

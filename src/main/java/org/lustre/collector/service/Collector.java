@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.forward.Forwarding;
 import org.lustre.collector.lustre.FileLustreTree;
 import org.lustre.collector.lustre.LustreScanner;
 import org.lustre.collector.lustre.LustreSnapshot;
@@ -80,6 +81,8 @@ public final class Collector implements AutoCloseable {
      */
     private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new SynchronousQueue<>(), r -> daemon(r, "lustre-refresh"));
+    /** Alertmanager and syslog: follows the store on its own thread, never called by the watcher. */
+    private final Forwarding forwarding;
     private Thread watcherThread;
     private Thread scanThread;
 
@@ -116,6 +119,7 @@ public final class Collector implements AutoCloseable {
         this.store = new TrapStore(config.maxTraps(), StormPolicy.DEFAULT, clock);
         this.scanLoop = new ScanLoop(scanner, queue, config.intervalSeconds() * 1000L, clock, this::scanned);
         this.watcher = new Watcher(scanner, scanLoop, reads, treeHealth, store, queue, stallMillis, clock);
+        this.forwarding = new Forwarding(config, clock);
     }
 
     /** Starts the sources and the watcher thread. */
@@ -136,6 +140,7 @@ public final class Collector implements AutoCloseable {
             running.add(s);
             s.start();
         }
+        forwarding.start(store);
         watcherThread = daemon(watcher, "lustre-watcher");
         watcherThread.start();
         scanThread = daemon(scanLoop, "lustre-scanner");
@@ -186,6 +191,7 @@ public final class Collector implements AutoCloseable {
             }
         }
         running.clear();
+        forwarding.close();
     }
 
     private static void join(Thread t, long millis) {
@@ -202,6 +208,10 @@ public final class Collector implements AutoCloseable {
 
     public CollectorConfig config() {
         return config;
+    }
+
+    public Forwarding forwarding() {
+        return forwarding;
     }
 
     public TrapStore store() {

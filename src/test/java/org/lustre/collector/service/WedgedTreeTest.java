@@ -43,7 +43,7 @@ class WedgedTreeTest {
     private Collector collector;
 
     @BeforeEach
-    void tree() throws Exception {
+    void setUp() throws Exception {
         root = Files.createTempDirectory("wedged-");
         run("cp", "-a", HPE.toAbsolutePath() + "/.", root.toString());
         traps = root.resolve("traps.log");

@@ -1,0 +1,66 @@
+package org.lustre.collector.forward;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.lustre.collector.trap.Category;
+import org.lustre.collector.trap.Trap;
+
+/**
+ * The {@code alertmanager} option: each trap at or above {@code alert-min-category} becomes an
+ * alert ({@link TrapAlerts}) sent to every Alertmanager listed, as Alertmanager's documentation
+ * asks of clients of a cluster; each has its own queue and thread ({@link AlertmanagerSender}).
+ * Feed thread for accept and tick; stats from any thread.
+ */
+final class AlertOutput implements TrapOutput {
+    private final TrapAlerts alerts;
+    private final List<AlertmanagerSender> senders = new ArrayList<>();
+
+    AlertOutput(List<URI> alertmanagers, Category minimum) {
+        this.alerts = new TrapAlerts(minimum);
+        for (URI u : alertmanagers) {
+            senders.add(new AlertmanagerSender(u));
+        }
+    }
+
+    void start() {
+        senders.forEach(AlertmanagerSender::start);
+    }
+
+    @Override
+    public void accept(Trap trap) {
+        send(alerts.onTrap(trap));
+    }
+
+    @Override
+    public void tick(long nowMillis) {
+        for (Alert a : alerts.due(nowMillis)) {
+            for (AlertmanagerSender s : senders) {
+                s.offerRefresh(a);
+            }
+        }
+    }
+
+    private void send(List<Alert> batch) {
+        for (Alert a : batch) {
+            for (AlertmanagerSender s : senders) {
+                s.offer(a);
+            }
+        }
+    }
+
+    @Override
+    public List<OutputStats> stats() {
+        List<OutputStats> out = new ArrayList<>();
+        for (AlertmanagerSender s : senders) {
+            out.add(s.stats());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        senders.forEach(AlertmanagerSender::close);
+    }
+}

@@ -1,0 +1,109 @@
+package org.lustre.collector.metrics;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+/**
+ * One /metrics answer: the small families written at each scrape by the Prometheus client's
+ * writer (text format, or OpenMetrics when the Accept header asks for it, as the client's own
+ * scrape handler chooses), then the per-target lines that {@link TargetSeries} keeps per file
+ * system, then OpenMetrics' "# EOF". Both formats write a gauge's HELP, TYPE and sample lines
+ * alike, so the kept lines serve both. Gzipped, the body is a series of gzip members: the fresh
+ * part is compressed per scrape (a few KB), the kept lines were compressed when kept.
+ * Stateless; any thread.
+ */
+final class MetricsExposition {
+    private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UP_HEADER = TargetSeries.header(TargetSeries.UP);
+    private static final byte[] ACTIVE_HEADER = TargetSeries.header(TargetSeries.ACTIVE);
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
+    private static final OpenMetricsTextFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+
+    /** What one scrape read: the fresh families and the per-target series. */
+    record Parts(MetricSnapshots fresh, TargetSeries.Families targets) {
+    }
+
+    /** A body ready to send: its content type and the byte arrays to write in order. */
+    record Body(String contentType, boolean gzip, List<byte[]> pieces) {
+        long length() {
+            long n = 0;
+            for (byte[] p : pieces) {
+                n += p.length;
+            }
+            return n;
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            for (byte[] p : pieces) {
+                out.write(p);
+            }
+        }
+    }
+
+    private MetricsExposition() {
+    }
+
+    /** The writer the client's scrape handler would pick for this Accept header (protobuf is not offered). */
+    static ExpositionFormatWriter writerFor(String accept) {
+        return OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
+    }
+
+    static Body body(Parts parts, String accept, boolean gzip) throws IOException {
+        ExpositionFormatWriter writer = writerFor(accept);
+        boolean openMetrics = writer == OPEN_METRICS;
+        ByteArrayOutputStream fresh = new ByteArrayOutputStream(16 * 1024);
+        writer.write(fresh, parts.fresh(), EscapingScheme.fromAcceptHeader(accept));
+        byte[] head = fresh.toByteArray();
+        if (openMetrics && endsWith(head, EOF)) {
+            head = Arrays.copyOf(head, head.length - EOF.length);
+        }
+        List<TargetSeries.Chunk> chunks = parts.targets().chunks();
+        boolean any = parts.targets().points() > 0;
+        List<byte[]> pieces = new ArrayList<>(2 * chunks.size() + 4);
+        if (!gzip) {
+            pieces.add(head);
+            if (any) {
+                pieces.add(UP_HEADER);
+                chunks.forEach(c -> pieces.add(c.upText()));
+                pieces.add(ACTIVE_HEADER);
+                chunks.forEach(c -> pieces.add(c.activeText()));
+            }
+            if (openMetrics) {
+                pieces.add(EOF);
+            }
+        } else {
+            pieces.add(TargetSeries.gzip(any ? concat(head, UP_HEADER) : head));
+            if (any) {
+                chunks.forEach(c -> pieces.add(c.upGzip()));
+                pieces.add(TargetSeries.gzip(ACTIVE_HEADER));
+                chunks.forEach(c -> pieces.add(c.activeGzip()));
+            }
+            if (openMetrics) {
+                pieces.add(TargetSeries.gzip(EOF));
+            }
+        }
+        return new Body(writer.getContentType(), gzip, pieces);
+    }
+
+    private static boolean endsWith(byte[] b, byte[] suffix) {
+        return b.length >= suffix.length
+                && Arrays.equals(b, b.length - suffix.length, b.length, suffix, 0, suffix.length);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

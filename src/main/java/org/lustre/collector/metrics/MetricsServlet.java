@@ -1,0 +1,115 @@
+package org.lustre.collector.metrics;
+
+import java.io.IOException;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.lustre.collector.lustre.FileLustreTree;
+import org.lustre.collector.lustre.LustreTree;
+import org.lustre.collector.service.Collector;
+import org.lustre.collector.web.CollectorListener;
+
+/**
+ * {@code GET /metrics}: the Prometheus text format, or OpenMetrics when the Accept header asks
+ * for it, gzip when accepted; written by the Prometheus client's writers from
+ * {@link CollectorMetrics}, with the per-target lines kept per file system
+ * ({@link MetricsExposition}: the client's own scrape handler rewrote all 200,000 of them at each
+ * scrape, ~300 ms at 100,000 OSTs). Only the collector's metrics, not the JVM's default registry.
+ * GET and HEAD only (405 otherwise, from HttpServlet); the access filter in front of every path
+ * applies as for /RPC2. Thread-safe.
+ */
+public final class MetricsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final long VERSION_TTL_MILLIS = 60_000;
+
+    private transient CollectorMetrics metrics;
+
+    @Override
+    public void init() throws ServletException {
+        Object c = getServletContext().getAttribute(CollectorListener.COLLECTOR_ATTRIBUTE);
+        if (!(c instanceof Collector collector)) {
+            throw new ServletException("the collector did not start (see the log above)");
+        }
+        metrics = new CollectorMetrics(collector, new LustreVersion(
+                new FileLustreTree(collector.config().lustreRoot()), VERSION_TTL_MILLIS));
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        MetricsExposition.Body body = MetricsExposition.body(metrics.exposition(), req.getHeader("Accept"),
+                acceptsGzip(req));
+        resp.setStatus(HttpServletResponse.SC_OK);
+        resp.setContentType(body.contentType());
+        if (body.gzip()) {
+            resp.setHeader("Content-Encoding", "gzip");
+        }
+        resp.setContentLengthLong(body.length());
+        try (java.io.OutputStream out = resp.getOutputStream()) {
+            body.writeTo(out);
+        }
+    }
+
+    private static boolean acceptsGzip(HttpServletRequest req) {
+        for (java.util.Enumeration<String> e = req.getHeaders("Accept-Encoding"); e.hasMoreElements(); ) {
+            for (String coding : e.nextElement().split(",")) {
+                String c = coding.strip();
+                int semi = c.indexOf(';');
+                String name = (semi < 0 ? c : c.substring(0, semi)).strip();
+                if (name.equalsIgnoreCase("gzip") && !c.replace(" ", "").endsWith("q=0")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The version file of this MDS, re-read at most once a {@code ttl}: it changes with an upgrade only. */
+    static final class LustreVersion implements java.util.function.Supplier<String> {
+        private final LustreTree tree;
+        private final long ttlMillis;
+        private volatile String value = "";
+        private volatile long readAt = Long.MIN_VALUE / 2;
+
+        LustreVersion(LustreTree tree, long ttlMillis) {
+            this.tree = tree;
+            this.ttlMillis = ttlMillis;
+        }
+
+        @Override
+        public String get() {
+            long now = System.currentTimeMillis();
+            if (now - readAt >= ttlMillis) {
+                value = read(tree);
+                readAt = now;
+            }
+            return value;
+        }
+
+        /** sys/fs/lustre/version (2.10+: "2.15.4_1.llnl"), else proc/fs/lustre/version ("lustre: 2.x"); "" when neither. */
+        static String read(LustreTree tree) {
+            for (String path : new String[] {"sys/fs/lustre/version", "proc/fs/lustre/version"}) {
+                try {
+                    String text = tree.read(path);
+                    if (text == null) {
+                        continue;
+                    }
+                    for (String line : text.split("\n")) {
+                        String t = line.strip();
+                        if (t.startsWith("lustre:")) {
+                            t = t.substring("lustre:".length()).strip();
+                        }
+                        if (!t.isEmpty()) {
+                            return t.length() > 64 ? t.substring(0, 64) : t;
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // unreadable: try the other place, else unknown
+                }
+            }
+            return "";
+        }
+    }
+}
