@@ -1,5 +1,6 @@
 package org.lustre.collector.forward;
 
+import org.lustre.collector.Threads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,8 +59,7 @@ final class AlertmanagerSender implements AutoCloseable {
     }
 
     void start() {
-        thread = new Thread(this::run, "lustre-alertmanager");
-        thread.setDaemon(true);
+        thread = Threads.daemon(this::run, "lustre-alertmanager");
         thread.start();
     }
 
@@ -165,13 +165,6 @@ final class AlertmanagerSender implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(thread, 2_000);
     }
 }

@@ -1,5 +1,6 @@
 package org.lustre.collector.forward;
 
+import org.lustre.collector.Threads;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -89,8 +90,7 @@ final class SyslogOutput implements TrapOutput {
 
     void start() {
         appender.start();
-        thread = new Thread(this::run, "lustre-syslog");
-        thread.setDaemon(true);
+        thread = Threads.daemon(this::run, "lustre-syslog");
         thread.start();
     }
 
@@ -169,14 +169,7 @@ final class SyslogOutput implements TrapOutput {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(thread, 2_000);
         appender.stop();
     }
 }

@@ -1,5 +1,6 @@
 package org.lustre.collector.forward;
 
+import org.lustre.collector.Threads;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -40,8 +41,7 @@ final class TrapFeed implements AutoCloseable {
     /** Starts after the traps already stored: they were forwarded by an earlier feed or predate the outputs. */
     synchronized void start(boolean fromStart) {
         cursor = fromStart ? 0 : store.newestSeq();
-        thread = new Thread(this::run, "lustre-forward");
-        thread.setDaemon(true);
+        thread = Threads.daemon(this::run, "lustre-forward");
         thread.start();
     }
 
@@ -103,13 +103,6 @@ final class TrapFeed implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(thread, 2_000);
     }
 }

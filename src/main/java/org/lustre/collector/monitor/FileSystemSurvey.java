@@ -1,5 +1,6 @@
 package org.lustre.collector.monitor;
 
+import org.lustre.collector.Threads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,11 +51,9 @@ final class FileSystemSurvey {
         List<Future<Asked>> pending = new ArrayList<>();
         try {
             for (CollectorClient c : clients) {
-                ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "monitor-survey-" + c.name());
-                    t.setDaemon(true); // never keeps the JVM alive, e.g. blocked in a read on SIGTERM
-                    return t;
-                });
+                // a daemon: never keeps the JVM alive, e.g. blocked in a read on SIGTERM
+                ExecutorService thread = Executors.newSingleThreadExecutor(
+                        r -> Threads.daemon(r, "monitor-survey-" + c.name()));
                 threads.add(thread);
                 pending.add(thread.submit(() -> ask(c)));
             }
@@ -110,20 +108,7 @@ final class FileSystemSurvey {
 
     /** Each call is bounded by the HTTP timeouts, so this wait is too. */
     private static Asked done(Future<Asked> f) {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the collectors", e);
-        }
+        return Futures.result(f, "asking the collectors");
     }
 
     List<Answer> answers() {

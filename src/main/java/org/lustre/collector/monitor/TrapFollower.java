@@ -1,5 +1,6 @@
 package org.lustre.collector.monitor;
 
+import org.lustre.collector.Threads;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -149,11 +150,8 @@ final class TrapFollower implements AutoCloseable {
 
         Follow(Source source) {
             this.source = source;
-            this.thread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "monitor-poll-" + source.name());
-                t.setDaemon(true); // never keeps the JVM alive, e.g. blocked in a read on SIGTERM
-                return t;
-            });
+            // a daemon: never keeps the JVM alive, e.g. blocked in a read on SIGTERM
+            this.thread = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "monitor-poll-" + source.name()));
         }
     }
 
@@ -352,21 +350,7 @@ final class TrapFollower implements AutoCloseable {
     private static Attempt finished(Follow f) {
         Future<Attempt> done = f.inFlight;
         f.inFlight = null;
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            // Cannot block: the attempt is done. Keep the flag for the caller.
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return Futures.result(done, "collecting a finished attempt"); // done: cannot block
     }
 
     private void pollOne(Follow f, List<Fetched> fetched, List<Gap> gaps) throws CollectorException {

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.Threads;
 import org.lustre.collector.config.CollectorConfig;
 import org.lustre.collector.forward.Forwarding;
 import org.lustre.collector.lustre.FileLustreTree;
@@ -80,7 +81,7 @@ public final class Collector implements AutoCloseable {
      * turns the others away at once (they answer the last figures read) instead of piling up.
      */
     private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new SynchronousQueue<>(), r -> daemon(r, "lustre-refresh"));
+            new SynchronousQueue<>(), r -> Threads.daemon(r, "lustre-refresh"));
     /** Alertmanager and syslog: follows the store on its own thread, never called by the watcher. */
     private final Forwarding forwarding;
     private Thread watcherThread;
@@ -141,9 +142,9 @@ public final class Collector implements AutoCloseable {
             s.start();
         }
         forwarding.start(store);
-        watcherThread = daemon(watcher, "lustre-watcher");
+        watcherThread = Threads.daemon(watcher, "lustre-watcher");
         watcherThread.start();
-        scanThread = daemon(scanLoop, "lustre-scanner");
+        scanThread = Threads.daemon(scanLoop, "lustre-scanner");
         scanThread.start();
         LOG.info("watching {} every {} s; trap file: {}; kernel log: {}; keeping {} traps",
                 config.lustreRoot(), config.intervalSeconds(), trapFile == null ? "off" : trapFile,
@@ -166,12 +167,6 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     /**
      * Stops the threads. The scanner gets one second: a thread blocked in a wedged Lustre read
      * cannot be woken, and it is a daemon, so it does not hold the JVM.
@@ -181,8 +176,8 @@ public final class Collector implements AutoCloseable {
         scanLoop.stop();
         watcher.stop();
         refresher.shutdownNow();
-        join(scanThread, 1_000);
-        join(watcherThread, 5_000);
+        Threads.stop(scanThread, 1_000);
+        Threads.stop(watcherThread, 5_000);
         for (AutoCloseable c : running) {
             try {
                 c.close();
@@ -192,18 +187,6 @@ public final class Collector implements AutoCloseable {
         }
         running.clear();
         forwarding.close();
-    }
-
-    private static void join(Thread t, long millis) {
-        if (t == null) {
-            return;
-        }
-        t.interrupt();
-        try {
-            t.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     public CollectorConfig config() {

@@ -1,5 +1,6 @@
 package org.lustre.collector.source;
 
+import org.lustre.collector.Threads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -550,24 +551,14 @@ final class FileFollower implements Closeable {
 
     /** Starts a source's follower thread: a named daemon, so it never keeps the JVM alive. */
     static Thread startDaemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
+        Thread t = Threads.daemon(body, name);
         t.start();
         return t;
     }
 
     /** Interrupts a source's thread (null: never started) and waits up to 2 s for it to end. Any thread. */
     static void stopDaemon(Thread t, Path path) {
-        if (t == null) {
-            return;
-        }
-        t.interrupt();
-        try {
-            t.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
+        if (!Threads.stop(t, 2_000)) {
             LOG.warn("{} for {} did not stop within 2 s", t.getName(), path);
         }
     }
