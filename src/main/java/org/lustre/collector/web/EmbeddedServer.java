@@ -179,13 +179,15 @@ public final class EmbeddedServer implements AutoCloseable {
     /**
      * Binds and releases the port first, so that "in use" is one clear line rather than Tomcat's
      * stack trace of its failed connector. (A port taken in between still fails, the old way.)
+     * The probe is a socket that never listens: a client connecting at that moment must not reach
+     * it and be dropped (Linux refuses the bind while another socket listens on the port).
      */
     private static void checkFree(String address, int port, CollectorConfig config, String option)
             throws IOException {
         if (port == 0) {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (java.net.Socket probe = new java.net.Socket()) {
             probe.setReuseAddress(true);
             probe.bind(new java.net.InetSocketAddress(address == null ? null : java.net.InetAddress.getByName(address),
                     port));
