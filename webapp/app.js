@@ -177,6 +177,9 @@
 
   // ---------------------------------------------------------------- collectors
 
+  /** Most peer= collectors followed (each is polled every round from this browser). */
+  const MAX_PEERS = 64;
+
   /** A same-origin path given as peer=..., or null (another origin is refused, as CSP would). */
   function peerUrl(text) {
     if (!text || !text.startsWith('/') || text.startsWith('//') || text.includes('\\')) {
@@ -184,6 +187,11 @@
     }
     const u = new URL(text, location.href);
     return u.origin === location.origin ? u.href : null;
+  }
+
+  /** "a", "a and b", "a, b and c". */
+  function joinNames(names) {
+    return names.length < 2 ? names.join('') : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
   function nameFor(url, fallback) {
@@ -589,7 +597,7 @@
       const count = el('td', t.count > 1 ? '\u00d7' + formatCount(t.count) : '', 'num');
       tr.appendChild(count);
       if (many) {
-        tr.title = 'from ' + Array.from(t.from).join(' and ');
+        tr.title = 'from ' + joinNames(Array.from(t.from));
       }
       body.appendChild(tr);
     }
@@ -658,9 +666,15 @@
     const query = new URLSearchParams(location.search);
     const self = new URL('RPC2', location.href).href;
     const collectors = [new Collector(self, nameFor(self, location.host))];
-    const peer = peerUrl(query.get('peer'));
-    if (peer && peer !== self) {
-      collectors.push(new Collector(peer, nameFor(peer, 'peer')));
+    // Any number of peer= (the other collector of the pair, the site's other MDS pairs), each once.
+    const peers = [...new Set(query.getAll('peer').map(peerUrl))].filter((u) => u && u !== self);
+    for (const peer of peers.slice(0, MAX_PEERS)) {
+      const names = new Set(collectors.map((c) => c.name));
+      let name = nameFor(peer, 'peer');
+      for (let n = 2; names.has(name); n++) {
+        name = nameFor(peer, 'peer') + '#' + n;
+      }
+      collectors.push(new Collector(peer, name));
     }
     const seconds = Number(query.get('interval') || 2);
     const intervalMs = 1000 * (Number.isFinite(seconds) ? Math.min(300, Math.max(1, seconds)) : 2);

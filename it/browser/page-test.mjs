@@ -68,7 +68,7 @@ const OLD_COLLECTOR_FAULT = '<?xml version="1.0" encoding="UTF-8"?><methodRespon
 
 function startProxy(targets, down, old, seen) {
   const server = http.createServer((req, res) => {
-    const m = /^\/(mds[12])(\/.*)$/.exec(req.url);
+    const m = /^\/(mds[123])(\/.*)$/.exec(req.url);
     if (!m || down.has(m[1])) {
       res.writeHead(m ? 502 : 404).end();
       return;
@@ -209,7 +209,9 @@ try {
   if (opts.pair) {
     const down = new Set();
     const seen = {};
-    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair }, down, new Set(['mds2']), seen);
+    // mds3: the first collector again under another path, as a third collector of the site
+    const proxy = await startProxy({ mds1: opts.url, mds2: opts.pair, mds3: opts.url }, down, new Set(['mds2']),
+      seen);
     try {
       const base = 'http://127.0.0.1:' + proxy.address().port;
       const pair = await context.newPage();
@@ -246,6 +248,25 @@ try {
       const pairShot = opts.screenshot.replace(/\.png$/, '') + '-pair.png';
       await pair.screenshot({ path: pairShot, fullPage: true });
       step('screenshot: ' + resolve(pairShot));
+
+      down.delete('mds2');
+
+      const three = await context.newPage();
+      three.setDefaultTimeout(TIMEOUT);
+      three.on('pageerror', (e) => problems.push('three page error: ' + e.message));
+      await three.goto(base + '/mds1/?peer=/mds2/RPC2&peer=/mds3/RPC2&peer=/mds2/RPC2');
+      for (const name of ['mds1', 'mds2', 'mds3']) {
+        await three.locator(`#collectors .collector.up[data-collector="${name}"]`).waitFor();
+      }
+      check(await three.locator('#collectors .collector').count() === 3, 'three collectors, mds2 given twice shown once');
+      const all = 'web-' + run + '-three';
+      appendTrap(all, 'Critical', fs, fs + '-OST0002', 'seen by all three collectors');
+      await three.waitForFunction((id) => {
+        const r = document.querySelector(`#traps-table tbody tr[data-id="${id}"]`);
+        return r !== null && /^from mds[123], mds[123] and mds[123]$/.test(r.title);
+      }, all);
+      check(await row(three, all).count() === 1, 'one row for a trap three collectors sent');
+      step('three collectors (peer= twice): ' + all + ' shown once, from all three');
     } finally {
       proxy.closeAllConnections();
       proxy.close();
