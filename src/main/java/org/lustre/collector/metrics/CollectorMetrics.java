@@ -60,9 +60,8 @@ public final class CollectorMetrics implements MultiCollector {
         List<MetricSnapshot> out = collect(s, t);
         List<GaugeDataPointSnapshot> up = new ArrayList<>(t.points());
         List<GaugeDataPointSnapshot> active = new ArrayList<>(t.points());
-        for (TargetSeries.Chunk c : t.chunks()) {
-            up.addAll(c.up());
-            active.addAll(c.active());
+        for (String fs : s.fileSystems().keySet()) {
+            TargetSeries.points(fs, s.nodesOf(fs), up, active);
         }
         out.add(new GaugeSnapshot(TargetSeries.UP, up));
         out.add(new GaugeSnapshot(TargetSeries.ACTIVE, active));

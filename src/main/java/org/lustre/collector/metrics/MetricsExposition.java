@@ -75,9 +75,9 @@ final class MetricsExposition {
             pieces.add(head);
             if (any) {
                 pieces.add(UP_HEADER);
-                chunks.forEach(c -> pieces.add(c.upText()));
+                chunks.forEach(c -> pieces.add(TargetSeries.text(c.upGzip())));
                 pieces.add(ACTIVE_HEADER);
-                chunks.forEach(c -> pieces.add(c.activeText()));
+                chunks.forEach(c -> pieces.add(TargetSeries.text(c.activeGzip())));
             }
             if (openMetrics) {
                 pieces.add(EOF);
