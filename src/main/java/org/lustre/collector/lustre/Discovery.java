@@ -148,7 +148,7 @@ final class Discovery {
                 listed(targets, fs, "lod/" + lod + "/target_obd", new String(bytes, StandardCharsets.UTF_8),
                         "-osc-" + mdtPart, errs);
             }
-            String mdtObd = readText(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
+            String mdtObd = layout.readCounting(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
             if (mdtObd != null) {
                 listed(targets, fs, "lod/" + lod + "/mdt_obd", mdtObd, "-osp-" + mdtPart, errs);
             }
@@ -216,7 +216,7 @@ final class Discovery {
 
     private List<String> mgsFileSystems(TreeErrors.Tally errs) {
         String rel = "mgs/MGS/filesystems";
-        String text = readText(LustreLayout.Item.MGS_FILESYSTEMS, rel, errs);
+        String text = layout.readCounting(LustreLayout.Item.MGS_FILESYSTEMS, rel, errs);
         if (text == null) {
             return List.of();
         }
@@ -230,15 +230,6 @@ final class Discovery {
             }
         }
         return out;
-    }
-
-    private String readText(LustreLayout.Item item, String rel, TreeErrors.Tally errs) {
-        try {
-            return layout.read(item, rel);
-        } catch (IOException e) {
-            errs.read(item, layout.pathOf(item, rel), e);
-            return null;
-        }
     }
 
     private static Builder builder(Map<String, Builder> targets, TargetName id) {

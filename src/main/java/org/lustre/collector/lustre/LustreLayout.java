@@ -121,6 +121,16 @@ final class LustreLayout {
         return find(item, rel, textReader);
     }
 
+    /** As {@link #read}, but a file that cannot be read is counted in {@code errs} and gives null. */
+    String readCounting(Item item, String rel, TreeErrors.Tally errs) {
+        try {
+            return read(item, rel);
+        } catch (IOException e) {
+            errs.read(item, pathOf(item, rel), e);
+            return null;
+        }
+    }
+
     /**
      * As {@link #read}, through {@link LustreTree#readIfChanged}: {@code previous} itself when the
      * file found holds exactly those bytes, its new bytes otherwise, null when no root has it.

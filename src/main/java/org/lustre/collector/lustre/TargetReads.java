@@ -127,7 +127,7 @@ final class TargetReads {
     /** Where a version has no server_uuid file: the import's state; {@code previous} when absent too. */
     private String importState(String osp, String previous, TreeErrors.Tally errs) {
         String rel = "osp/" + osp + "/import";
-        String text = read(LustreLayout.Item.OSP_IMPORT, rel, errs);
+        String text = layout.readCounting(LustreLayout.Item.OSP_IMPORT, rel, errs);
         if (text == null) {
             return previous;
         }
@@ -155,7 +155,7 @@ final class TargetReads {
         for (int i = 0; i < c.states().length; i++) {
             if (c.states()[i].equals(state)) {
                 String rel = "osp/" + c.osps().get(i) + "/state";
-                String text = read(LustreLayout.Item.OSP_IMPORT, rel, errs);
+                String text = layout.readCounting(LustreLayout.Item.OSP_IMPORT, rel, errs);
                 if (text == null) {
                     return -1;
                 }
@@ -176,7 +176,7 @@ final class TargetReads {
         boolean seen = false;
         for (String osp : t.osps()) {
             String rel = "osp/" + osp + "/active";
-            String text = read(LustreLayout.Item.OSP_ATTR, rel, errs);
+            String text = layout.readCounting(LustreLayout.Item.OSP_ATTR, rel, errs);
             if (text == null) {
                 continue;
             }
@@ -248,7 +248,7 @@ final class TargetReads {
     }
 
     private RecoveryStatus recovery(String rel, RecoveryStatus previous, long nowMillis, TreeErrors.Tally errs) {
-        String text = read(LustreLayout.Item.RECOVERY_STATUS, rel, errs);
+        String text = layout.readCounting(LustreLayout.Item.RECOVERY_STATUS, rel, errs);
         if (text == null) {
             return previous;
         }
@@ -282,15 +282,5 @@ final class TargetReads {
         bootEpoch = boot;
         bootReadMillis = nowMillis;
         return boot;
-    }
-
-    /** A file's text; null when absent or unreadable (counted). */
-    private String read(LustreLayout.Item item, String rel, TreeErrors.Tally errs) {
-        try {
-            return layout.read(item, rel);
-        } catch (IOException e) {
-            errs.read(item, layout.pathOf(item, rel), e);
-            return null;
-        }
     }
 }
