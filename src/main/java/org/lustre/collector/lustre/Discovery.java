@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  *       read with EIO while one OST's import is CLOSED);</li>
  *   <li>{@code mgs/MGS/filesystems} for the file-system names where this node is the MGS.</li>
  * </ul>
- * Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs at
- * most once a minute; between, {@link #refresh} only re-reads each LOD's target_obd (compared
- * in the read buffer with its last bytes) and asks for a new discovery when one changed.
+ * Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs
+ * seldom (the scanner's {@code DISCOVERY_MILLIS}) and keeps the inventory when every listing and
+ * LOD file reads as before; between, {@link #refresh} only re-reads each LOD's target_obd
+ * (compared in the read buffer with its last bytes) and asks for a new discovery when one changed.
  *
  * <p>A listing or target_obd that cannot be read never drops a target: the targets of the
  * previous inventory that were not found again are kept (a vanished OSP device, read fine, does
@@ -36,7 +37,11 @@ final class Discovery {
     private static final Pattern LOD = Pattern.compile("([A-Za-z0-9_-]{1,32})-(MDT[0-9a-fA-F]{4,8})-mdtlov");
     private static final Pattern FS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
+    private static final String MGS_FILESYSTEMS = "mgs/MGS/filesystems";
+
     private final LustreLayout layout;
+    /** What the last complete discovery was built from; null before one, or after an incomplete one. */
+    private Built last;
 
     Discovery(LustreLayout layout) {
         this.layout = layout;
@@ -75,62 +80,21 @@ final class Discovery {
 
     private Inventory discover(Inventory prev, Map<String, byte[]> obdRead, TreeErrors.Tally errs) {
         long failuresBefore = layout.listFailures();
-        boolean incomplete = false;
-        Map<String, Builder> targets = new TreeMap<>();
+        Listings listings = Listings.read(layout);
         Map<String, TreeSet<String>> lodsByFs = new TreeMap<>();
-        TreeSet<String> fileSystems = new TreeSet<>();
-
-        for (String name : layout.listAll("lod")) {
+        for (String name : listings.lods()) {
             Matcher m = LOD.matcher(name);
             if (m.matches()) {
                 lodsByFs.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(name);
-                TargetName mdt = TargetName.parse(m.group(1) + "-" + m.group(2));
-                if (mdt != null) {
-                    builder(targets, mdt).localMdt = true;
-                }
             }
         }
-        for (String name : layout.listAll("mdt")) {
-            TargetName t = TargetName.parse(name);
-            if (t != null && !t.isOst()) {
-                builder(targets, t).localMdt = true;
-            }
-        }
-        for (String osd : layout.osdTypes()) {
-            for (String name : layout.listAll(osd)) {
-                TargetName t = TargetName.parse(name);
-                if (t != null) {
-                    Builder b = builder(targets, t);
-                    b.osd = osd;
-                    if (t.isOst()) {
-                        b.localOst = true;
-                    } else {
-                        b.localMdt = true;
-                    }
-                }
-            }
-        }
-        for (String name : layout.listAll("obdfilter")) {
-            TargetName t = TargetName.parse(name);
-            if (t != null && t.isOst()) {
-                builder(targets, t).localOst = true;
-            }
-        }
-        for (String device : layout.listFirst(LustreLayout.Item.OSP_ATTR, "osp")) {
-            TargetName t = TargetName.ofOspDevice(device);
-            if (t != null) {
-                builder(targets, t).osps.add(device);
-            }
-        }
-        fileSystems.addAll(mgsFileSystems(errs));
-
+        boolean incomplete = false;
         Map<String, String> lods = new TreeMap<>();
         Map<String, byte[]> obdBytes = new HashMap<>();
+        Map<String, String> mdtObd = new HashMap<>();
         for (Map.Entry<String, TreeSet<String>> e : lodsByFs.entrySet()) {
-            String fs = e.getKey();
             String lod = e.getValue().first();
-            lods.put(fs, lod);
-            String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+            lods.put(e.getKey(), lod);
             byte[] bytes = obdRead.get(lod);
             if (bytes == null) {
                 try {
@@ -145,10 +109,88 @@ final class Discovery {
             }
             if (bytes != null) {
                 obdBytes.put(lod, bytes);
+            }
+            String text = layout.readCounting(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
+            if (text != null) {
+                mdtObd.put(lod, text);
+            }
+        }
+        String mgs = layout.readCounting(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS, errs);
+        incomplete |= layout.listFailures() != failuresBefore;
+
+        // At 100,000 OSTs building the targets from the listings costs about a second of CPU,
+        // and the periodic discovery nearly always finds what the last one found: then the
+        // inventory stays. target_obd bytes compare by identity: readIfChanged hands back the
+        // previous array itself when the file holds the same bytes.
+        Built now = new Built(listings, obdBytes, mdtObd, mgs);
+        if (!incomplete && now.sameAs(last) && prev.obdBytes().equals(obdBytes) && !prev.byFs().isEmpty()) {
+            return prev;
+        }
+        Inventory inv = build(prev, now, lods, lodsByFs, incomplete, errs);
+        // Kept only when complete: after a failed listing the next discovery must build again.
+        last = incomplete ? null : now;
+        return inv;
+    }
+
+    /** The inventory from what {@link #discover} read. */
+    private Inventory build(Inventory prev, Built in, Map<String, String> lods,
+                            Map<String, TreeSet<String>> lodsByFs, boolean incomplete, TreeErrors.Tally errs) {
+        Map<String, Builder> targets = new TreeMap<>();
+        for (Map.Entry<String, TreeSet<String>> e : lodsByFs.entrySet()) {
+            for (String lod : e.getValue()) {
+                Matcher m = LOD.matcher(lod);
+                if (m.matches()) {
+                    TargetName mdt = TargetName.parse(m.group(1) + "-" + m.group(2));
+                    if (mdt != null) {
+                        builder(targets, mdt).localMdt = true;
+                    }
+                }
+            }
+        }
+        for (String name : in.listings().mdts()) {
+            TargetName t = TargetName.parse(name);
+            if (t != null && !t.isOst()) {
+                builder(targets, t).localMdt = true;
+            }
+        }
+        in.listings().osds().forEach((osd, names) -> {
+            for (String name : names) {
+                TargetName t = TargetName.parse(name);
+                if (t != null) {
+                    Builder b = builder(targets, t);
+                    b.osd = osd;
+                    if (t.isOst()) {
+                        b.localOst = true;
+                    } else {
+                        b.localMdt = true;
+                    }
+                }
+            }
+        });
+        for (String name : in.listings().obdfilters()) {
+            TargetName t = TargetName.parse(name);
+            if (t != null && t.isOst()) {
+                builder(targets, t).localOst = true;
+            }
+        }
+        for (String device : in.listings().osps()) {
+            TargetName t = TargetName.ofOspDevice(device);
+            if (t != null) {
+                builder(targets, t).osps.add(device);
+            }
+        }
+        TreeSet<String> fileSystems = new TreeSet<>(mgsFileSystems(in.mgs(), errs));
+
+        for (Map.Entry<String, String> e : lods.entrySet()) {
+            String fs = e.getKey();
+            String lod = e.getValue();
+            String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+            byte[] bytes = in.obdBytes().get(lod);
+            if (bytes != null) {
                 listed(targets, fs, "lod/" + lod + "/target_obd", new String(bytes, StandardCharsets.UTF_8),
                         "-osc-" + mdtPart, errs);
             }
-            String mdtObd = layout.readCounting(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
+            String mdtObd = in.mdtObd().get(lod);
             if (mdtObd != null) {
                 listed(targets, fs, "lod/" + lod + "/mdt_obd", mdtObd, "-osp-" + mdtPart, errs);
             }
@@ -161,12 +203,36 @@ final class Discovery {
         for (Builder b : targets.values()) {
             byFs.computeIfAbsent(b.id.fs(), k -> new ArrayList<>()).add(b.build());
         }
-        if (incomplete || layout.listFailures() != failuresBefore) {
+        if (incomplete) {
             keepUnseen(prev, byFs);
         }
         Map<String, List<Target>> frozen = new TreeMap<>();
         byFs.forEach((fs, list) -> frozen.put(fs, List.copyOf(list)));
-        return new Inventory(frozen, lods, obdBytes);
+        return new Inventory(frozen, lods, in.obdBytes());
+    }
+
+    /** The directory listings a discovery is built from. */
+    private record Listings(List<String> lods, List<String> mdts, Map<String, List<String>> osds,
+                            List<String> obdfilters, List<String> osps) {
+        static Listings read(LustreLayout layout) {
+            Map<String, List<String>> osds = new TreeMap<>();
+            for (String osd : layout.osdTypes()) {
+                osds.put(osd, layout.listAll(osd));
+            }
+            return new Listings(layout.listAll("lod"), layout.listAll("mdt"), osds, layout.listAll("obdfilter"),
+                    layout.listFirst(LustreLayout.Item.OSP_ATTR, "osp"));
+        }
+    }
+
+    /**
+     * Everything the last complete discovery was built from. The OSP listing is the one whose
+     * names the targets hold, so keeping it costs the list alone.
+     */
+    private record Built(Listings listings, Map<String, byte[]> obdBytes, Map<String, String> mdtObd, String mgs) {
+        boolean sameAs(Built other) {
+            return other != null && listings.equals(other.listings) && mdtObd.equals(other.mdtObd)
+                    && java.util.Objects.equals(mgs, other.mgs);
+        }
     }
 
     /** Adds the targets of {@code prev} missing from {@code byFs}, in name order. */
@@ -214,9 +280,8 @@ final class Discovery {
         }
     }
 
-    private List<String> mgsFileSystems(TreeErrors.Tally errs) {
-        String rel = "mgs/MGS/filesystems";
-        String text = layout.readCounting(LustreLayout.Item.MGS_FILESYSTEMS, rel, errs);
+    private List<String> mgsFileSystems(String text, TreeErrors.Tally errs) {
+        String rel = MGS_FILESYSTEMS;
         if (text == null) {
             return List.of();
         }

@@ -6,6 +6,7 @@ package org.lustre.collector.lustre;
  * 2.10, debugfs ({@code sys/kernel/debug/lustre/osp/}) from 2.12 on. Stateless; any thread.
  */
 final class OstServerUuidParser {
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("\\s+");
 
     record OstServerUuid(String uuid, String state, boolean deactivated) {
     }
@@ -21,7 +22,7 @@ final class OstServerUuidParser {
         if (t.indexOf('\n') >= 0) {
             throw LustreParseException.atLine(path, 2, t.substring(t.indexOf('\n') + 1), "more than one line");
         }
-        String[] f = t.split("\\s+");
+        String[] f = BLANKS.split(t);
         if (f.length < 2 || f.length > 3) {
             throw LustreParseException.atLine(path, 1, t, "want \"<uuid>\\t<STATE>[\\tDEACTIVATED]\"");
         }

@@ -423,6 +423,26 @@ class LustreScannerTest {
         assertTrue(ev.stream().anyMatch(e -> e.category() == Category.FATAL && e.node().equals("hc-MDT0000")), ev.toString());
     }
 
+    @Test
+    void aConnectionChangeSeenByTheSweepBringsTheWholeTargetAtTheNextScan() throws IOException {
+        TestTrees.write(dir, "fo", 10, false);
+        // One target in full a scan, every connection every scan.
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 1);
+        long t = T0;
+        for (int i = 0; i < 10; i++) {
+            sc.scan(t += 5000);
+        }
+        assertEquals("10.0.0.6@o2ib1", sc.scan(t += 5000).nodes().get("fo-OST0005").nid());
+        // A failover: the import reconnects to the partner OSS, a new NID. The round robin is at
+        // the start of its list and would come to OST0005 only five scans later.
+        Files.writeString(dir.resolve(TestTrees.DBG + "osp/fo-OST0005-osc-MDT0000/ost_server_uuid"),
+                "fo-OST0005_UUID\tREPLAY\n");
+        Files.writeString(dir.resolve(TestTrees.SYS + "osp/fo-OST0005-osc-MDT0000/ost_conn_uuid"), "10.0.1.6@o2ib1\n");
+        assertEquals("REPLAY", sc.scan(t += 5000).nodes().get("fo-OST0005").state(), "the sweep sees the state");
+        assertEquals("10.0.1.6@o2ib1", sc.scan(t += 5000).nodes().get("fo-OST0005").nid(),
+                "read in full at the next scan");
+    }
+
     private static void deleteTree(Path p) throws IOException {
         try (Stream<Path> walk = Files.walk(p)) {
             for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
