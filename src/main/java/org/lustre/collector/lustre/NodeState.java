@@ -24,12 +24,13 @@ package org.lustre.collector.lustre;
  * @param exports     num_exports of a local target (clients connected); -1 unknown
  * @param recovery    recovery_status of a local target; {@link RecoveryStatus#UNKNOWN} otherwise
  * @param updatedMillis when these figures were read, epoch milliseconds
+ * @param local       served by this node (an MDS's MDTs, an OSS's OSTs): its responding is health_check's
  */
 public record NodeState(String name, String fs, String kind, int index, String uuid, String nid,
                         boolean active, String state, boolean responding,
                         long kbytesTotal, long kbytesFree, long kbytesAvail,
                         long filesTotal, long filesFree, long exports, RecoveryStatus recovery,
-                        long updatedMillis) {
+                        long updatedMillis, boolean local) {
     public NodeState {
         if (recovery == null) {
             recovery = RecoveryStatus.UNKNOWN;
@@ -42,6 +43,6 @@ public record NodeState(String name, String fs, String kind, int index, String u
                      long kbytesTotal, long kbytesFree, long kbytesAvail,
                      long filesTotal, long filesFree, long updatedMillis) {
         this(name, fs, kind, index, uuid, nid, active, state, responding, kbytesTotal, kbytesFree, kbytesAvail,
-                filesTotal, filesFree, -1, RecoveryStatus.UNKNOWN, updatedMillis);
+                filesTotal, filesFree, -1, RecoveryStatus.UNKNOWN, updatedMillis, false);
     }
 }

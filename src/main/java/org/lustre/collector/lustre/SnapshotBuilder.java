@@ -75,7 +75,7 @@ final class SnapshotBuilder {
         boolean responding = !lost && (!t.local() || healthy);
         long[] s = r.space();
         return new NodeState(t.name(), t.fs(), t.id().kind(), t.id().index(), t.uuid(), r.nid(), active, r.state(),
-                responding, s[0], s[1], s[2], s[3], s[4], r.exports(), r.recovery(), r.updatedMillis());
+                responding, s[0], s[1], s[2], s[3], s[4], r.exports(), r.recovery(), r.updatedMillis(), t.local());
     }
 
     /**

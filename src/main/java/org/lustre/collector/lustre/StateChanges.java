@@ -110,9 +110,9 @@ public final class StateChanges {
         boolean was = b == null || b.responding();
         if (was && !a.responding()) {
             if (!ImportStates.lost(a.state())) {
-                // The import looks fine: target_obd says INACTIVE (statfs failed with ENOTCONN),
-                // or a local target whose node is unhealthy (the health trap says more).
-                String why = a.kind().equals("OST") || !a.state().isEmpty() ? "INACTIVE" : "unhealthy";
+                // The import looks fine: a target served here whose node is unhealthy (the health
+                // trap says more), or target_obd says INACTIVE (statfs failed with ENOTCONN).
+                String why = a.local() ? "unhealthy" : "INACTIVE";
                 out.add(event(why.toUpperCase(Locale.ROOT), minute, scanMillis, Category.CRITICAL, a,
                         a.name() + " not responding (" + why + ")"));
             } else {

@@ -20,15 +20,21 @@ import java.util.regex.Pattern;
  * <li>{@code [Fri Oct  6 11:12:25 2023] } (dmesg -T): local wall time;</li>
  * <li>{@code Jun 26 16:17:32 host kernel: } (BSD syslog, journalctl): local wall time, the year
  *     taken from "now" (the previous year when that would put the line more than a day ahead);</li>
- * <li>{@code 2023-10-06T11:12:25.123+02:00 host kernel: } (RFC 3339 syslog).</li>
+ * <li>{@code 2023-10-06T11:12:25.123+02:00 host kernel: } (RFC 3339 syslog; journalctl
+ *     {@code -o short-iso} writes the offset as {@code +0200}).</li>
  * </ul>
+ * The syslog forms may be followed by the dmesg time as well ({@code kernel: [75439.499097] }, what
+ * rsyslog writes on kernels that print times), and {@code kernel:} may lack its space; a raw
+ * {@code dmesg -r} line starts with its priority ({@code <3>}). Those are stripped too.
  * A line without a known prefix is taken whole, without a time. Stateless; any thread may call it.
  */
 final class ConsoleLineParser {
     private static final Pattern UPTIME = Pattern.compile("\\[\\s*(\\d{1,10})\\.(\\d{1,9})\\] ?");
     private static final Pattern DMESG_T = Pattern.compile("\\[(\\w{3} \\w{3} +\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\d{4})\\] ?");
-    private static final Pattern SYSLOG = Pattern.compile("(\\w{3} +\\d{1,2} \\d\\d:\\d\\d:\\d\\d) \\S+ kernel: ");
-    private static final Pattern RFC3339 = Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)) \\S+ kernel: ");
+    private static final Pattern PRIORITY = Pattern.compile("<\\d{1,3}>");
+    private static final Pattern SYSLOG = Pattern.compile("(\\w{3} +\\d{1,2} \\d\\d:\\d\\d:\\d\\d) \\S+ kernel: ?");
+    private static final Pattern RFC3339 = Pattern.compile(
+            "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)(Z|[+-]\\d\\d:?\\d\\d) \\S+ kernel: ?");
     private static final DateTimeFormatter DMESG_T_FORMAT = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ENGLISH);
     private static final DateTimeFormatter SYSLOG_FORMAT = DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy", Locale.ENGLISH);
 
@@ -50,11 +56,13 @@ final class ConsoleLineParser {
      * @param zone      the zone of dmesg -T and BSD syslog times (those of the host that wrote them)
      */
     static Line parse(String line, long nowMillis, ZoneId zone) {
-        Matcher m = UPTIME.matcher(line);
+        Matcher m = PRIORITY.matcher(line);
         if (m.lookingAt()) {
-            String frac = (m.group(2) + "000000").substring(0, 6);
-            long usec = Long.parseLong(m.group(1)) * 1_000_000 + Long.parseLong(frac);
-            return new Line(usec, -1, line.substring(m.end()));
+            line = line.substring(m.end());
+        }
+        m = UPTIME.matcher(line);
+        if (m.lookingAt()) {
+            return new Line(usec(m), -1, line.substring(m.end()));
         }
         m = DMESG_T.matcher(line);
         if (m.lookingAt()) {
@@ -62,19 +70,33 @@ final class ConsoleLineParser {
         }
         m = SYSLOG.matcher(line);
         if (m.lookingAt()) {
-            return new Line(-1, syslogTime(m.group(1).replaceAll(" +", " "), nowMillis, zone), line.substring(m.end()));
+            return withUptime(syslogTime(m.group(1).replaceAll(" +", " "), nowMillis, zone),
+                    line.substring(m.end()));
         }
         m = RFC3339.matcher(line);
         if (m.lookingAt()) {
+            String offset = m.group(2).length() == 5 ? m.group(2).substring(0, 3) + ":" + m.group(2).substring(3)
+                    : m.group(2);
             long t;
             try {
-                t = OffsetDateTime.parse(m.group(1)).toInstant().toEpochMilli();
+                t = OffsetDateTime.parse(m.group(1) + offset).toInstant().toEpochMilli();
             } catch (DateTimeParseException e) {
                 t = -1;
             }
-            return new Line(-1, t, line.substring(m.end()));
+            return withUptime(t, line.substring(m.end()));
         }
         return new Line(-1, -1, line);
+    }
+
+    /** A syslog line's rest, with the dmesg time that may follow the syslog prefix taken off. */
+    private static Line withUptime(long wallMillis, String rest) {
+        Matcher m = UPTIME.matcher(rest);
+        return m.lookingAt() ? new Line(usec(m), wallMillis, rest.substring(m.end())) : new Line(-1, wallMillis, rest);
+    }
+
+    private static long usec(Matcher uptime) {
+        String frac = (uptime.group(2) + "000000").substring(0, 6);
+        return Long.parseLong(uptime.group(1)) * 1_000_000 + Long.parseLong(frac);
     }
 
     private static long wall(String text, DateTimeFormatter f, ZoneId zone) {

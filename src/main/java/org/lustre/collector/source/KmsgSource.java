@@ -218,12 +218,13 @@ public final class KmsgSource implements AutoCloseable {
             return;
         }
         ConsoleLineParser.Line c = ConsoleLineParser.parse(line, clockMillis.getAsLong(), zone);
+        // A syslog line may carry both; its wall time is the one that holds across reboots.
         long time;
-        if (c.usecSinceBoot() >= 0) {
-            time = timeOf(c.usecSinceBoot());
-        } else if (c.wallMillis() >= 0) {
+        if (c.wallMillis() >= 0) {
             ensureBoot(0);
             time = c.wallMillis();
+        } else if (c.usecSinceBoot() >= 0) {
+            time = timeOf(c.usecSinceBoot());
         } else {
             ensureBoot(0);
             time = clockMillis.getAsLong();
@@ -233,10 +234,10 @@ public final class KmsgSource implements AutoCloseable {
             return; // most lines of a syslog file: spare them the id's hash
         }
         String id;
-        if (c.usecSinceBoot() >= 0) {
-            id = bootId + ":" + consoleIds.next(line, c.usecSinceBoot(), true);
-        } else if (c.wallMillis() >= 0) {
+        if (c.wallMillis() >= 0) {
             id = ConsoleIds.WALL_CLOCK_PREFIX + ":" + consoleIds.next(line, c.wallMillis(), true);
+        } else if (c.usecSinceBoot() >= 0) {
+            id = bootId + ":" + consoleIds.next(line, c.usecSinceBoot(), true);
         } else {
             id = bootId + ":" + consoleIds.next(line, time, false);
         }

@@ -167,11 +167,7 @@ class RealTree2129Test {
     @Test
     void anOssTreeListsItsOstsWithSpaceExportsAndRecovery() {
         // The OSS part of the capture only: obdfilter and the OSTs' osd-zfs.
-        OverlayTree tree = overlay().hide("sys/fs/lustre/osp").hide("sys/kernel/debug").hide("sys/fs/lustre/mdt")
-                .hide("proc/fs/lustre/mdt").hide("sys/fs/lustre/ldlm");
-        for (int i = 0; i < 16; i++) {
-            tree.hide("proc/fs/lustre/osd-zfs/" + mdt(i));
-        }
+        OverlayTree tree = overlayOss();
         LustreSnapshot s = new LustreScanner(tree, 100).scan(T0);
         assertEquals(List.of(ost(0), ost(1), ost(2), ost(3)), s.fileSystems().get(FS).nodes());
         NodeState n = s.nodes().get(ost(0));
@@ -181,5 +177,24 @@ class RealTree2129Test {
         assertEquals("", n.state(), "no import: an OSS does not connect to its own OSTs");
         assertTrue(n.responding());
         assertEquals(0, s.parseErrors() + s.readErrors());
+
+        // The OSS turns unhealthy: its OSTs stop responding, for that reason, not as INACTIVE.
+        tree.put("sys/fs/lustre/health_check", "NOT HEALTHY\n");
+        LustreScanner sc = new LustreScanner(tree, 100);
+        LustreSnapshot healthy = new LustreScanner(overlayOss(), 100).scan(T0);
+        LustreSnapshot sick = sc.scan(T0 + 5000);
+        assertFalse(sick.nodes().get(ost(0)).responding());
+        List<String> messages = StateChanges.diff(healthy, sick).stream().map(TrapEvent::message).toList();
+        assertTrue(messages.contains(ost(0) + " not responding (unhealthy)"), messages.toString());
+        assertTrue(messages.stream().noneMatch(m -> m.contains("INACTIVE")), messages.toString());
+    }
+
+    private OverlayTree overlayOss() {
+        OverlayTree tree = overlay().hide("sys/fs/lustre/osp").hide("sys/kernel/debug").hide("sys/fs/lustre/mdt")
+                .hide("proc/fs/lustre/mdt").hide("sys/fs/lustre/ldlm");
+        for (int i = 0; i < 16; i++) {
+            tree.hide("proc/fs/lustre/osd-zfs/" + mdt(i));
+        }
+        return tree;
     }
 }

@@ -28,7 +28,7 @@ class StateChangesTest {
 
     private static NodeState recovered(String name, String status, long completed, long total, long start) {
         return new NodeState(name, "fs", "MDT", 0, name + "_UUID", "", true, "", true, -1, -1, -1, -1, -1, 7,
-                new RecoveryStatus(status, start, 52, completed, total, total - completed), T);
+                new RecoveryStatus(status, start, 52, completed, total, total - completed), T, true);
     }
 
     private static NodeState mdt() {

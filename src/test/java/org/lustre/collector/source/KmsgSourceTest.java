@@ -172,6 +172,20 @@ class KmsgSourceTest {
     }
 
     @Test
+    void syslogLinesWithTheKernelTimeTooAreClassifiedAndTimedBySyslog() throws Exception {
+        Path f = dir.resolve("messages");
+        Files.writeString(f, "Jun 25 23:58:00 mds1 kernel: [ 8123.000456] LustreError: 11-0: lustre-OST0010-osc-MDT0000: "
+                + "operation ost_connect to node 10.130.93.23@o2ib failed: rc = -19\n"
+                + "<3>[ 8124.5] Lustre: lustre-OST0011-osc-MDT0000: Connection to lustre-OST0011 (at 10.130.93.24@o2ib) "
+                + "was lost; in progress operations using this service will wait for recovery to complete\n");
+        start(f, bootTree());
+        sink.awaitEvents(2);
+        List<TrapEvent> ev = sink.events();
+        assertEquals(List.of("lustre-OST0010", "lustre-OST0011"), ev.stream().map(TrapEvent::node).toList());
+        assertTrue(sink.ids().get(0).startsWith("console:"), "timed by its syslog wall time: " + sink.ids());
+    }
+
+    @Test
     void consoleIdsStayUniqueAcrossRotationAndRepeatedLines() throws Exception {
         // Line numbers as ids gave the first lines of the new file the ids of the old one's.
         String lost = "Lustre: lustrefs-OST0001-osc-MDT0000: Connection to lustrefs-OST0001 (at 10.0.0.1@o2ib) was lost; "
