@@ -1,5 +1,7 @@
 package org.lustre.collector.sim;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -34,6 +36,23 @@ enum Layout {
         this.label = label;
         this.version = version;
         this.targetVersion = targetVersion;
+    }
+
+    /** The layout of a simulated tree under {@code root}, null when there is none. */
+    static Layout detect(Path root) {
+        if (Files.isDirectory(root.resolve(BOOKKEEPING + "lod"))) {
+            return V2_12;
+        }
+        if (Files.isDirectory(root.resolve(DEBUG + "lod"))) {
+            return V2_17;
+        }
+        if (Files.isDirectory(root.resolve(SYS + "osp"))) {
+            return V2_15;
+        }
+        if (Files.isDirectory(root.resolve(PROC + "osp"))) {
+            return V2_10;
+        }
+        return null;
     }
 
     static Layout parse(String text) {
