@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Where an MDS of a given Lustre version exposes each file the simulator writes. Follows the
- * location table of shared/fixtures/lustre/README.md (checked against lustre-release tags):
+ * location table of docs/lustre-layout.md (checked against lustre-release tags):
  * 2.10 keeps everything under proc; 2.12-2.16 move the sysfs attributes to /sys/fs/lustre and
  * the import files to debugfs; 2.17 also moves target_obd and recovery_status to debugfs.
  * Paths are relative to lustre-root and use '/'. Immutable, any thread.

@@ -476,7 +476,7 @@ public final class SimulatedTree {
     // ------------------------------------------------------------------ trap and console lines
 
     /**
-     * Appends one trap line to traps.log in the TAB format of docs/design.md:
+     * Appends one trap line to traps.log in the TAB format of the README ("What it watches"):
      * {@code id time category fs node message}. TABs and line breaks in the fields become spaces.
      */
     public synchronized void appendTrap(Category category, String fs, String node, String message) throws IOException {

@@ -23,14 +23,15 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>A regular file is read from its beginning, then as it grows. Truncation (the file got shorter
  * than what was read) restarts at 0 and forgets a held partial line. So does a rewrite: before
- * reading on, the last bytes read are read again and compared ({@link Fingerprint}); when they changed, the file was
- * truncated and refilled with as many bytes or more before we looked, and reading on from the old
- * offset would lose its first lines and parse half a line. Both are logged. Rotation (the path now names
- * another file: its {@code fileKey}, i.e. device and inode, changed) finishes the old file first,
- * held partial line included, then opens the new one at 0. While the path is missing (between the
- * rename and the creation of a new file) the old file stays open and is still read, so lines its
- * writer adds late are not lost; with no file at all, health says "waiting for PATH" until it
- * appears. It waits for changes through a {@link DirectoryWatch}.
+ * reading on, the last bytes read are read again and compared ({@link Fingerprint}); when they
+ * changed, the file was truncated and refilled with as many bytes or more before we looked, and
+ * reading on from the old offset would lose its first lines and parse half a line. Both are
+ * logged. Rotation (the path now names another file: its {@code fileKey}, i.e. device and inode,
+ * changed) finishes the old file first, held partial line included, then opens the new one at 0.
+ * While the path is missing (between the rename and the creation of a new file) the old file
+ * stays open and is still read, so lines its writer adds late are not lost; with no file at all,
+ * health says "waiting for PATH" until it appears. It waits for changes through a
+ * {@link DirectoryWatch}.
  *
  * <p>A path that is not a regular file makes {@link #follow()} return {@link Outcome#SPECIAL}; the
  * caller decides how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).

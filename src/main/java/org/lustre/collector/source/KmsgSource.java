@@ -19,7 +19,7 @@ import org.lustre.collector.trap.TrapEvent;
 
 /**
  * Follows the kernel log (config {@code kmsg}, default {@code /dev/kmsg}) and turns Lustre and
- * LNet messages into traps through {@link KmsgRules} (DESIGN.md "Traps: where they come from").
+ * LNet messages into traps through {@link KmsgRules} (docs/design.md, "The data path").
  *
  * <p><b>Input.</b> The character device {@code /dev/kmsg}: opening it starts at the oldest record
  * still in the ring, so a restarted collector rebuilds its traps without state on disk; each
