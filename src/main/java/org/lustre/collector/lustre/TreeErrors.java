@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.log.RateLimitedLog;
 
 /**
  * What went wrong reading the Lustre tree, since start: files that held garbage (parse errors)
@@ -23,12 +24,12 @@ import org.apache.logging.log4j.Logger;
  */
 final class TreeErrors {
     private static final Logger LOG = LogManager.getLogger(TreeErrors.class);
-    private static final long LOG_EVERY_MILLIS = 60_000;
     private static final int MAX_KINDS = 1_000;
 
     private final AtomicLong parseErrors = new AtomicLong();
     private final AtomicLong readErrors = new AtomicLong();
-    private final AtomicLong lastParseLog = new AtomicLong(Long.MIN_VALUE / 2);
+    private final RateLimitedLog skipped = new RateLimitedLog(LOG, RateLimitedLog.MINUTE_MILLIS, () -> this.clock,
+            "skipped Lustre files");
     private final Set<String> kindsLogged = ConcurrentHashMap.newKeySet();
     private volatile String firstReadError = "";
     private volatile long clock;
@@ -76,11 +77,7 @@ final class TreeErrors {
         void parse(String what) {
             parse++;
             long total = parseErrors.incrementAndGet();
-            long now = clock;
-            long last = lastParseLog.get();
-            if (now - last >= LOG_EVERY_MILLIS && lastParseLog.compareAndSet(last, now)) {
-                LOG.warn("Lustre tree: skipped {} ({} so far; logged at most once a minute)", what, total);
-            }
+            skipped.warn("Lustre tree: skipped {} ({} so far; logged at most once a minute)", what, total);
         }
 
         /** A file that exists but cannot be read: counted, logged once per kind. */

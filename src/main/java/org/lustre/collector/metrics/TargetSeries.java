@@ -47,8 +47,8 @@ final class TargetSeries {
     /**
      * One file system's series: how many, and their text lines (no HELP/TYPE) gzipped. Only the
      * gzipped lines are kept (~0.6 MB at 100,000 OSTs, where the text is ~15 MB and the client's
-     * point objects ~40 MB: held in the collector's 192 MiB heap, they made a storm's collections
-     * full ones); a plain scrape inflates them ({@link #text}).
+     * point objects ~40 MB: held in the collector's 192 MiB heap, those would make a storm's
+     * collections full ones); a plain scrape inflates them ({@link #text}).
      */
     record Chunk(Map<String, NodeState> nodes, int points, int notResponding, byte[] upGzip, byte[] activeGzip) {
     }

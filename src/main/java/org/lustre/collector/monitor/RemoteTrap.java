@@ -1,7 +1,7 @@
 package org.lustre.collector.monitor;
 
 /**
- * One trap as a collector's getTrapRecords sends it (DESIGN.md, XML-RPC API). Times are epoch
+ * One trap as a collector's getTrapRecords sends it (the README's API table). Times are epoch
  * seconds. Immutable.
  */
 record RemoteTrap(String id, long time, long eventTime, int category, String node, String fs, String message,

@@ -2,7 +2,7 @@ package org.lustre.collector.sim;
 
 /**
  * Lustre console message texts the simulator writes to its kmsg file, one method per message.
- * Each follows a line seen on real systems (shared/fixtures/lustre/kmsg/real/) or, where none was
+ * Each follows a line seen on real systems (src/test/resources/fixtures/lustre/kmsg/real/) or, where none was
  * captured, the printf format in lustre-release named next to it. Stateless, any thread.
  */
 final class ConsoleText {

@@ -1,10 +1,12 @@
 package org.lustre.collector.sim;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * Where an MDS of a given Lustre version exposes each file the simulator writes. Follows the
- * location table of shared/fixtures/lustre/README.md (checked against lustre-release tags):
+ * location table of docs/lustre-layout.md (checked against lustre-release tags):
  * 2.10 keeps everything under proc; 2.12-2.16 move the sysfs attributes to /sys/fs/lustre and
  * the import files to debugfs; 2.17 also moves target_obd and recovery_status to debugfs.
  * Paths are relative to lustre-root and use '/'. Immutable, any thread.
@@ -34,6 +36,23 @@ enum Layout {
         this.label = label;
         this.version = version;
         this.targetVersion = targetVersion;
+    }
+
+    /** The layout of a simulated tree under {@code root}, null when there is none. */
+    static Layout detect(Path root) {
+        if (Files.isDirectory(root.resolve(BOOKKEEPING + "lod"))) {
+            return V2_12;
+        }
+        if (Files.isDirectory(root.resolve(DEBUG + "lod"))) {
+            return V2_17;
+        }
+        if (Files.isDirectory(root.resolve(SYS + "osp"))) {
+            return V2_15;
+        }
+        if (Files.isDirectory(root.resolve(PROC + "osp"))) {
+            return V2_10;
+        }
+        return null;
     }
 
     static Layout parse(String text) {

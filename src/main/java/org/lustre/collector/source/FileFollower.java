@@ -6,19 +6,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-
 import java.util.function.Function;
 
 import org.apache.logging.log4j.LogManager;
@@ -30,17 +23,15 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>A regular file is read from its beginning, then as it grows. Truncation (the file got shorter
  * than what was read) restarts at 0 and forgets a held partial line. So does a rewrite: before
- * reading on, the last bytes read (up to {@link #FINGERPRINT_BYTES}, the last line or lines) are read
- * again and compared, as log shippers do with a fingerprint; when they changed, the file was
- * truncated and refilled with as many bytes or more before we looked, and reading on from the old
- * offset would lose its first lines and parse half a line. Both are logged. Rotation (the path now names
- * another file: its {@code fileKey}, i.e. device and inode, changed) finishes the old file first,
- * held partial line included, then opens the new one at 0. While the path is missing (between the
- * rename and the creation of a new file) the old file stays open and is still read, so lines its
- * writer adds late are not lost; with no file at all, health says "waiting for PATH" until it
- * appears. Wake-ups come from a {@link WatchService} (inotify on Linux) on the parent directory,
- * plus a timed re-check every {@code recheckMillis} because inotify can miss events (queue
- * overflow, the directory being replaced, file systems without it): no busy polling.
+ * reading on, the last bytes read are read again and compared ({@link Fingerprint}); when they
+ * changed, the file was truncated and refilled with as many bytes or more before we looked, and
+ * reading on from the old offset would lose its first lines and parse half a line. Both are
+ * logged. Rotation (the path now names another file: its {@code fileKey}, i.e. device and inode,
+ * changed) finishes the old file first, held partial line included, then opens the new one at 0.
+ * While the path is missing (between the rename and the creation of a new file) the old file
+ * stays open and is still read, so lines its writer adds late are not lost; with no file at all,
+ * health says "waiting for PATH" until it appears. It waits for changes through a
+ * {@link DirectoryWatch}.
  *
  * <p>A path that is not a regular file makes {@link #follow()} return {@link Outcome#SPECIAL}; the
  * caller decides how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
@@ -65,8 +56,6 @@ final class FileFollower implements Closeable {
         SPECIAL
     }
 
-    /** How many bytes before the read offset are compared to tell a rewritten file. */
-    static final int FINGERPRINT_BYTES = 1024;
     /** The longest wait between retries after errors, in re-check periods. */
     static final int MAX_BACKOFF_FACTOR = 16;
 
@@ -92,15 +81,12 @@ final class FileFollower implements Closeable {
     private final long recheckMillis;
     private final LineSplitter splitter = new LineSplitter();
     private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-    /** The last bytes read before {@link #position}: {@code fingerprint[0, fingerprintLength)}. */
-    private final byte[] fingerprint = new byte[FINGERPRINT_BYTES];
-    private int fingerprintLength;
-    private final ByteBuffer check = ByteBuffer.allocate(FINGERPRINT_BYTES);
+    /** The last bytes read before {@link #position}. */
+    private final Fingerprint fingerprint = new Fingerprint();
+    private final DirectoryWatch watch;
 
     private volatile boolean stopped;
     private volatile FileChannel channel;
-    private volatile WatchService watch;
-    private WatchKey watchKey;
     private Object fileKey;
     private long position;
     /**
@@ -121,6 +107,7 @@ final class FileFollower implements Closeable {
         this.health = health;
         this.handler = handler;
         this.recheckMillis = recheckMillis;
+        this.watch = new DirectoryWatch(this.path, recheckMillis);
     }
 
     boolean stopped() {
@@ -289,25 +276,7 @@ final class FileFollower implements Closeable {
 
     /** Waits for a change in the parent directory or the re-check period, whichever first. */
     void waitForChange() {
-        try {
-            WatchService ws = watchService();
-            if (ws == null) {
-                pause();
-                return;
-            }
-            WatchKey k = ws.poll(recheckMillis, TimeUnit.MILLISECONDS);
-            while (k != null) {
-                k.pollEvents();
-                if (!k.reset() && k == watchKey) {
-                    watchKey = null; // the directory went away: register again when it is back
-                }
-                k = ws.poll();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            // close() was called: follow() sees stopped
-        }
+        watch.await();
     }
 
     /**
@@ -352,7 +321,7 @@ final class FileFollower implements Closeable {
 
     /** Sleeps the re-check period (interruptible). */
     void pause() {
-        sleep(recheckMillis);
+        DirectoryWatch.sleep(recheckMillis);
     }
 
     /**
@@ -363,46 +332,13 @@ final class FileFollower implements Closeable {
     void backoff() {
         int doublings = Math.min(failures, Integer.numberOfTrailingZeros(MAX_BACKOFF_FACTOR));
         failures++;
-        sleep(recheckMillis << doublings);
+        DirectoryWatch.sleep(recheckMillis << doublings);
     }
 
     /** The path opened: health ok (logged once when it was in error), and the backoff starts over. */
     void opened(String why) {
         failures = 0;
         health.ok(why);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private WatchService watchService() {
-        if (stopped) {
-            return null;
-        }
-        try {
-            if (watch == null) {
-                watch = path.getFileSystem().newWatchService();
-            }
-            if (watchKey == null || !watchKey.isValid()) {
-                Path dir = path.getParent();
-                if (dir == null || !Files.isDirectory(dir)) {
-                    return null;
-                }
-                watchKey = dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE,
-                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-            }
-            return watch;
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("no watch on the directory of {} ({}): timed re-check only", path, e.toString());
-            return null;
-        } catch (ClosedWatchServiceException e) {
-            return null;
-        }
     }
 
     /**
@@ -426,19 +362,9 @@ final class FileFollower implements Closeable {
                 backlogEnd = -1;
             }
             buf.flip();
-            remember(buf);
+            fingerprint.remember(buf);
             splitter.feed(buf, this::emit);
         }
-    }
-
-    /** Keeps the last {@link #FINGERPRINT_BYTES} bytes read, the chunk in {@code b} being the newest. */
-    private void remember(ByteBuffer b) {
-        int n = b.remaining();
-        int keep = Math.min(FINGERPRINT_BYTES - Math.min(n, FINGERPRINT_BYTES), fingerprintLength);
-        System.arraycopy(fingerprint, fingerprintLength - keep, fingerprint, 0, keep);
-        int take = Math.min(n, FINGERPRINT_BYTES);
-        b.get(b.limit() - take, fingerprint, keep, take);
-        fingerprintLength = keep + take;
     }
 
     /**
@@ -453,22 +379,11 @@ final class FileFollower implements Closeable {
             restart();
             return false;
         }
-        if (fingerprintLength == 0) {
-            return true;
-        }
-        check.clear().limit(fingerprintLength);
-        long at = position - fingerprintLength;
-        while (check.hasRemaining()) {
-            if (channel.read(check, at + check.position()) < 0) {
-                break;
-            }
-        }
-        if (check.position() == fingerprintLength
-                && Arrays.equals(check.array(), 0, fingerprintLength, fingerprint, 0, fingerprintLength)) {
+        if (fingerprint.matches(channel, position)) {
             return true;
         }
         LOG.info("{} was rewritten (the {} bytes before offset {} changed: truncated and refilled): reading again "
-                + "from the start", path, fingerprintLength, position);
+                + "from the start", path, fingerprint.length(), position);
         restart();
         return false;
     }
@@ -485,7 +400,7 @@ final class FileFollower implements Closeable {
             backlogEnd = -1;
         }
         position = 0;
-        fingerprintLength = 0;
+        fingerprint.reset();
         splitter.reset();
     }
 
@@ -531,14 +446,7 @@ final class FileFollower implements Closeable {
     @Override
     public void close() {
         stopped = true;
-        WatchService ws = watch;
-        if (ws != null) {
-            try {
-                ws.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch of {}: {}", path, e.toString());
-            }
-        }
+        watch.close();
         FileChannel ch = channel;
         if (ch != null) {
             try {

@@ -9,7 +9,7 @@ import org.lustre.collector.trap.Category;
 
 /**
  * Turns kernel console messages from Lustre, LNet and ldiskfs into traps through one table of
- * rules, {@link KmsgRuleTable} (DESIGN.md "Traps: where they come from", kernel log).
+ * rules, {@link KmsgRuleTable} (docs/design.md, "The data path").
  *
  * <p>Only messages that start with {@code Lustre:}, {@code LustreError:}, {@code LNet:},
  * {@code LNetError:} or {@code LDISKFS-fs} are looked at; all others (other drivers, "Kernel

@@ -13,12 +13,13 @@ import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.log.RateLimitedLog;
 import org.lustre.collector.lustre.LustreTree;
 import org.lustre.collector.trap.TrapEvent;
 
 /**
  * Follows the kernel log (config {@code kmsg}, default {@code /dev/kmsg}) and turns Lustre and
- * LNet messages into traps through {@link KmsgRules} (DESIGN.md "Traps: where they come from").
+ * LNet messages into traps through {@link KmsgRules} (docs/design.md, "The data path").
  *
  * <p><b>Input.</b> The character device {@code /dev/kmsg}: opening it starts at the oldest record
  * still in the ring, so a restarted collector rebuilds its traps without state on disk; each
@@ -92,9 +93,9 @@ public final class KmsgSource implements AutoCloseable {
     /** When the source started: /dev/kmsg records dated before are history. */
     private long startMillis;
     private boolean lastLustreLineWasTrap;
-    // the reading thread only: ring wraps seen, and when one was last logged
+    // the reading thread only: ring wraps seen, and their log line
     private long wraps;
-    private long lastWrapLogged = Long.MIN_VALUE / 2;
+    private final RateLimitedLog wrapLog;
 
     /**
      * @param kmsgPath           /dev/kmsg or a file of records or console lines
@@ -114,6 +115,7 @@ public final class KmsgSource implements AutoCloseable {
         this.sink = sink;
         this.health = health;
         this.clockMillis = clockMillis;
+        this.wrapLog = new RateLimitedLog(LOG, RateLimitedLog.MINUTE_MILLIS, clockMillis, "ring wraps");
         this.zone = zone;
         this.follower = new FileFollower(kmsgPath, health, this::onFileLine, recheckMillis);
     }
@@ -189,12 +191,8 @@ public final class KmsgSource implements AutoCloseable {
      */
     private void ringWrapped() {
         wraps++;
-        long now = clockMillis.getAsLong();
-        if (now - lastWrapLogged >= 60_000) {
-            lastWrapLogged = now;
-            LOG.warn("{}: the kernel's ring wrapped before it was read ({} times so far): some kernel messages "
-                    + "were lost", path, wraps);
-        }
+        wrapLog.warn("{}: the kernel's ring wrapped before it was read ({} times so far): some kernel messages "
+                + "were lost", path, wraps);
     }
 
     /** A line of a regular file: a record header, a dictionary line, or a console line. */

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.log.RateLimitedLog;
 
 /**
  * The health of one trap source (getCollectorInfo's {@code sources}), so a monitor can tell a
@@ -12,14 +13,14 @@ import org.apache.logging.log4j.Logger;
  */
 public final class SourceHealth {
     private static final Logger LOG = LogManager.getLogger(SourceHealth.class);
-    private static final long LOG_EVERY_MILLIS = 60_000;
 
     private final String name;
     private final String path;
     private volatile String state = "ok";
     private volatile String message = "";
     private final AtomicLong parseErrors = new AtomicLong();
-    private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE / 2);
+    private final RateLimitedLog unparsable = new RateLimitedLog(LOG, RateLimitedLog.MINUTE_MILLIS,
+            System::currentTimeMillis, "unparsable lines");
 
     public SourceHealth(String name, String path) {
         this.name = name;
@@ -66,12 +67,7 @@ public final class SourceHealth {
     /** Counts a line that did not parse; logs it unless one was logged in the last minute. */
     public void parseError(String line, String reason) {
         long n = parseErrors.incrementAndGet();
-        long now = System.currentTimeMillis();
-        long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
-            LOG.warn("{} source {}: unparsable line ({} so far): {}: {}", name, path, n, reason,
-                    truncate(line));
-        }
+        unparsable.warn("{} source {}: unparsable line ({} so far): {}: {}", name, path, n, reason, truncate(line));
     }
 
     private static String truncate(String line) {

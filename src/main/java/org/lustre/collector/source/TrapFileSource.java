@@ -6,7 +6,7 @@ import org.lustre.collector.trap.TrapEvent;
 
 /**
  * Follows the trap file (config {@code trap-file}) and hands each trap to the sink
- * (DESIGN.md "Traps: where they come from").
+ * (docs/design.md, "The data path").
  *
  * <p>A regular file is read from its beginning and then followed like {@code tail -F}, surviving
  * truncation, rewrites and rotation (see {@link FileFollower}). The lines already there at start

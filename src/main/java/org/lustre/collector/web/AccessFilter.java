@@ -19,6 +19,7 @@ import org.apache.catalina.util.NetMask;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.log.RateLimitedLog;
 
 /**
  * Admits a request when its peer address is inside the {@code allow} list, or when it carries a
@@ -41,14 +42,13 @@ import org.lustre.collector.config.CollectorConfig;
 public final class AccessFilter implements Filter {
     // Not static: one logger per filter instance is what Tomcat's own filters do across reloads.
     private final Logger log = LogManager.getLogger(AccessFilter.class);
-    static final long LOG_EVERY_MILLIS = 60_000;
     /** A dotted IPv4 address or anything with a colon (IPv6), never a host name. */
     private static final java.util.regex.Pattern LITERAL =
             java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%a-zA-Z0-9]*");
 
     private volatile List<NetMask> allow = List.of();
     private volatile HostCheck hosts = new HostCheck(List.of());
-    private final RateLimitedLog refusals = new RateLimitedLog(log, LOG_EVERY_MILLIS, System::currentTimeMillis,
+    private final RateLimitedLog refusals = new RateLimitedLog(log, RateLimitedLog.MINUTE_MILLIS, System::currentTimeMillis,
             "refused requests");
 
     @Override
@@ -110,7 +110,7 @@ public final class AccessFilter implements Filter {
 
     /** 403, the body left unread, the connection closed after the answer. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
-        refusals.warn(String.valueOf(request.getRemoteAddr()), "refused {} {} from {} ({})", request.getMethod(),
+        refusals.warnFrom(String.valueOf(request.getRemoteAddr()), "refused {} {} from {} ({})", request.getMethod(),
                 shown(request.getRequestURI()), request.getRemoteAddr(), why);
         response.setHeader("Connection", "close");
         response.sendError(HttpServletResponse.SC_FORBIDDEN);

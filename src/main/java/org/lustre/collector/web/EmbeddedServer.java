@@ -178,7 +178,7 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /**
      * Binds and releases the port first, so that "in use" is one clear line rather than Tomcat's
-     * stack trace of its failed connector. (A port taken in between still fails, the old way.)
+     * stack trace of its failed connector. (A port taken in between still fails, with Tomcat's trace.)
      * The probe is a socket that never listens: a client connecting at that moment must not reach
      * it and be dropped (Linux refuses the bind while another socket listens on the port).
      */

@@ -2,8 +2,8 @@ package org.lustre.collector.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 import io.prometheus.metrics.config.EscapingScheme;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lustre.collector.config.CollectorConfig;
 import org.lustre.collector.config.ConfigLoader;
+import org.lustre.collector.lustre.LustreSnapshot;
+import org.lustre.collector.lustre.NodeState;
 import org.lustre.collector.service.Collector;
 import org.lustre.collector.sim.SimulatedTree;
 
@@ -114,15 +117,31 @@ class MetricsExpositionTest {
     }
 
     @Test
-    void aFileSystemsLinesAreWrittenAgainOnlyWhenItsTargetsChanged() throws Exception {
+    void eachFileSystemsLinesFollowItsTargetsAndNoOthersChange() {
         TargetSeries series = new TargetSeries();
-        TargetSeries.Families a = series.of(collector.snapshot());
-        assertSame(a, series.of(collector.snapshot()));
-        TargetSeries.Families b = series.of(new org.lustre.collector.lustre.LustreSnapshot(
-                collector.snapshot().fileSystems(), collector.snapshot().nodesByFs(), "", "", 0, 0, 0));
-        assertNotSame(a, b);
-        for (int i = 0; i < a.chunks().size(); i++) {
-            assertSame(a.chunks().get(i), b.chunks().get(i), "unchanged node map, same chunk");
+        LustreSnapshot before = collector.snapshot();
+        TargetSeries.Families a = series.of(before);
+        String fs0 = tree.fileSystems().get(0);
+        String gone = SimulatedTree.targetName(fs0, 0);
+        Map<String, Map<String, NodeState>> byFs = new TreeMap<>(before.nodesByFs());
+        Map<String, NodeState> fewer = new TreeMap<>(byFs.get(fs0));
+        assertNotNull(fewer.remove(gone), gone);
+        byFs.put(fs0, fewer);
+        TargetSeries.Families b = series.of(new LustreSnapshot(before.fileSystems(), byFs, "", "", 0, 0, 0));
+
+        assertEquals(tree.fileSystems().size(), b.chunks().size());
+        String fs0Before = up(a, 0);
+        String fs0After = up(b, 0);
+        assertTrue(fs0Before.contains("target=\"" + gone + "\""), fs0Before);
+        assertFalse(fs0After.contains("target=\"" + gone + "\""), "the removed target's line is gone: " + fs0After);
+        assertEquals(fs0Before.lines().count() - 1, fs0After.lines().count());
+        for (int i = 1; i < b.chunks().size(); i++) {
+            assertEquals(up(a, i), up(b, i), "file system " + i + " did not change, nor do its lines");
         }
+        assertEquals(up(a, 0), up(series.of(before), 0), "the first snapshot again: its lines again");
+    }
+
+    private static String up(TargetSeries.Families f, int chunk) {
+        return new String(TargetSeries.text(f.chunks().get(chunk).upGzip()), StandardCharsets.UTF_8);
     }
 }

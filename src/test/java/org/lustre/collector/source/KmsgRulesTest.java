@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -204,14 +206,20 @@ class KmsgRulesTest {
 
     @Test
     void foreignAndOddLinesAreIgnoredNotErrors() {
-        for (String s : new String[] {"", "Kernel panic - not syncing: LBUG", "NET: Registered protocol family 10",
-            "Lustre:", "LustreError: ", "lustre: lower case", "Lustre: Skipped 99999999999999 previous similar messages"}) {
-            Match m = KmsgRules.classify(s);
-            assertNotNull(m, s);
-            if (m.action() == Action.TRAP) {
-                assertNotNull(m.category());
-            }
-        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("", "IGNORE not-lustre");
+        expected.put("Kernel panic - not syncing: LBUG", "IGNORE not-lustre");
+        expected.put("NET: Registered protocol family 10", "IGNORE not-lustre");
+        expected.put("lustre: lower case", "IGNORE not-lustre");
+        expected.put("Lustre:", "IGNORE lustre-info");
+        expected.put("Lustre: Skipped 99999999999999 previous similar messages", "REPEAT repeat");
+        expected.forEach((line, outcome) -> {
+            Match m = KmsgRules.classify(line);
+            assertEquals(outcome, m.action() + " " + m.kind(), line);
+        });
+        assertEquals(Integer.MAX_VALUE,
+                KmsgRules.classify("Lustre: Skipped 99999999999999 previous similar messages").count(),
+                "a repeat count past int is clamped, not wrapped");
         assertEquals(Action.IGNORE, KmsgRules.classify("Kernel panic - not syncing: LBUG").action());
         assertNull(KmsgRules.classify("NET: Registered protocol family 10").category());
         assertEquals(Integer.MAX_VALUE, KmsgRules.classify("Lustre: Skipped 99999999999999 previous similar messages").count());
