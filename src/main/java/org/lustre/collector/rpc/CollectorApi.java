@@ -97,11 +97,13 @@ public final class CollectorApi {
                                 + "truncated is true when the answer stopped at its 4 MiB cap (ask again at once).",
                         a -> getTrapRecords(a.getInt(0), a.getInt(1)), "cursor:int", "limit:int"),
                 RpcMethod.of("getTargetStates", "struct",
-                        "Every target of a file system as one letter, in index order: {name, kinds: [{kind, first, "
-                                + "codes}], names, omitted}. Letter i of codes is the target of index first+i, named "
-                                + "<fs>-<kind><index as %04x> unless listed in names; R responding, D not responding, "
-                                + "I inactive, F full, H unhealthy, U unknown, - no such target. Fault 3 when unknown.",
-                        a -> getTargetStates(a.getString(0)), "fsName:string"));
+                        "Every target of a file system as one letter, in index order: {name, version, kinds: [{kind, "
+                                + "first, codes}], names, omitted}. Letter i of codes is the target of index first+i, "
+                                + "named <fs>-<kind><index as %04x> unless listed in names; R responding, D not "
+                                + "responding, I inactive, F full, H unhealthy, U unknown, - no such target. Pass the "
+                                + "version back (0 the first time): while it is current the answer is only {name, "
+                                + "version, unchanged: true}. Fault 3 when unknown.",
+                        a -> getTargetStates(a.getString(0), a.getInt(1)), "fsName:string", "version:int"));
     }
 
     private LustreSnapshot readySnapshot() throws XmlRpcException {
@@ -214,7 +216,7 @@ public final class CollectorApi {
         });
     }
 
-    Map<String, Object> getTargetStates(String fs) throws XmlRpcException {
+    Map<String, Object> getTargetStates(String fs, int version) throws XmlRpcException {
         LustreSnapshot s = readySnapshot();
         if (!s.fileSystems().containsKey(fs)) {
             throw unknownFs(fs);
@@ -225,7 +227,7 @@ public final class CollectorApi {
             cached = new CachedStates(nodes, TargetStates.answer(fs, nodes));
             targetStates.put(fs, cached);
         }
-        return cached.answer();
+        return TargetStates.reply(cached.answer(), version);
     }
 
     Map<String, Object> getCollectorInfo() {
