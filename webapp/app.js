@@ -780,6 +780,7 @@
     $('node-name').textContent = name;
     const box = $('node-details');
     box.replaceChildren(el('p', 'asking\u2026', 'muted'));
+    delete box.dataset.node;
     let info = null;
     let problem = null;
     for (const c of lastCollectors) {
@@ -794,6 +795,7 @@
       return; // another target was picked meanwhile
     }
     box.replaceChildren();
+    box.dataset.node = name; // the details shown are this target's (the browser test waits on it)
     if (!info) {
       box.appendChild(el('p', 'no collector answered for ' + name + (problem ? ': ' + problem : ''), 'problem'));
       return;
@@ -840,7 +842,6 @@
       ol.appendChild(el('li', 'none seen by this page', 'muted'));
     }
     box.appendChild(ol);
-    box.dataset.node = name; // the details shown are this target's (the browser test waits on it)
   }
 
   let lastCollectors = [];

@@ -28,6 +28,8 @@
   const LABEL_HEIGHT = 15;
   const BLOCK_GAP = 8;
   const PITCHES = [18, 14, 10, 8, 6, 5, 4, 3, 2, 1];
+  /** Cell pitch from which a cell shows its state's letter rather than a pattern. */
+  const LETTERS = 14;
 
   function hex4(n) {
     return n.toString(16).padStart(4, '0');
@@ -323,7 +325,7 @@
             const cx = x0 + (p % b.cols) * cellPx;
             const cy = y0 + ((p / b.cols) | 0) * cellPx;
             if (size >= 6) {
-              this.fillCell(px, W, H, cx, cy, size, colours[rank], rank, ink, edge);
+              this.fillCell(px, W, H, cx, cy, size, colours[rank], rank, ink, edge, this.pitch >= LETTERS);
             } else {
               // Too small for a pattern: the unknown state is a checker, the others plain.
               const c = colours[rank];
@@ -350,7 +352,7 @@
         const text = b.fs.name + (bad ? '  ' + bad + ' down' : '');
         ctx.fillText(text, b.x, b.y + 2, b.cols * this.pitch);
       }
-      if (this.pitch >= 14) { // room for the letter itself
+      if (this.pitch >= LETTERS) { // room for the letter itself
         ctx.font = 'bold ' + Math.round(this.pitch * 0.6) + 'px system-ui, sans-serif';
         ctx.textAlign = 'center';
         ctx.textBaseline = 'middle';
@@ -378,27 +380,25 @@
     }
 
     /**
-     * One cell, with its state's pattern when there is room (6 device pixels or more): a cross for
-     * not responding, a diagonal for inactive, a bar for full, a dot for unhealthy, an outline
-     * for unknown; responding stays plain.
+     * One cell, with its state's pattern when there is room (6 device pixels or more) and no
+     * letter is drawn over it: a cross for not responding, a diagonal for inactive, a bar for
+     * full, a dot for unhealthy; unknown is outlined (white on white otherwise); responding
+     * stays plain.
      */
-    fillCell(px, W, H, cx, cy, size, colour, rank, ink, edge) {
+    fillCell(px, W, H, cx, cy, size, colour, rank, ink, edge, lettered) {
       const code = STATES[rank].code;
-      const patterned = size >= 6;
+      const patterned = !lettered;
       for (let y = 0; y < size && cy + y < H; y++) {
         const row = (cy + y) * W;
         for (let x = 0; x < size && cx + x < W; x++) {
           let c = colour;
-          if (patterned) {
-            const border = x === 0 || y === 0 || x === size - 1 || y === size - 1;
-            if ((code === 'D' && (x === y || x === size - 1 - y))
-              || (code === 'I' && x === size - 1 - y)
-              || (code === 'F' && y >= size / 2 - 1 && y <= size / 2)
-              || (code === 'H' && Math.abs(x - size / 2) < 1.5 && Math.abs(y - size / 2) < 1.5)) {
-              c = ink;
-            } else if (code === 'U' && border) {
-              c = edge;
-            }
+          if (patterned && ((code === 'D' && (x === y || x === size - 1 - y))
+            || (code === 'I' && x === size - 1 - y)
+            || (code === 'F' && y >= size / 2 - 1 && y <= size / 2)
+            || (code === 'H' && Math.abs(x - size / 2) < 1.5 && Math.abs(y - size / 2) < 1.5))) {
+            c = ink;
+          } else if (code === 'U' && (x === 0 || y === 0 || x === size - 1 || y === size - 1)) {
+            c = edge;
           }
           px[row + cx + x] = c;
         }

@@ -223,18 +223,27 @@ try {
   await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n, fs + '-OST0006');
   step('map keyboard: ArrowRight, Enter shows ' + fs + '-OST0006');
 
-  // The trap list by keyboard: the first row is in the tab order, arrows move, Enter shows its target.
-  const firstRow = page.locator('#traps-table tbody tr').first();
-  await firstRow.focus();
-  await page.keyboard.press('ArrowDown');
+  // The trap list by keyboard: the first row is in the tab order, arrows move, Enter shows the
+  // row's target: down to the Critical trap of the OST taken down, whose details say DISCONN.
+  const wanted = await page.locator('#traps-table tbody tr').evaluateAll((rows, n) => rows.findIndex(
+    (r) => r.dataset.node === n && r.classList.contains('cat-2')), fs + '-OST0005');
+  check(wanted >= 0, 'a Critical trap of ' + fs + '-OST0005 in the list');
+  await page.locator('#traps-table tbody tr').first().focus();
+  for (let k = 0; k < wanted; k++) {
+    await page.keyboard.press('ArrowDown');
+  }
   const focused = await page.evaluate(() => {
     const rows = Array.from(document.querySelectorAll('#traps-table tbody tr'));
     return { at: rows.indexOf(document.activeElement), node: document.activeElement.dataset.node };
   });
-  check(focused.at === 1, 'ArrowDown moved to the second row: ' + JSON.stringify(focused));
+  check(focused.at === wanted && focused.node === fs + '-OST0005',
+    'ArrowDown x' + wanted + ' reached the row: ' + JSON.stringify(focused));
+  check(await page.evaluate(() => document.getElementById('node-details').dataset.node) !== focused.node,
+    'the details show another target before Enter');
   await page.keyboard.press('Enter');
-  await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n, focused.node);
-  step('trap list keyboard: ArrowDown, Enter shows ' + focused.node);
+  await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n
+    && /DISCONN/.test(document.getElementById('node-details').textContent), focused.node);
+  step('trap list keyboard: ArrowDown x' + wanted + ', Enter shows ' + focused.node);
 
   // The timeline: the storm's minute is a spike of Critical traps counted with their coalesced
   // counts (1 + 20 appended this run at least); a click on its bar filters the list to that minute.

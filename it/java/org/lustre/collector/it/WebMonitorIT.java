@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Screenshots: target/it/web-monitor.png and -pair.png.
  * <p>
  * At site scale, {@code it/browser/map-test.mjs}: one collector over a simulated tree of 100 file
- * systems and 100,000 OSTs (1.2 million small files, ~4.6 GB in /dev/shm, 20-75 s to write), the
+ * systems and 100,000 OSTs (1.2 million small files, ~4.6 GB in /dev/shm, 22-90 s to write), the
  * page draws every target, a block of 200 OSTs taken down shows in the screenshot's pixels
  * (target/it/web-monitor-100k.png), one refresh's browser time is printed. The tree goes to
  * /dev/shm when it has room, else under target/it; {@code -Dit.web.siteScale=false} skips it.
