@@ -1,10 +1,11 @@
 // The Lustre trap collector's monitor page. Plain JavaScript, no library: a small XML-RPC
-// client (only the types the collector's API uses), a poller that follows one or two
+// client (only the types the collector's API uses), a poller that follows any number of
 // collectors like the monitor tool (cursor per collector, traps merged by id), and rendering
-// that writes server data with textContent only, never as markup.
+// that writes server data with textContent only, never as markup. The target map and the trap
+// timeline are canvases drawn by targetmap.js and timeline.js.
 //
-// Query parameters: peer=/mds2/RPC2 (the other collector of the MDS pair, a path on this same
-// origin, e.g. through the same Apache httpd), interval=SECONDS (1-300, default 2).
+// Query parameters: peer=/mds2/RPC2 (another collector, a path on this same origin, e.g. through
+// the same Apache httpd; once per collector), interval=SECONDS (1-300, default 2).
 'use strict';
 
 (() => {
@@ -216,6 +217,8 @@
       this.nextAttempt = 0;
       this.lastAnswer = 0;
       this.multicall = true;    // false once it answered that it has no system.multicall
+      this.targetStates = new Map(); // name -> getTargetStates struct
+      this.hasTargetStates = true; // false once it answered that it has no getTargetStates
     }
 
     call(method, ...params) {
@@ -264,14 +267,23 @@
 
   // One request per FS_PER_MULTICALL file systems instead of one each: 100 file systems cost
   // the collector one HTTP exchange a round, not a hundred.
+  // The target map's getTargetStates rides in the same multicall, one call per file system.
   async function fileSystemsBatched(c, names) {
     const found = new Map();
+    const states = new Map();
     for (let i = 0; i < names.length; i += FS_PER_MULTICALL) {
       const chunk = names.slice(i, i + FS_PER_MULTICALL);
+      const withStates = c.hasTargetStates;
+      const calls = [];
+      for (const name of chunk) {
+        calls.push({ methodName: 'getFileSystemInfo', params: [name] });
+        if (withStates) {
+          calls.push({ methodName: 'getTargetStates', params: [name, knownVersion(c, name)] });
+        }
+      }
       let answers;
       try {
-        answers = await c.call('system.multicall',
-          chunk.map((name) => ({ methodName: 'getFileSystemInfo', params: [name] })));
+        answers = await c.call('system.multicall', calls);
       } catch (e) {
         if (e.code === UNKNOWN_METHOD) { // an older collector: ask one by one from now on
           c.multicall = false;
@@ -279,35 +291,64 @@
         }
         throw e;
       }
+      const per = withStates ? 2 : 1;
       chunk.forEach((name, k) => {
-        const a = answers[k];
+        const a = answers[k * per];
         if (Array.isArray(a) && a.length === 1) {
           found.set(name, a[0]);
         } else if (!a || a.faultCode !== UNKNOWN_FS) { // unknown: gone between the calls, left out
           throw new RpcError('getFileSystemInfo ' + name + ': ' + (a ? a.faultString : 'no answer'),
             a ? a.faultCode : undefined);
         }
+        if (withStates) {
+          const t = answers[k * per + 1];
+          if (Array.isArray(t) && t.length === 1) {
+            states.set(name, current(c, name, t[0]));
+          } else if (t && t.faultCode === UNKNOWN_METHOD) { // a collector from before the target map
+            c.hasTargetStates = false;
+          }
+        }
       });
     }
+    c.targetStates = states;
     return found;
+  }
+
+  // getTargetStates answers "unchanged" to the version of the states we hold: then keep them
+  // (the same object, so that the map sees nothing new).
+  function knownVersion(c, name) {
+    const held = c.targetStates.get(name);
+    return held && Number.isInteger(held.version) ? held.version : 0;
+  }
+
+  function current(c, name, answer) {
+    const held = c.targetStates.get(name);
+    return answer.unchanged === true && held && held.version === answer.version ? held : answer;
   }
 
   async function fileSystemsOneByOne(c, names) {
     const found = new Map();
+    const states = new Map();
     const queue = names.slice();
     const worker = async () => {
       while (queue.length) {
         const name = queue.shift();
         try {
           found.set(name, await c.call('getFileSystemInfo', name));
+          if (c.hasTargetStates) {
+            states.set(name, current(c, name, await c.call('getTargetStates', name, knownVersion(c, name))));
+          }
         } catch (e) {
-          if (e.code !== UNKNOWN_FS) { // gone between the two calls: just leave it out
+          if (e.code === UNKNOWN_METHOD) {
+            c.hasTargetStates = false;
+          } else if (e.code !== UNKNOWN_FS) { // gone between the two calls: just leave it out
             throw e;
           }
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(FS_CONCURRENCY, queue.length) }, worker));
+    c.targetStates = states;
     return found;
   }
 
@@ -350,14 +391,17 @@
       // The same event seen by the other collector of the pair, or a re-read after a restart.
       known.from.add(from);
       known.count = Math.max(known.count, t.count || 1);
+      timeline.add(known);
       return;
     }
     const when = t.eventTime > 0 ? t.eventTime : t.time;
-    traps.set(t.id, {
+    const trap = {
       id: t.id, time: t.time, when, category: clampCategory(t.category), fs: String(t.fs || ''),
       node: String(t.node || ''), message: String(t.message || ''), count: t.count || 1,
       nodes: Array.isArray(t.nodes) ? t.nodes.map(String) : [], from: new Set([from]),
-    });
+    };
+    traps.set(t.id, trap);
+    timeline.add(trap);
   }
 
   function clampCategory(c) {
@@ -382,7 +426,7 @@
   // ---------------------------------------------------------------- view
 
   const $ = (id) => document.getElementById(id);
-  const filters = { fs: '', minCategory: 0 };
+  const filters = { fs: '', minCategory: 0, minute: null };
   let downPage = 0;
   let rounds = 0;
 
@@ -418,8 +462,11 @@
     return s < 120 ? s + ' s ago' : s < 7200 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago';
   }
 
+  // One formatter: Number.toLocaleString builds a new one at every call (~0.1 ms each).
+  const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
   function formatCount(n) {
-    return typeof n === 'number' ? n.toLocaleString('en-US') : '-';
+    return typeof n === 'number' ? COUNT_FORMAT.format(n) : '-';
   }
 
   function formatKbytes(kb) {
@@ -499,8 +546,17 @@
     return Array.from(merged.values()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  let fsTableShown = '';
+
   function renderFileSystems(list) {
     const body = $('fs-table').tBodies[0];
+    // Rebuilt only when a figure changed: 100 rows with a meter each are not free.
+    const shown = filters.fs + '\n' + list.map((f) => [f.name, f.nodes, f.notResponding.size, f.kbytesTotal,
+      f.kbytesFree, f.traps].join(' ')).join('\n');
+    if (shown === fsTableShown) {
+      return;
+    }
+    fsTableShown = shown;
     body.replaceChildren();
     for (const f of list) {
       const tr = el('tr');
@@ -576,13 +632,18 @@
   function renderTraps(collectors) {
     const body = $('traps-table').tBodies[0];
     const shown = Array.from(traps.values())
-      .filter((t) => t.category >= filters.minCategory && (!filters.fs || t.fs === filters.fs))
+      .filter((t) => t.category >= filters.minCategory && (!filters.fs || t.fs === filters.fs)
+        && (filters.minute === null || (t.when >= filters.minute && t.when < filters.minute + 60)))
       .sort(newestFirst);
+    const focused = document.activeElement && body.contains(document.activeElement)
+      ? document.activeElement.dataset.id : null;
     body.replaceChildren();
     const many = collectors.length > 1;
     for (const t of shown.slice(0, TRAP_ROWS)) {
       const tr = el('tr', null, 'cat-' + t.category);
       tr.dataset.id = t.id;
+      tr.dataset.node = t.node;
+      tr.tabIndex = -1;
       tr.appendChild(el('td', formatTime(t.when), 'time'));
       const cat = el('td');
       cat.appendChild(el('span', CATEGORIES[t.category], 'badge'));
@@ -600,6 +661,14 @@
         tr.title = 'from ' + joinNames(Array.from(t.from));
       }
       body.appendChild(tr);
+    }
+    // One row in the tab order (roving focus); the one that had the focus keeps it.
+    const keep = focused && Array.from(body.rows).find((r) => r.dataset.id === focused);
+    if (keep) {
+      keep.tabIndex = 0;
+      keep.focus({ preventScroll: true });
+    } else if (body.rows.length) {
+      body.rows[0].tabIndex = 0;
     }
     $('traps-count').textContent = '(' + Math.min(shown.length, TRAP_ROWS) + ' of ' + formatCount(shown.length) +
       (shown.length === traps.size ? '' : ', ' + formatCount(traps.size) + ' in all') + ')';
@@ -626,13 +695,153 @@
   }
 
   function render(collectors) {
+    const t0 = performance.now();
     const list = mergedFileSystems(collectors);
     renderCollectors(collectors);
     renderFsOptions(list);
     renderFileSystems(list);
     renderDown(list);
+    renderMap(collectors, list);
+    renderTimeline();
     renderTraps(collectors);
     lastCollectors = collectors;
+    document.body.dataset.renderMs = (performance.now() - t0).toFixed(1); // read by the browser test
+  }
+
+  // ---------------------------------------------------------------- target map and timeline
+
+  let map = null;
+  let timeline = { add() {} }; // replaced in start(); traps may arrive before
+
+  /** Every file system's target states from every collector that has it, in name order. */
+  function renderMap(collectors, list) {
+    const answers = [];
+    for (const f of list) {
+      if (filters.fs && f.name !== filters.fs) {
+        continue;
+      }
+      const from = collectors.map((c) => c.targetStates.get(f.name)).filter((a) => a);
+      if (from.length) {
+        answers.push([f.name, from]);
+      }
+    }
+    const drawn = map.update(answers);
+    if (drawn) {
+      const totals = map.totals();
+      const all = Object.values(totals).reduce((a, b) => a + b, 0);
+      $('map-count').textContent = '(' + formatCount(all) + ' targets' +
+        TargetMap.STATES.slice(2).filter((s) => totals[s.code] > 0)
+          .map((s) => ', ' + formatCount(totals[s.code]) + ' ' + s.label).join('') + ')';
+      document.body.dataset.mapTargets = String(all);
+      document.body.dataset.mapDrawMs = map.lastDrawMs.toFixed(1);
+    }
+  }
+
+  function renderTimeline() {
+    timeline.prune(Date.now() / 1000);
+    timeline.draw();
+    if (filters.minute !== null) {
+      $('timeline-minute').textContent = '(showing the traps of ' + formatTime(filters.minute).slice(11, 16) + ')';
+      $('timeline-clear').hidden = false;
+    } else {
+      $('timeline-minute').textContent = '';
+      $('timeline-clear').hidden = true;
+    }
+  }
+
+  function renderLegend() {
+    const ul = $('map-legend');
+    for (const s of TargetMap.STATES.slice(1)) {
+      const li = el('li');
+      const swatch = document.createElement('canvas');
+      swatch.width = 14;
+      swatch.height = 14;
+      const ctx = swatch.getContext('2d');
+      ctx.fillStyle = 'rgb(' + s.rgb.join(',') + ')';
+      ctx.fillRect(0, 0, 14, 14);
+      ctx.fillStyle = '#222';
+      ctx.font = 'bold 10px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(s.code, 7, 7.5);
+      li.appendChild(swatch);
+      li.appendChild(el('span', s.code + ' ' + s.label));
+      ul.appendChild(li);
+    }
+  }
+
+  // ---------------------------------------------------------------- one target's details
+
+  let shownNode = null;
+
+  /** getNodeInfo from the collectors, the first that knows the target; then its last traps. */
+  async function showNode(name) {
+    shownNode = name;
+    $('node-name').textContent = name;
+    const box = $('node-details');
+    box.replaceChildren(el('p', 'asking\u2026', 'muted'));
+    delete box.dataset.node;
+    let info = null;
+    let problem = null;
+    for (const c of lastCollectors) {
+      try {
+        info = await c.call('getNodeInfo', name);
+        break;
+      } catch (e) {
+        problem = e.message;
+      }
+    }
+    if (shownNode !== name) {
+      return; // another target was picked meanwhile
+    }
+    box.replaceChildren();
+    box.dataset.node = name; // the details shown are this target's (the browser test waits on it)
+    if (!info) {
+      box.appendChild(el('p', 'no collector answered for ' + name + (problem ? ': ' + problem : ''), 'problem'));
+      return;
+    }
+    const dl = el('dl');
+    const row = (label, value, bad) => {
+      dl.appendChild(el('dt', label));
+      dl.appendChild(el('dd', value, bad ? 'bad' : ''));
+    };
+    const space = (total, free) => (total >= 0 && free >= 0
+      ? formatKbytes(total - free) + ' used of ' + formatKbytes(total) + ' (' +
+        (100 * (total - free) / Math.max(1, total)).toFixed(1) + ' %)' : 'not read yet');
+    row('file system', info.fs);
+    row('kind, index', info.kind + ' ' + info.index);
+    row('state', (info.state || '-') + (info.responding ? ', responding' : ', not responding') +
+      (info.active ? '' : ', inactive'), !info.responding || !info.active);
+    row('NID', info.nid || '-');
+    row('space', space(info.kbytesTotal, info.kbytesFree));
+    row('inodes', info.filesTotal >= 0 && info.filesFree >= 0
+      ? formatCount(info.filesTotal - info.filesFree) + ' used of ' + formatCount(info.filesTotal) : 'not read yet');
+    if (info.exports >= 0) {
+      row('exports', formatCount(info.exports));
+    }
+    const r = info.recovery || {};
+    if (r.status) {
+      row('recovery', r.status + (r.duration >= 0 ? ', ' + r.duration + ' s' : '') +
+        (r.totalClients >= 0 ? ', clients ' + r.completedClients + ' of ' + r.totalClients +
+          (r.evictedClients > 0 ? ', ' + r.evictedClients + ' evicted' : '') : ''));
+    } else {
+      row('recovery', '-');
+    }
+    row('read', formatTime(info.updated));
+    box.appendChild(dl);
+    box.appendChild(el('h3', 'Last traps of ' + name));
+    const mine = Array.from(traps.values()).filter((t) => t.node === name || t.nodes.includes(name))
+      .sort(newestFirst).slice(0, 10);
+    const ol = el('ol', null, 'node-traps');
+    for (const t of mine) {
+      const li = el('li', formatTime(t.when).slice(11) + ' ' + CATEGORIES[t.category] + ': ' + t.message +
+        (t.count > 1 ? ' (\u00d7' + formatCount(t.count) + ')' : ''), 'cat-' + t.category);
+      ol.appendChild(li);
+    }
+    if (!mine.length) {
+      ol.appendChild(el('li', 'none seen by this page', 'muted'));
+    }
+    box.appendChild(ol);
   }
 
   let lastCollectors = [];
@@ -643,11 +852,17 @@
     filters.fs = h.get('fs') || '';
     const cat = Number(h.get('min') || 0);
     filters.minCategory = Number.isInteger(cat) && cat >= 0 && cat <= 3 ? cat : 0;
+    const minute = Number(h.get('minute') || NaN);
+    filters.minute = Number.isInteger(minute) && minute > 0 && minute % 60 === 0 ? minute : null;
+    if (timeline.picked !== undefined) {
+      timeline.picked = filters.minute;
+    }
   }
 
-  function setFilters(fs, minCategory) {
+  function setFilters(fs, minCategory, minute = filters.minute) {
     filters.fs = fs;
     filters.minCategory = minCategory;
+    filters.minute = minute;
     downPage = 0;
     const h = new URLSearchParams();
     if (fs) {
@@ -655,6 +870,9 @@
     }
     if (minCategory > 0) {
       h.set('min', String(minCategory));
+    }
+    if (minute !== null) {
+      h.set('minute', String(minute));
     }
     history.replaceState(null, '', location.pathname + location.search + (h.toString() ? '#' + h : ''));
     render(lastCollectors);
@@ -679,6 +897,40 @@
     const seconds = Number(query.get('interval') || 2);
     const intervalMs = 1000 * (Number.isFinite(seconds) ? Math.min(300, Math.max(1, seconds)) : 2);
 
+    map = new TargetMap($('target-map'), $('map-tip'), (name) => showNode(name));
+    timeline = new TrapTimeline($('timeline'), $('timeline-tip'),
+      (minute) => setFilters(filters.fs, filters.minCategory, minute));
+    renderLegend();
+    $('timeline-clear').addEventListener('click', () => {
+      timeline.picked = null;
+      setFilters(filters.fs, filters.minCategory, null);
+    });
+    // Keyboard through the trap list: arrows, Home and End move, Enter shows the trap's target.
+    $('traps-table').tBodies[0].addEventListener('keydown', (e) => {
+      const rows = Array.from($('traps-table').tBodies[0].rows);
+      const at = rows.indexOf(document.activeElement);
+      if (at < 0) {
+        return;
+      }
+      const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1,
+        PageDown: at + 10, PageUp: at - 10 }[e.key];
+      if (to !== undefined) {
+        e.preventDefault();
+        const next = rows[Math.max(0, Math.min(rows.length - 1, to))];
+        rows[at].tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      } else if (e.key === 'Enter' && rows[at].dataset.node) {
+        map.select(rows[at].dataset.node);
+        showNode(rows[at].dataset.node);
+      }
+    });
+    $('down-list').addEventListener('click', (e) => {
+      const li = e.target.closest('li[data-node]');
+      if (li) {
+        showNode(li.dataset.node);
+      }
+    });
     readFilters();
     $('filter-fs').addEventListener('change', (e) => setFilters(e.target.value, filters.minCategory));
     $('filter-cat').addEventListener('change', (e) => setFilters(filters.fs, Number(e.target.value)));

@@ -201,6 +201,83 @@ try {
   }, fs);
   step(fs + '-OST0005 listed as not responding');
 
+  // The target map: the OST drawn as not responding; a click on its cell shows its details.
+  await page.waitForFunction(() => /1 not responding/.test(document.getElementById('map-count').textContent));
+  const mapBox = await page.locator('#target-map').boundingBox();
+  const cellOf = (name) => page.evaluate((n) => document.getElementById('target-map').cellBox(n), name);
+  const downCell = await cellOf(fs + '-OST0005');
+  check(downCell && downCell.size >= 14, 'cell of ' + fs + '-OST0005: ' + JSON.stringify(downCell));
+  await page.mouse.move(mapBox.x + downCell.x + downCell.size / 2, mapBox.y + downCell.y + downCell.size / 2);
+  await page.waitForFunction((n) => document.getElementById('map-tip').textContent === n + ': not responding',
+    fs + '-OST0005');
+  await page.mouse.click(mapBox.x + downCell.x + downCell.size / 2, mapBox.y + downCell.y + downCell.size / 2);
+  await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n, fs + '-OST0005');
+  const details = await page.locator('#node-details').textContent();
+  check(/DISCONN, not responding/.test(details) && /NID/.test(details) && /space/.test(details)
+    && /recovery/.test(details), 'details of ' + fs + '-OST0005: ' + details);
+  step('map: hover names ' + fs + '-OST0005, a click shows ' + details.replace(/\s+/g, ' ').slice(0, 160));
+  // Keyboard: the map's cursor starts on the clicked cell; the right arrow and Enter pick the next.
+  await page.locator('#target-map').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n, fs + '-OST0006');
+  step('map keyboard: ArrowRight, Enter shows ' + fs + '-OST0006');
+
+  // The trap list by keyboard: the first row is in the tab order, arrows move, Enter shows the
+  // row's target: down to the Critical trap of the OST taken down, whose details say DISCONN.
+  const wanted = await page.locator('#traps-table tbody tr').evaluateAll((rows, n) => rows.findIndex(
+    (r) => r.dataset.node === n && r.classList.contains('cat-2')), fs + '-OST0005');
+  check(wanted >= 0, 'a Critical trap of ' + fs + '-OST0005 in the list');
+  await page.locator('#traps-table tbody tr').first().focus();
+  for (let k = 0; k < wanted; k++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  const focused = await page.evaluate(() => {
+    const rows = Array.from(document.querySelectorAll('#traps-table tbody tr'));
+    return { at: rows.indexOf(document.activeElement), node: document.activeElement.dataset.node };
+  });
+  check(focused.at === wanted && focused.node === fs + '-OST0005',
+    'ArrowDown x' + wanted + ' reached the row: ' + JSON.stringify(focused));
+  check(await page.evaluate(() => document.getElementById('node-details').dataset.node) !== focused.node,
+    'the details show another target before Enter');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.getElementById('node-details').dataset.node === n
+    && /DISCONN/.test(document.getElementById('node-details').textContent), focused.node);
+  step('trap list keyboard: ArrowDown x' + wanted + ', Enter shows ' + focused.node);
+
+  // The timeline: the storm's minute is a spike of Critical traps counted with their coalesced
+  // counts (1 + 20 appended this run at least); a click on its bar filters the list to that minute.
+  const tl = await page.locator('#timeline').boundingBox();
+  const minuteOf = async (bar) => {
+    await page.mouse.move(tl.x + (bar + 0.5) * tl.width / 120, tl.y + tl.height / 2);
+    const text = await page.locator('#timeline-tip').textContent();
+    return { bar, text, critical: Number(/Critical ([\d,]+)/.exec(text)[1].replace(/,/g, '')) };
+  };
+  const bars = [await minuteOf(119), await minuteOf(118)];
+  const criticalCount = bars[0].critical + bars[1].critical;
+  check(criticalCount >= 21, 'Critical traps in the last two minutes of the timeline: ' + bars.map((b) => b.text));
+  const criticalPixels = await page.evaluate(() => {
+    const c = document.getElementById('timeline');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      n += d[i] === 0xb2 && d[i + 1] === 0x18 && d[i + 2] === 0x2b ? 1 : 0; // Critical's colour
+    }
+    return n;
+  });
+  check(criticalPixels > 100, 'the timeline draws a Critical bar: ' + criticalPixels + ' pixels');
+  const storming = bars[0].critical >= bars[1].critical ? bars[0] : bars[1];
+  await page.mouse.click(tl.x + (storming.bar + 0.5) * tl.width / 120, tl.y + tl.height / 2);
+  await page.waitForFunction(() => /minute=\d+/.test(location.hash));
+  const minute = Number(/minute=(\d+)/.exec(page.url())[1]);
+  const shownTimes = await page.locator('#traps-table tbody tr td.time').allTextContents();
+  check(shownTimes.length > 0, 'traps of the picked minute shown');
+  const hhmm = new Date(minute * 1000).toTimeString().slice(0, 5);
+  check(shownTimes.every((t) => t.slice(11, 16) === hhmm), 'only traps of ' + hhmm + ': ' + shownTimes);
+  step('timeline: ' + storming.text + '; a click on that bar shows only its ' + shownTimes.length + ' traps');
+  await page.locator('#timeline-clear').click();
+  await page.waitForFunction(() => !/minute=/.test(location.hash));
+
   check(problems.length === 0, 'browser problems:\n' + problems.join('\n'));
   mkdirSync(dirname(resolve(opts.screenshot)), { recursive: true });
   await page.screenshot({ path: opts.screenshot, fullPage: true });

@@ -28,7 +28,8 @@ import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 public final class Deployments {
     /** The methods every collector answers; a new one must get a check in the ITs. */
     public static final List<String> METHODS = List.of("getFileSystems", "getNodeNames", "getNodeInfo", "getTraps",
-            "getLastTimestamp", "getFileSystemInfo", "getCollectorInfo", "getTrapRecords", "system.listMethods",
+            "getLastTimestamp", "getFileSystemInfo", "getCollectorInfo", "getTrapRecords", "getTargetStates",
+            "system.listMethods",
             "system.methodHelp", "system.methodSignature", "system.multicall");
     public static final String TRAP_MESSAGE = "it: disk on fire";
     public static final String TRAP_FS = "fs00";
@@ -149,6 +150,12 @@ public final class Deployments {
         check(String.valueOf(List.of((Object[]) records.get("traps")).stream().map(t -> (Map<?, ?>) t)
                 .map(t -> t.get("message")).toList()).contains(TRAP_MESSAGE), "getTrapRecords", records);
         answers.put("getTrapRecords", records);
+        Map<?, ?> states = (Map<?, ?>) c.execute("getTargetStates", new Object[] {TRAP_FS, 0});
+        check(TRAP_FS.equals(states.get("name")) && states.get("version") instanceof Integer
+                && java.util.Arrays.stream((Object[]) states.get("kinds")).map(k -> (Map<?, ?>) k)
+                        .anyMatch(k -> "OST".equals(k.get("kind")) && ((String) k.get("codes")).matches("[RDIFHU-]+")),
+                "getTargetStates", states);
+        answers.put("getTargetStates", states);
         Object help = c.execute("system.methodHelp", new Object[] {"getTraps"});
         check(help instanceof String s && !s.isBlank(), "system.methodHelp", help);
         answers.put("system.methodHelp", help);

@@ -41,6 +41,18 @@ public final class CollectorApi {
      */
     private volatile NotResponding notResponding = new NotResponding(LustreSnapshot.EMPTY, Map.of());
 
+    /** A getTargetStates answer and the node map it was made from. */
+    private record CachedStates(Map<String, NodeState> nodes, Map<String, Object> answer) {
+    }
+
+    /**
+     * getTargetStates' answers by file system, kept while the scan hands on that file system's
+     * node map unchanged (the same object): the page asks every file system every few seconds,
+     * and most of them change rarely. A file system that disappeared leaves one stale entry
+     * behind, bounded by the file systems ever seen.
+     */
+    private final Map<String, CachedStates> targetStates = new ConcurrentHashMap<>();
+
     public CollectorApi(Collector collector) {
         this.collector = collector;
         this.encoded = new EncodedTraps(collector.store().capacity());
@@ -83,7 +95,15 @@ public final class CollectorApi {
                                 + "message, count, source, nodes}], cursor, dropped, truncated}. Pass the cursor back next "
                                 + "time; dropped counts traps that left the store before this client read them; "
                                 + "truncated is true when the answer stopped at its 4 MiB cap (ask again at once).",
-                        a -> getTrapRecords(a.getInt(0), a.getInt(1)), "cursor:int", "limit:int"));
+                        a -> getTrapRecords(a.getInt(0), a.getInt(1)), "cursor:int", "limit:int"),
+                RpcMethod.of("getTargetStates", "struct",
+                        "Every target of a file system as one letter, in index order: {name, version, kinds: [{kind, "
+                                + "first, codes}], names, omitted}. Letter i of codes is the target of index first+i, "
+                                + "named <fs>-<kind><index as %04x> unless listed in names; R responding, D not "
+                                + "responding, I inactive, F full, H unhealthy, U unknown, - no such target. Pass the "
+                                + "version back (0 the first time): while it is current the answer is only {name, "
+                                + "version, unchanged: true}. Fault 3 when unknown.",
+                        a -> getTargetStates(a.getString(0), a.getInt(1)), "fsName:string", "version:int"));
     }
 
     private LustreSnapshot readySnapshot() throws XmlRpcException {
@@ -194,6 +214,20 @@ public final class CollectorApi {
             }
             return out.toArray();
         });
+    }
+
+    Map<String, Object> getTargetStates(String fs, int version) throws XmlRpcException {
+        LustreSnapshot s = readySnapshot();
+        if (!s.fileSystems().containsKey(fs)) {
+            throw unknownFs(fs);
+        }
+        Map<String, NodeState> nodes = s.nodesOf(fs);
+        CachedStates cached = targetStates.get(fs);
+        if (cached == null || cached.nodes() != nodes) {
+            cached = new CachedStates(nodes, TargetStates.answer(fs, nodes));
+            targetStates.put(fs, cached);
+        }
+        return TargetStates.reply(cached.answer(), version);
     }
 
     Map<String, Object> getCollectorInfo() {
