@@ -49,21 +49,22 @@ final class TargetStates {
     /**
      * One target's letter: I inactive (deactivated by the administrator), H unhealthy (a local
      * target whose health_check is not healthy), D not responding (lost connection), F full (an
-     * OST past 95% used), U unknown (an OST whose import state has not been read yet), R responding.
+     * OST past 95% used), U unknown (a remote target whose import state has not been read yet), R
+     * responding.
      */
     static char code(NodeState n) {
         if (!n.active()) {
             return INACTIVE;
         }
         if (!n.responding()) {
-            // A local target (no import state) does not respond when its node is unhealthy.
-            return n.state().isEmpty() && n.kind().equals("MDT") ? UNHEALTHY : DOWN;
+            // A target served here does not respond when its node is unhealthy.
+            return n.local() ? UNHEALTHY : DOWN;
         }
         if (n.kbytesTotal() > 0 && n.kbytesFree() >= 0
                 && (double) (n.kbytesTotal() - n.kbytesFree()) / n.kbytesTotal() > FULL_RATIO) {
             return FULL;
         }
-        if (n.state().isEmpty() && n.kind().equals("OST")) {
+        if (n.state().isEmpty() && !n.local()) {
             return UNKNOWN;
         }
         return RESPONDING;

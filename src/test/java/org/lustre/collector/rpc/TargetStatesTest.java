@@ -33,7 +33,14 @@ class TargetStatesTest {
     private static NodeState mdt(String fs, int index, boolean responding) {
         String name = TargetStates.derivedName(fs, "MDT", index);
         return new NodeState(name, fs, "MDT", index, name + "_UUID", "", true, "", responding, 1000, 500, 500,
-                1000, 500, 0);
+                1000, 500, 3, null, 0, true);
+    }
+
+    /** An OST served here (an OSS): no import state of its own. */
+    private static NodeState servedOst(String fs, int index, boolean responding) {
+        String name = TargetStates.derivedName(fs, "OST", index);
+        return new NodeState(name, fs, "OST", index, name + "_UUID", "", true, "", responding, 1000, 500, 500,
+                1000, 500, 3, null, 0, true);
     }
 
     private static Map<String, NodeState> byName(NodeState... nodes) {
@@ -58,6 +65,8 @@ class TargetStatesTest {
         assertEquals('U', TargetStates.code(ost("a", 0, true, "", true, -1, -1)), "import state not read yet");
         assertEquals('R', TargetStates.code(mdt("a", 0, true)));
         assertEquals('H', TargetStates.code(mdt("a", 0, false)));
+        assertEquals('R', TargetStates.code(servedOst("a", 0, true)), "an OSS's own OST: known, no import");
+        assertEquals('H', TargetStates.code(servedOst("a", 0, false)), "an OSS's own OST when the OSS is unhealthy");
     }
 
     @Test
