@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.apache.logging.log4j.LogManager;
@@ -151,11 +150,6 @@ public final class TrapStore {
      * first left the ring is stored again: clients of getTrapRecords still drop it by id.
      */
     private final Map<String, Trap> idsInRing = new HashMap<>();
-    /** The source last() was asked for (compared by identity) and its record: a one-entry cache. */
-    private String lastSource;
-    private Last lastOfSource;
-    /** this::publishAggregate made once, not per append. */
-    private final Consumer<StormAggregate> publisher = this::publishAggregate;
     private boolean warnedFileSystems;
 
     /**
@@ -207,10 +201,10 @@ public final class TrapStore {
     private void append(TrapEvent e, boolean history) {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
         long now = nowMillis();
-        storms.publishDue(now, publisher);
+        storms.publishDue(now, this::publishAggregate);
         String id = TrapEvent.xmlSafe(e.id()); // as the Trap will hold it
         if (idsInRing.containsKey(id)) {
-            add(duplicates, 1);
+            duplicates.incrementAndGet();
             // a "Skipped N" after the copy belongs to the first one, which already had its own
             last(e.source()).set(-1, e.fs(), e.category(), null);
             return;
@@ -218,7 +212,7 @@ public final class TrapStore {
         count(e.fs(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now, history);
         if (agg != null) {
-            add(coalesced, 1);
+            coalesced.incrementAndGet();
             last(e.source()).set(0, e.fs(), e.category(), agg);
             return;
         }
@@ -238,21 +232,9 @@ public final class TrapStore {
         return Math.max(1, Math.min(Math.floorDiv(eventMillis, 1000), Math.floorDiv(nowMillis, 1000)));
     }
 
-    /**
-     * The (mutable) last-trap record of a source, created on first use. The one source seen last is
-     * remembered so a stream from one source costs no map lookup per trap.
-     */
+    /** The (mutable) last-trap record of a source, created on first use. */
     private Last last(String source) {
-        if (lastOfSource == null || source != lastSource) {
-            Last l = lastBySource.get(source);
-            if (l == null) {
-                l = new Last();
-                lastBySource.put(source, l);
-            }
-            lastSource = source;
-            lastOfSource = l;
-        }
-        return lastOfSource;
+        return lastBySource.computeIfAbsent(source, s -> new Last());
     }
 
     /**
@@ -276,7 +258,7 @@ public final class TrapStore {
         count(last.fs, last.category, n);
         long seq = last.seq;
         if (last.storm != null) {
-            add(coalesced, n);
+            coalesced.addAndGet(n);
             if (last.storm.seq() == 0) {
                 last.storm.addRepeats(n);
                 return;
@@ -295,7 +277,7 @@ public final class TrapStore {
     /** Publishes the storm aggregates whose time has come. Writer thread only. */
     public void tick() {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
-        storms.publishDue(nowMillis(), publisher);
+        storms.publishDue(nowMillis(), this::publishAggregate);
     }
 
     /**
@@ -361,16 +343,8 @@ public final class TrapStore {
         return lastMillis;
     }
 
-    /**
-     * Adds to a counter only the writer changes: a plain read and a release write (readers still see
-     * whole values), not the locked read-modify-write of addAndGet, which costs on every trap.
-     */
-    private static void add(AtomicLong counter, long n) {
-        counter.setRelease(counter.getPlain() + n);
-    }
-
     private void count(String fs, Category category, int n) {
-        add(received, n);
+        received.addAndGet(n);
         AtomicLongArray counts = countsByFs.get(fs);
         if (counts == null) {
             if (countsByFs.size() >= MAX_FILE_SYSTEMS) {
@@ -387,8 +361,7 @@ public final class TrapStore {
                 countsByFs.put(fs, counts);
             }
         }
-        int i = category.code();
-        counts.setRelease(i, counts.getPlain(i) + n); // single writer, as add() above
+        counts.addAndGet(category.code(), n);
     }
 
     private boolean onWriterThread() {
@@ -405,8 +378,7 @@ public final class TrapStore {
 
     /**
      * The last trap a source produced: a stored seq, or a storm (pending or published); seq -1 for
-     * a duplicate. Updated in
-     * place by the writer (one per source), so a trap costs no new record and no map put.
+     * a duplicate. Updated in place by the writer, one per source.
      */
     private static final class Last {
         long seq;
