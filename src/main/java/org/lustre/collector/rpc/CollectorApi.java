@@ -27,8 +27,6 @@ import org.lustre.collector.trap.TrapStore;
  */
 public final class CollectorApi {
     private final Collector collector;
-    /** The traps' answer fragments, written once per trap record rather than once per call. */
-    private final EncodedTraps encoded;
     private final TrapsSince trapsSince;
     /** Each file system's non-responding targets in one snapshot, worked out once for it. */
     private record NotResponding(LustreSnapshot snapshot, Map<String, Object[]> byFs) {
@@ -43,9 +41,7 @@ public final class CollectorApi {
 
     public CollectorApi(Collector collector) {
         this.collector = collector;
-        this.encoded = new EncodedTraps(collector.store().capacity());
-        this.trapsSince = new TrapsSince(collector.store(), collector.config().maxTraps(), encoded,
-                AnswerLimit.TRAP_BYTES);
+        this.trapsSince = new TrapsSince(collector.store(), collector.config().maxTraps(), AnswerLimit.TRAP_BYTES);
     }
 
     public List<RpcMethod> methods() {
@@ -113,7 +109,7 @@ public final class CollectorApi {
         readySnapshot();
         Optional<NodeState> found = collector.node(name);
         if (found.isEmpty()) {
-            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + MethodTable.shown(name));
+            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + Faults.shown(name));
         }
         NodeState n = found.get();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -150,7 +146,8 @@ public final class CollectorApi {
     }
 
     Object[] getTraps(int time) {
-        return trapsSince.answer(time);
+        TrapsSince.Answer a = trapsSince.answer(time);
+        return new Object[] {a.rows(), clampInt(a.timestamp())};
     }
 
     Map<String, Object> getFileSystemInfo(String fs) throws XmlRpcException {
@@ -247,11 +244,12 @@ public final class CollectorApi {
         long bytes = 0;
         long cursorOut = page.cursor();
         for (Trap t : page.traps()) {
-            EncodedValue r = encoded.record(t);
-            if (bytes + r.length() > AnswerLimit.TRAP_BYTES && !rows.isEmpty()) {
+            Map<String, Object> r = record(t);
+            long size = AnswerSize.estimate(r, AnswerLimit.TRAP_BYTES);
+            if (bytes + size > AnswerLimit.TRAP_BYTES && !rows.isEmpty()) {
                 break;
             }
-            bytes += r.length();
+            bytes += size;
             rows.add(r);
             cursorOut = t.seq();
         }
@@ -264,15 +262,30 @@ public final class CollectorApi {
         return m;
     }
 
+    private static Map<String, Object> record(Trap t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", t.id());
+        r.put("time", clampInt(t.time()));
+        r.put("eventTime", clampInt(t.eventTime()));
+        r.put("category", t.category().code());
+        r.put("node", t.node());
+        r.put("fs", t.fs());
+        r.put("message", t.message());
+        r.put("count", t.count());
+        r.put("source", t.source());
+        r.put("nodes", t.nodes().toArray());
+        return r;
+    }
+
     private static XmlRpcException unknownFs(String fs) {
-        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + MethodTable.shown(fs));
+        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + Faults.shown(fs));
     }
 
     private static int seconds(long millis) {
         return clampInt(millis / 1000);
     }
 
-    static int clampInt(long v) {
+    private static int clampInt(long v) {
         return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(Integer.MIN_VALUE, v);
     }
 }

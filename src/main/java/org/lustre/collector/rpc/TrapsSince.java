@@ -44,24 +44,29 @@ final class TrapsSince {
     private record Mark(long second, long seq) {
     }
 
+    /**
+     * getTraps' answer before its timestamp is made an int: rows of {@code [message, category, node]},
+     * at most one of them the notice.
+     */
+    record Answer(Object[] rows, long timestamp) {
+    }
+
     private final TrapStore store;
     private final int maxTraps;
-    private final EncodedTraps encoded;
     private final int capBytes;
     private final AtomicReferenceArray<Mark> marks = new AtomicReferenceArray<>(MARKS);
 
-    TrapsSince(TrapStore store, int maxTraps, EncodedTraps encoded, int capBytes) {
+    TrapsSince(TrapStore store, int maxTraps, int capBytes) {
         this.store = store;
         this.maxTraps = maxTraps;
-        this.encoded = encoded;
         this.capBytes = capBytes;
     }
 
-    /** The answer [rows, timestamp]; rows are encoded trap rows and at most one notice row. */
-    Object[] answer(int time) {
+    /** The traps received after {@code time}, and the timestamp to pass back. */
+    Answer answer(int time) {
         long upTo = store.closedSecond();
         if (upTo <= time) {
-            return new Object[] {new Object[0], time};
+            return new Answer(new Object[0], time);
         }
         // before reading the traps: a boundary for 'time' computed now covers what we deliver
         long base = time == 0 ? 0 : known(time);
@@ -70,12 +75,13 @@ final class TrapsSince {
         long bytes = 0;
         int cut = traps.size();
         for (int i = 0; i < traps.size(); i++) {
-            EncodedValue row = encoded.row(traps.get(i));
-            if (bytes + row.length() > capBytes && i > 0) {
+            Object[] row = row(traps.get(i));
+            long size = AnswerSize.estimate(row, capBytes);
+            if (bytes + size > capBytes && i > 0) {
                 cut = i;
                 break;
             }
-            bytes += row.length();
+            bytes += size;
             rows.add(row);
         }
         long timestamp = upTo;
@@ -107,7 +113,11 @@ final class TrapsSince {
         } else if (skipped > 0) {
             rows.add(0, notice(skipped));
         }
-        return new Object[] {rows.toArray(), CollectorApi.clampInt(timestamp)};
+        return new Answer(rows.toArray(), timestamp);
+    }
+
+    private static Object[] row(Trap t) {
+        return new Object[] {t.message(), t.category().code(), t.node()};
     }
 
     private Object[] notice(long n) {

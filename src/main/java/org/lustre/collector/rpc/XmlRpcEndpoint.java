@@ -2,9 +2,7 @@ package org.lustre.collector.rpc;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -30,11 +28,7 @@ import org.xml.sax.SAXException;
  * -32603 fault; parse errors answer -32700 and unknown methods -32601; faults never carry a
  * cause, a stack trace or a Java class name. Thread-safe: one instance serves all requests.
  * <p>
- * Speed (BENCHMARKS.md section 3): hardened SAX readers are reused ({@link SaxReaders}), answers
- * are written as UTF-8 bytes straight away ({@link AnswerSerializer}) into a buffer sized from
- * the method's previous answer and handed out without a copy ({@link Reply}), and results may
- * carry values written earlier ({@link EncodedValue}, e.g. the trap fragments of
- * {@link EncodedTraps}), which {@link AnswerTypes} copies as bytes.
+ * Hardened SAX readers are reused ({@link SaxReaders}): creating one costs more than a small call.
  */
 public final class XmlRpcEndpoint {
     private static final Logger LOG = LogManager.getLogger(XmlRpcEndpoint.class);
@@ -43,9 +37,6 @@ public final class XmlRpcEndpoint {
     private final XmlRpcHttpRequestConfigImpl config = AnswerTypes.answerConfig();
     private final AnswerTypes types;
     private final SaxReaders readers = new SaxReaders();
-    /** Per method: the buffer size its next answer starts with. */
-    private final ConcurrentHashMap<String, Integer> sizeHints = new ConcurrentHashMap<>();
-    private static final int MAX_SIZE_HINT = 4 << 20;
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
@@ -59,32 +50,24 @@ public final class XmlRpcEndpoint {
         server.setTypeFactory(types);
     }
 
-    /**
-     * An answer: the first {@code length} bytes of {@code buffer} (the buffer it was written in,
-     * not copied, so a large answer is not copied once more on its way out).
-     */
-    public record Reply(byte[] buffer, int length) {
-        public void writeTo(OutputStream out) throws IOException {
-            out.write(buffer, 0, length);
+    /** An answer's bytes, whole. */
+    public record Reply(byte[] bytes) {
+        public int length() {
+            return bytes.length;
         }
 
-        public byte[] toByteArray() {
-            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(bytes);
         }
     }
 
     /** Handles one call; never throws: every failure is an XML-RPC fault answer. */
     public byte[] handle(byte[] body) {
-        return reply(body).toByteArray();
-    }
-
-    /** {@link #handle} without the final copy. */
-    public Reply reply(byte[] body) {
-        return reply(body, null);
+        return reply(body, null).bytes();
     }
 
     /**
-     * {@link #handle} without the final copy, for the servlet.
+     * {@link #handle}, for the servlet.
      *
      * @param charset the Content-Type's charset parameter, or null: used when the body itself
      *                names no encoding (no byte-order mark, no encoding in its XML declaration)
@@ -108,8 +91,8 @@ public final class XmlRpcEndpoint {
             return faultReply(Faults.INTERNAL, "internal error in " + request.getMethodName());
         }
         try {
-            return answer(request.getMethodName(), result);
-        } catch (AnswerSerializer.TooLarge e) {
+            return new Reply(answer(result));
+        } catch (AnswerLimit.TooLarge e) {
             LOG.warn("answer of {} not sent: {}", request.getMethodName(), e.getMessage());
             return faultReply(Faults.INTERNAL, request.getMethodName() + ": " + e.getMessage()
                     + "; ask for less at once");
@@ -121,30 +104,17 @@ public final class XmlRpcEndpoint {
     }
 
     private Reply faultReply(int code, String message) {
-        byte[] b = fault(code, message);
-        return new Reply(b, b.length);
-    }
-
-    /** The answer carrying {@code result}, written by Apache XML-RPC's writer with our types. */
-    byte[] answer(Object result) throws SAXException {
-        return answer("", result).toByteArray();
+        return new Reply(fault(code, message));
     }
 
     /**
-     * Written into a buffer sized from this method's last answer: a 200 KB answer grown from a
-     * small buffer by doubling would be copied five times more.
+     * The answer carrying {@code result}, written by Apache XML-RPC's writer ({@link StaxWriter}) into a buffer first,
+     * so that a failure while writing can still answer a fault.
      */
-    private Reply answer(String method, Object result) throws SAXException {
-        Integer hint = sizeHints.get(method);
-        AnswerSerializer out = new AnswerSerializer(hint == null ? 8192 : hint);
-        new XmlRpcWriter(config, out, types).write(config, result);
-        int size = out.size();
-        // methods come from the method table only (an unknown name faults before this), so the
-        // map stays small; it changes only when an answer outgrows the hint or shrinks well below it
-        if (hint == null || size > hint || size < hint / 2) {
-            sizeHints.put(method, Math.min(MAX_SIZE_HINT, size + size / 8 + 256));
-        }
-        return new Reply(out.buffer(), size);
+    byte[] answer(Object result) throws SAXException {
+        AnswerLimit.Buffer out = new AnswerLimit.Buffer(AnswerLimit.HARD_BYTES);
+        new XmlRpcWriter(config, new StaxWriter(out), types).write(config, result);
+        return out.toByteArray();
     }
 
     private XmlRpcRequest parse(byte[] body, String encoding) throws XmlRpcException {
@@ -189,8 +159,9 @@ public final class XmlRpcEndpoint {
     /** A fault answer; the message is for humans and carries no Java internals. */
     public byte[] fault(int code, String message) {
         try {
-            AnswerSerializer out = new AnswerSerializer(512);
-            new XmlRpcWriter(config, out, types).write(config, code, message == null ? "" : message);
+            AnswerLimit.Buffer out = new AnswerLimit.Buffer(AnswerLimit.HARD_BYTES);
+            new XmlRpcWriter(config, new StaxWriter(out), types).write(config, code,
+                    message == null ? "" : message);
             return out.toByteArray();
         } catch (SAXException e) {
             throw new IllegalStateException("cannot write a fault", e);
