@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,14 +72,12 @@ class StormKeyTest {
 
     @Test
     void keysAreEqualExactlyWhenFsCategoryAndPatternAre() {
-        StormKey a = new StormKey("fs1", Category.CRITICAL, "x *@o2ib", "o2ib");
-        // the network is not part of the key
-        assertEquals(a, new StormKey("fs1", Category.CRITICAL, "x *@o2ib", null));
-        assertEquals(a.hashCode(), new StormKey("fs1", Category.CRITICAL, "x *@o2ib", "tcp").hashCode());
-        assertEquals(0, a.compareTo(new StormKey("fs1", Category.CRITICAL, "x *@o2ib", null)));
-        assertNotEquals(a, new StormKey("fs2", Category.CRITICAL, "x *@o2ib", "o2ib"));
-        assertNotEquals(a, new StormKey("fs1", Category.WARNING, "x *@o2ib", "o2ib"));
-        assertNotEquals(a, new StormKey("fs1", Category.CRITICAL, "x *@tcp", "tcp"));
+        StormKey a = new StormKey("fs1", Category.CRITICAL, "x *@o2ib");
+        assertEquals(a, new StormKey("fs1", Category.CRITICAL, "x *@o2ib"));
+        assertEquals(a.hashCode(), new StormKey("fs1", Category.CRITICAL, "x *@o2ib").hashCode());
+        assertNotEquals(a, new StormKey("fs2", Category.CRITICAL, "x *@o2ib"));
+        assertNotEquals(a, new StormKey("fs1", Category.WARNING, "x *@o2ib"));
+        assertNotEquals(a, new StormKey("fs1", Category.CRITICAL, "x *@tcp"));
         assertNotEquals(a, StormKey.catchAll("fs1", Category.CRITICAL));
         assertEquals(StormKey.catchAll("fs1", Category.CRITICAL), StormKey.catchAll("fs1", Category.CRITICAL));
     }
@@ -92,6 +93,84 @@ class StormKeyTest {
         assertEquals("a-OSTx-OST*", StormKey.maskedNode("a-OSTx-OST5"));
         assertEquals("*", StormKey.maskedNode("a-OST5-"));
         assertEquals("*", StormKey.maskedNode("a-OST"));
+    }
+
+    /** The hand-written scan against the regexes it replaced, on many generated messages and nodes. */
+    @Test
+    void handWrittenMaskingMatchesTheRegexes() {
+        Random rnd = new Random(42);
+        String[] pieces = {"1", "22", "333", ".", "@", "o2ib", "tcp1", "_", "-", " ", "(at ", ")", "lustrefs-OST",
+            "-MDT", "00a3", "G", "\u00e9", "\u0661", "\n", "\u2028", "fs1-OST0003", "oss12", "x", "*@",
+            ":", "::", "fd00", "a", "F"};
+        for (int n = 0; n < 50_000; n++) {
+            String message = random(rnd, pieces, 1 + rnd.nextInt(25));
+            String node = switch (rnd.nextInt(4)) {
+                case 0 -> "";
+                case 1 -> random(rnd, pieces, 1 + rnd.nextInt(5));
+                default -> {
+                    // a node that occurs in the message, so the whole-word rule is exercised
+                    int a = rnd.nextInt(message.length());
+                    yield message.substring(a, a + 1 + rnd.nextInt(Math.min(12, message.length() - a)));
+                }
+            };
+            String what = "message '" + message + "' node '" + node + "'";
+            assertEquals(RegexReference.mask(message, node), StormKey.mask(message, node), what);
+            assertEquals(RegexReference.network(message), StormKey.network(message), what);
+            assertEquals(RegexReference.maskedNode(node), StormKey.maskedNode(node), what);
+            assertEquals(RegexReference.maskedNode(message), StormKey.maskedNode(message), what);
+        }
+    }
+
+    private static String random(Random rnd, String[] pieces, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.append(pieces[rnd.nextInt(pieces.length)]);
+        }
+        return sb.toString();
+    }
+
+    /** The regex implementation StormKey had before it was written by hand (the reference). */
+    private static final class RegexReference {
+        private static final Pattern NID = Pattern.compile("(?:\\d+\\.\\d+\\.\\d+\\.\\d+"
+                + "|(?<![0-9A-Fa-f:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]+)@(\\w+)");
+        private static final Pattern TARGET = Pattern.compile("(.*-(?:OST|MDT))[0-9a-fA-F]+");
+
+        static String mask(String message, String node) {
+            Matcher m = NID.matcher(message);
+            StringBuilder sb = new StringBuilder(message.length());
+            while (m.find()) {
+                m.appendReplacement(sb, "*@$1");
+            }
+            m.appendTail(sb);
+            if (node.isEmpty()) {
+                return sb.toString();
+            }
+            String text = sb.toString();
+            String masked = maskedNode(node);
+            sb.setLength(0);
+            int from = 0;
+            for (int i = text.indexOf(node); i >= 0; i = text.indexOf(node, i + 1)) {
+                int end = i + node.length();
+                boolean startOk = i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1));
+                boolean endOk = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
+                if (i >= from && startOk && endOk) {
+                    sb.append(text, from, i).append(masked);
+                    from = end;
+                }
+            }
+            sb.append(text, from, text.length());
+            return sb.toString();
+        }
+
+        static String maskedNode(String node) {
+            Matcher m = TARGET.matcher(node);
+            return m.matches() ? m.group(1) + "*" : "*";
+        }
+
+        static String network(String message) {
+            Matcher m = NID.matcher(message);
+            return m.find() ? m.group(1) : null;
+        }
     }
 
     static TrapEvent lost(String node, String nid) {
