@@ -1,7 +1,5 @@
 package org.lustre.collector.rpc;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * How many bytes one answer may take, so that no request can make the collector build an answer
  * its heap cannot hold (the packaged JVM has 192 MiB and serves 8 requests at once; a trap message
@@ -10,7 +8,7 @@ import java.io.ByteArrayOutputStream;
  * <li>{@link #TRAP_BYTES}: getTraps and getTrapRecords stop at a whole trap before their traps
  * pass it, and say so (see {@link TrapsSince} and {@link CollectorApi}); a multicall stops running
  * calls once its answers pass it ({@link Multicall}). All three measure with {@link AnswerSize}.</li>
- * <li>{@link #HARD_BYTES}: no answer is ever written past it: {@link Buffer} stops and the call
+ * <li>{@link #HARD_BYTES}: no answer is ever written past it: {@link AnswerSerializer} stops and the call
  * answers fault -32603 instead. Only a method with no cut of its own can get there
  * (getNodeNames("") at 100,000 OSTs is ~3 MB, well below).</li>
  * </ul>
@@ -27,34 +25,6 @@ public final class AnswerLimit {
     /** "4 MiB", for messages. */
     static String mib(int bytes) {
         return (bytes >> 20) + " MiB";
-    }
-
-    /** The buffer an answer is written into: throws {@link TooLarge} rather than grow past its limit. */
-    static final class Buffer extends ByteArrayOutputStream {
-        private final int limit;
-
-        Buffer(int limit) {
-            super(8192);
-            this.limit = limit;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            ensure(1);
-            super.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            ensure(len);
-            super.write(b, off, len);
-        }
-
-        private void ensure(int more) {
-            if ((long) count + more > limit) {
-                throw new TooLarge(limit);
-            }
-        }
     }
 
     /**
