@@ -20,7 +20,7 @@ import org.lustre.collector.trap.Trap;
 import org.lustre.collector.trap.TrapStore;
 
 /**
- * The XML-RPC API of DESIGN.md, answered from one {@link Collector}. Results use only the types
+ * The XML-RPC API (README.md, "XML-RPC API"), answered from one {@link Collector}. Results use only the types
  * Apache XML-RPC writes with extensions off: times and counters are int (counters saturate at
  * 2^31-1), space and inode figures are double (a petabyte OST has more KiB than an int holds).
  * Runs on Tomcat's request threads; reads only.
@@ -34,8 +34,8 @@ public final class CollectorApi {
 
     /**
      * getFileSystemInfo's notResponding, kept until the next scan publishes a new snapshot: the
-     * web page asks every file system every few seconds, and at 100,000 OSTs walking them all
-     * each time cost ~13 ms a round; the answer cannot change before the snapshot does.
+     * web page asks every file system every few seconds, walking 100,000 OSTs each time would cost
+     * milliseconds a round, and the answer cannot change before the snapshot does.
      */
     private volatile NotResponding notResponding = new NotResponding(LustreSnapshot.EMPTY, Map.of());
 
@@ -71,7 +71,8 @@ public final class CollectorApi {
                                 + "kbytesFree. Fault 3 when unknown.",
                         a -> getFileSystemInfo(a.getString(0)), "fsName:string"),
                 RpcMethod.of("getCollectorInfo", "struct",
-                        "The collector itself: version, started, maxtraps, trap counters, parseErrors, last scan, "
+                        "The collector itself: version, started, maxtraps, trap counters (trapsEvicted: left the store "
+                                + "for newer ones; trapsDropped: lost at intake), parseErrors, last scan, "
                                 + "lustreVersion, treeReadErrors, and each source's state (lustre-tree among them).",
                         a -> getCollectorInfo()),
                 RpcMethod.of("getTrapRecords", "struct",
@@ -201,6 +202,7 @@ public final class CollectorApi {
         m.put("maxtraps", collector.config().maxTraps());
         m.put("trapsReceived", clampInt(st.received()));
         m.put("trapsStored", clampInt(st.stored()));
+        m.put("trapsEvicted", clampInt(st.evicted()));
         m.put("trapsCoalesced", clampInt(st.coalesced()));
         m.put("trapsDropped", clampInt(collector.trapsDropped()));
         m.put("parseErrors", clampInt(collector.parseErrors()));
