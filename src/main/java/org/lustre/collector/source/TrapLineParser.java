@@ -7,7 +7,7 @@ import org.lustre.collector.trap.Category;
 import org.lustre.collector.trap.TrapEvent;
 
 /**
- * Parses one line of the trap file (DESIGN.md "Traps: where they come from"): the stream a
+ * Parses one line of the trap file (README.md, "What it watches"): the stream a
  * trap-enabled Lustre kernel writes, UTF-8, one trap a line, TAB-separated:
  * <pre>id  time  category  fs  node  message</pre>
  * {@code time} is seconds since the epoch with an optional fraction ({@code 1696590759.25});

@@ -2,7 +2,7 @@ package org.lustre.collector.trap;
 
 import java.util.Locale;
 
-/** Severity of a trap. The numeric code is what travels on the wire (DESIGN.md: 0 Info .. 3 Fatal). */
+/** Severity of a trap. The numeric code is what travels on the wire (0 Info .. 3 Fatal). */
 public enum Category {
     INFO("Info"), WARNING("Warning"), CRITICAL("Critical"), FATAL("Fatal");
 
