@@ -14,7 +14,8 @@ import org.xml.sax.Locator;
  * goes, so an answer is never a StringBuilder, then a String, then bytes. Empty elements are
  * written as {@code <data/>}, as XMLWriterImpl does.
  * <p>
- * The encoding matches
+ * {@link #raw} copies an {@link EncodedValue}'s bytes, written earlier by an instance of this
+ * class, so they are exactly what these events would have given. The encoding matches
  * {@code String.getBytes(UTF_8)} of the same text: a surrogate pair is one 4-byte sequence, a
  * lone surrogate is '?' (Apache's serializers hand over each string whole, so a pair is never
  * split between two {@link #characters} calls). One instance per answer, one thread.
@@ -47,6 +48,14 @@ final class AnswerSerializer implements ContentHandler {
     /** The answer so far. */
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
+    }
+
+    /** Appends bytes that are one complete element written by this class, e.g. one {@code <value>}. */
+    void raw(byte[] xml) {
+        closeTag();
+        ensure(xml.length);
+        System.arraycopy(xml, 0, buf, size, xml.length);
+        size += xml.length;
     }
 
     @Override

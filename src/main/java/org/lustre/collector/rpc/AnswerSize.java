@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * An upper bound of the bytes a result takes once written as an XML-RPC answer (UTF-8, escaped),
- * so that an answer can be cut before it passes {@link AnswerLimit#TRAP_BYTES}: getTraps,
- * getTrapRecords and system.multicall measure what they are about to return with it. Counts each
+ * so that a system.multicall stops before its answers pass {@link AnswerLimit#TRAP_BYTES}. A value
+ * written already ({@link EncodedValue}) counts its exact length. Counts each
  * string's bytes as written at worst (an entity for every character the writer may escape) and a
  * markup cost per value that covers the longest one; it stops counting once past a limit, so a
  * huge result costs no more than the limit to measure. Stateless; any thread.
@@ -22,6 +22,8 @@ final class AnswerSize {
         long n = PER_VALUE;
         if (value instanceof String s) {
             n += textBytes(s);
+        } else if (value instanceof EncodedValue e) {
+            n = e.length();
         } else if (value instanceof Object[] a) {
             for (int i = 0; i < a.length && n <= limit; i++) {
                 n += estimate(a[i], limit - n);

@@ -1,5 +1,7 @@
 package org.lustre.collector.rpc;
 
+import static org.lustre.collector.rpc.AnswerTypes.clampInt;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,8 @@ import org.lustre.collector.trap.TrapStore;
  */
 public final class CollectorApi {
     private final Collector collector;
+    /** The traps' answer fragments, written once per trap record rather than once per call. */
+    private final EncodedTraps encoded;
     private final TrapsSince trapsSince;
     /** Each file system's non-responding targets in one snapshot, worked out once for it. */
     private record NotResponding(LustreSnapshot snapshot, Map<String, Object[]> byFs) {
@@ -41,7 +45,9 @@ public final class CollectorApi {
 
     public CollectorApi(Collector collector) {
         this.collector = collector;
-        this.trapsSince = new TrapsSince(collector.store(), collector.config().maxTraps(), AnswerLimit.TRAP_BYTES);
+        this.encoded = new EncodedTraps(collector.store().capacity());
+        this.trapsSince = new TrapsSince(collector.store(), collector.config().maxTraps(), encoded,
+                AnswerLimit.TRAP_BYTES);
     }
 
     public List<RpcMethod> methods() {
@@ -246,12 +252,11 @@ public final class CollectorApi {
         long bytes = 0;
         long cursorOut = page.cursor();
         for (Trap t : page.traps()) {
-            Map<String, Object> r = record(t);
-            long size = AnswerSize.estimate(r, AnswerLimit.TRAP_BYTES);
-            if (bytes + size > AnswerLimit.TRAP_BYTES && !rows.isEmpty()) {
+            EncodedValue r = encoded.record(t);
+            if (bytes + r.length() > AnswerLimit.TRAP_BYTES && !rows.isEmpty()) {
                 break;
             }
-            bytes += size;
+            bytes += r.length();
             rows.add(r);
             cursorOut = t.seq();
         }
@@ -264,30 +269,11 @@ public final class CollectorApi {
         return m;
     }
 
-    private static Map<String, Object> record(Trap t) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", t.id());
-        r.put("time", clampInt(t.time()));
-        r.put("eventTime", clampInt(t.eventTime()));
-        r.put("category", t.category().code());
-        r.put("node", t.node());
-        r.put("fs", t.fs());
-        r.put("message", t.message());
-        r.put("count", t.count());
-        r.put("source", t.source());
-        r.put("nodes", t.nodes().toArray());
-        return r;
-    }
-
     private static XmlRpcException unknownFs(String fs) {
         return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + Faults.shown(fs));
     }
 
     private static int seconds(long millis) {
         return clampInt(millis / 1000);
-    }
-
-    private static int clampInt(long v) {
-        return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(Integer.MIN_VALUE, v);
     }
 }

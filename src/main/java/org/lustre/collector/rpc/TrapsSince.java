@@ -45,20 +45,22 @@ final class TrapsSince {
     }
 
     /**
-     * getTraps' answer before its timestamp is made an int: rows of {@code [message, category, node]},
-     * at most one of them the notice.
+     * getTraps' answer before its timestamp is made an int: encoded rows of {@code [message,
+     * category, node]} and at most one notice row.
      */
     record Answer(Object[] rows, long timestamp) {
     }
 
     private final TrapStore store;
     private final int maxTraps;
+    private final EncodedTraps encoded;
     private final int capBytes;
     private final AtomicReferenceArray<Mark> marks = new AtomicReferenceArray<>(MARKS);
 
-    TrapsSince(TrapStore store, int maxTraps, int capBytes) {
+    TrapsSince(TrapStore store, int maxTraps, EncodedTraps encoded, int capBytes) {
         this.store = store;
         this.maxTraps = maxTraps;
+        this.encoded = encoded;
         this.capBytes = capBytes;
     }
 
@@ -75,13 +77,12 @@ final class TrapsSince {
         long bytes = 0;
         int cut = traps.size();
         for (int i = 0; i < traps.size(); i++) {
-            Object[] row = row(traps.get(i));
-            long size = AnswerSize.estimate(row, capBytes);
-            if (bytes + size > capBytes && i > 0) {
+            EncodedValue row = encoded.row(traps.get(i));
+            if (bytes + row.length() > capBytes && i > 0) {
                 cut = i;
                 break;
             }
-            bytes += size;
+            bytes += row.length();
             rows.add(row);
         }
         long timestamp = upTo;
@@ -114,10 +115,6 @@ final class TrapsSince {
             rows.add(0, notice(skipped));
         }
         return new Answer(rows.toArray(), timestamp);
-    }
-
-    private static Object[] row(Trap t) {
-        return new Object[] {t.message(), t.category().code(), t.node()};
     }
 
     private Object[] notice(long n) {

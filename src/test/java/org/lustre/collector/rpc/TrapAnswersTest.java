@@ -235,4 +235,19 @@ class TrapAnswersTest {
         assertEquals(50_000, total);
         assertTrue(sizes.size() > 1, "one answer would be ~20 MB: " + sizes);
     }
+
+    @Test
+    void theFragmentCacheKeepsItsBytesBounded() throws Exception {
+        collector(LONG_TRAPS);
+        EncodedTraps cache = new EncodedTraps(LONG_TRAPS);
+        for (int i = 0; i < LONG_TRAPS; i++) {
+            add(i + " " + AMPERSANDS); // 20 KB escaped: cacheable one by one, 20 MB in all
+        }
+        for (org.lustre.collector.trap.Trap t : store.read(0, LONG_TRAPS).traps()) {
+            assertTrue(cache.row(t).length() > 20_000);
+            cache.record(t);
+        }
+        assertTrue(cache.cachedBytes() <= EncodedTraps.MAX_BYTES, "cached " + cache.cachedBytes());
+        assertTrue(cache.cachedBytes() > 0);
+    }
 }
