@@ -156,18 +156,18 @@ class XmlRpcEndpointTest {
     void theContentTypeCharsetIsUsedWhenTheXmlNamesNoEncoding() {
         byte[] latin1 = (Answer.call("echo", "<string>caf\u00e9 \u00e0 l'\u00e9t\u00e9</string>"))
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        Answer a = Answer.parse(endpoint.reply(latin1, "ISO-8859-1").bytes());
+        Answer a = Answer.parse(endpoint.reply(latin1, "ISO-8859-1").toByteArray());
         assertEquals("caf\u00e9 \u00e0 l'\u00e9t\u00e9", a.value());
         // the XML's own declaration wins over the header
         byte[] declared = Answer.call("echo", "<string>\u00e9</string>").replace("<?xml version=\"1.0\"?>",
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
                 .getBytes(UTF_8);
-        assertEquals("\u00e9", Answer.parse(endpoint.reply(declared, "ISO-8859-1").bytes()).value());
+        assertEquals("\u00e9", Answer.parse(endpoint.reply(declared, "ISO-8859-1").toByteArray()).value());
         // no charset: UTF-8, as before
         assertEquals("\u00e9", Answer.parse(endpoint.reply(Answer.call("echo", "<string>\u00e9</string>").getBytes(UTF_8),
-                null).bytes()).value());
+                null).toByteArray()).value());
         assertEquals("\u00e9", Answer.parse(endpoint.reply(Answer.call("echo", "<string>\u00e9</string>").getBytes(UTF_8),
-                "no-such-charset").bytes()).value());
+                "no-such-charset").toByteArray()).value());
     }
 
     @Test
