@@ -7,7 +7,7 @@ package org.lustre.collector.rpc;
  * <ul>
  * <li>{@link #TRAP_BYTES}: getTraps and getTrapRecords stop at a whole trap before their traps
  * pass it, and say so (see {@link TrapsSince} and {@link CollectorApi}); a multicall stops running
- * calls once its answers pass it ({@link Multicall}). All three measure with {@link AnswerSize}.</li>
+ * calls once its answers pass it ({@link Multicall}, measured with {@link AnswerSize}).</li>
  * <li>{@link #HARD_BYTES}: no answer is ever written past it: {@link AnswerSerializer} stops and the call
  * answers fault -32603 instead. Only a method with no cut of its own can get there
  * (getNodeNames("") at 100,000 OSTs is ~3 MB, well below).</li>
