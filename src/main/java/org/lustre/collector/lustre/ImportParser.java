@@ -2,6 +2,7 @@ package org.lustre.collector.lustre;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Parses {@code osp/<fs>-OSTxxxx-osc-MDTxxxx/import}, the YAML-like description of the MDS's
@@ -30,29 +31,14 @@ final class ImportParser {
     private ImportParser() {
     }
 
+    private static final Pattern STATE_NAME = Pattern.compile("[A-Z][A-Z_]*|<UNKNOWN>");
+
     /** True for the names ptlrpc gives import states: FULL, DISCONN, REPLAY_LOCKS, {@code <UNKNOWN>}... */
     static boolean isStateName(String s) {
-        // [A-Z][A-Z_]*|<UNKNOWN>, without a regex (one call per import read).
-        if (s.equals("<UNKNOWN>")) {
-            return true;
-        }
-        if (s.isEmpty() || s.charAt(0) < 'A' || s.charAt(0) > 'Z') {
-            return false;
-        }
-        for (int i = 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < 'A' || c > 'Z') && c != '_') {
-                return false;
-            }
-        }
-        return true;
+        return STATE_NAME.matcher(s).matches();
     }
 
-    /**
-     * Walks the text by index rather than by line strings: the scanner parses about 250 imports
-     * of ~1.2 KB per scan, and a String per line, per strip and per key was half of what a scan
-     * allocated. Only the values kept are copied. Lines end as {@link String#lines()} ends them.
-     */
+    /** The import; a section's keys are indented deeper than 4 spaces. */
     static Import parse(String path, String text) throws LustreParseException {
         String name = "";
         String target = "";
@@ -62,63 +48,47 @@ final class ImportParser {
         boolean inConnection = false;
         boolean header = false;
         int lineNo = 0;
-        int n = text.length();
-        int pos = 0;
-        while (pos < n) {
-            int end = pos;
-            while (end < n && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
-                end++;
-            }
-            int next = end + (end + 1 < n && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? 2 : 1);
+        for (String line : (Iterable<String>) text.lines()::iterator) {
             lineNo++;
-            int first = skipSpace(text, pos, end);
-            if (first == end) { // blank
-                pos = next;
+            String stripped = line.strip();
+            if (stripped.isEmpty()) {
                 continue;
             }
             if (!header) {
-                if (!text.startsWith("import:", first) || skipSpace(text, first + 7, end) != end) {
-                    throw LustreParseException.atLine(path, lineNo, text.substring(pos, end), "want \"import:\" first");
+                if (!stripped.equals("import:")) {
+                    throw LustreParseException.atLine(path, lineNo, line, "want \"import:\" first");
                 }
                 header = true;
-                pos = next;
                 continue;
             }
-            int colon = text.indexOf(':', pos);
-            if (colon < 0 || colon >= end) {
-                throw LustreParseException.atLine(path, lineNo, text.substring(pos, end), "want \"key: value\"");
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                throw LustreParseException.atLine(path, lineNo, line, "want \"key: value\"");
             }
-            int indent = 0;
-            while (pos + indent < end && text.charAt(pos + indent) == ' ') {
-                indent++;
-            }
-            int keyEnd = trimEnd(text, first, colon);
-            int valueStart = skipSpace(text, colon + 1, end);
-            int valueEnd = trimEnd(text, valueStart, end);
+            int indent = line.length() - line.stripLeading().length();
+            String key = line.substring(0, colon).strip();
+            String value = line.substring(colon + 1).strip();
             if (indent <= 4) {
-                inConnection = valueStart == valueEnd && isKey(text, first, keyEnd, "connection");
-                if (isKey(text, first, keyEnd, "name")) {
-                    name = text.substring(valueStart, valueEnd);
-                } else if (isKey(text, first, keyEnd, "target")) {
-                    target = text.substring(valueStart, valueEnd);
-                } else if (isKey(text, first, keyEnd, "state")) {
-                    String value = text.substring(valueStart, valueEnd);
-                    if (!isStateName(value)) {
-                        throw LustreParseException.atLine(path, lineNo, text.substring(pos, end), "not an import state");
+                inConnection = value.isEmpty() && key.equals("connection");
+                switch (key) {
+                    case "name" -> name = value;
+                    case "target" -> target = value;
+                    case "state" -> {
+                        if (!isStateName(value)) {
+                            throw LustreParseException.atLine(path, lineNo, line, "not an import state");
+                        }
+                        state = value;
                     }
-                    state = value;
+                    default -> { }
                 }
-            } else if (inConnection) {
-                if (isKey(text, first, keyEnd, "failover_nids")) {
-                    failover = nidList(path, lineNo, text.substring(pos, end), text.substring(valueStart, valueEnd));
-                } else if (isKey(text, first, keyEnd, "current_connection")) {
-                    current = unquote(text.substring(valueStart, valueEnd));
-                    if (current.equals("<none>")) {
-                        current = "";
-                    }
+            } else if (inConnection && key.equals("failover_nids")) {
+                failover = nidList(path, lineNo, line, value);
+            } else if (inConnection && key.equals("current_connection")) {
+                current = unquote(value);
+                if (current.equals("<none>")) {
+                    current = "";
                 }
             }
-            pos = next;
         }
         if (!header) {
             throw new LustreParseException(path, 0, "empty file");
@@ -127,26 +97,6 @@ final class ImportParser {
             throw new LustreParseException(path, 0, "no \"state:\" line");
         }
         return new Import(name, target, state, failover, current);
-    }
-
-    /** The first index in [from, to) that is not whitespace (as String.strip sees it), else to. */
-    private static int skipSpace(String s, int from, int to) {
-        while (from < to && Character.isWhitespace(s.charAt(from))) {
-            from++;
-        }
-        return from;
-    }
-
-    /** The end of [from, to) without trailing whitespace. */
-    private static int trimEnd(String s, int from, int to) {
-        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
-            to--;
-        }
-        return to;
-    }
-
-    private static boolean isKey(String s, int from, int to, String key) {
-        return to - from == key.length() && s.startsWith(key, from);
     }
 
     private static List<String> nidList(String path, int lineNo, String line, String value) throws LustreParseException {

@@ -144,7 +144,8 @@ public final class CollectorMetrics implements MultiCollector {
         out.add(counter("traps_coalesced", "Traps folded into storm aggregates.", st.coalesced()));
         out.add(counter("traps_evicted", "Traps that left the store's ring (maxtraps) for newer ones.", st.evicted()));
         out.add(gauge("traps_stored", "Traps in the store now.", st.stored()));
-        out.add(counter("traps_dropped", "Traps lost because the hand-over queue to the watcher was full.",
+        out.add(counter("traps_dropped", "Traps lost at intake: a source stopped while it waited for room in the "
+                + "hand-over queue (a full queue makes sources wait, it does not drop).",
                 collector.trapsDropped()));
         out.add(counter("parse_errors", "Lustre files and source lines that did not parse.", collector.parseErrors()));
     }

@@ -7,11 +7,10 @@ import org.xml.sax.ContentHandler;
 import org.xml.sax.Locator;
 
 /**
- * Turns the SAX events of Apache XML-RPC's {@code XmlRpcWriter} into UTF-8 XML bytes. It replaces
- * ws-commons' XMLWriterImpl for answers only because that one writes and checks every character on
- * its own (measured: 60% of the server's CPU for a 250-trap getTraps answer); this one escapes
- * only &amp;, &lt;, &gt;, carriage return and, in attributes, the quote, and encodes UTF-8 as it
- * goes, so an answer is never a StringBuilder, then a String, then bytes. Empty elements are
+ * Turns the SAX events of Apache XML-RPC's {@code XmlRpcWriter} into UTF-8 XML bytes (why not a
+ * library writer: see {@link XmlRpcEndpoint}). It escapes only &amp;, &lt;, &gt;, carriage return
+ * and, in attributes, the quote, and encodes UTF-8 as it goes, so an answer is never a
+ * StringBuilder, then a String, then bytes. Empty elements are
  * written as {@code <data/>}, as XMLWriterImpl does.
  * <p>
  * {@link #raw} copies an {@link EncodedValue}'s bytes, written earlier by an instance of this
@@ -39,7 +38,7 @@ final class AnswerSerializer implements ContentHandler {
         this(initialCapacity, AnswerLimit.HARD_BYTES);
     }
 
-    /** @param limit most bytes written; past it a write throws {@link TooLarge} */
+    /** @param limit most bytes written; past it a write throws {@link AnswerLimit.TooLarge} */
     AnswerSerializer(int initialCapacity, int limit) {
         this.limit = limit;
         buf = new byte[Math.max(64, Math.min(initialCapacity, limit))];
@@ -212,22 +211,9 @@ final class AnswerSerializer implements ContentHandler {
         if (size + more > buf.length) {
             long need = (long) size + more;
             if (need > limit) {
-                throw new TooLarge(limit);
+                throw new AnswerLimit.TooLarge(limit);
             }
             buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(2L * buf.length, need)));
-        }
-    }
-
-    /**
-     * An answer would pass its limit: it is abandoned before its buffer grows further. Unchecked,
-     * so it passes through Apache XML-RPC's writer and {@link #raw} alike; no stack trace (it is
-     * an expected outcome, answered as a fault).
-     */
-    static final class TooLarge extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(int limit) {
-            super("the answer would pass " + AnswerLimit.mib(limit), null, false, false);
         }
     }
 

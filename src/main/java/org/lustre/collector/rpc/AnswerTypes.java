@@ -1,5 +1,7 @@
 package org.lustre.collector.rpc;
 
+import java.util.function.Supplier;
+
 import org.apache.ws.commons.util.NamespaceContextImpl;
 import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcController;
@@ -7,7 +9,6 @@ import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.common.XmlRpcStreamConfig;
 import org.apache.xmlrpc.parser.TypeParser;
 import org.apache.xmlrpc.serializer.TypeSerializer;
-import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
@@ -75,7 +76,7 @@ final class AnswerTypes extends TypeFactoryImpl {
      * {@code value} (a type Apache XML-RPC writes with extensions off) written once, as it would
      * be written inside an answer.
      */
-    static EncodedValue encode(Object value, java.util.function.Supplier<Object> plain) throws SAXException {
+    static EncodedValue encode(Object value, Supplier<Object> plain) throws SAXException {
         AnswerSerializer out = new AnswerSerializer(256);
         TypeSerializer s = ENCODER.getSerializer(ENCODE_CONFIG, value);
         if (s == null) {
@@ -85,11 +86,8 @@ final class AnswerTypes extends TypeFactoryImpl {
         return new EncodedValue(out.toByteArray(), plain);
     }
 
-    /** A whole answer for {@code result}, written with {@code types}. */
-    static byte[] answer(XmlRpcHttpRequestConfigImpl config, AnswerTypes types, Object result, int sizeHint)
-            throws SAXException {
-        AnswerSerializer out = new AnswerSerializer(sizeHint);
-        new XmlRpcWriter(config, out, types).write(config, result);
-        return out.toByteArray();
+    /** {@code v} as an int, the widest integer Apache XML-RPC writes with extensions off: saturated. */
+    static int clampInt(long v) {
+        return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(Integer.MIN_VALUE, v);
     }
 }

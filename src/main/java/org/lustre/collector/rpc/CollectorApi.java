@@ -1,5 +1,7 @@
 package org.lustre.collector.rpc;
 
+import static org.lustre.collector.rpc.AnswerTypes.clampInt;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,7 @@ import org.lustre.collector.trap.Trap;
 import org.lustre.collector.trap.TrapStore;
 
 /**
- * The XML-RPC API of DESIGN.md, answered from one {@link Collector}. Results use only the types
+ * The XML-RPC API (README.md, "XML-RPC API"), answered from one {@link Collector}. Results use only the types
  * Apache XML-RPC writes with extensions off: times and counters are int (counters saturate at
  * 2^31-1), space and inode figures are double (a petabyte OST has more KiB than an int holds).
  * Runs on Tomcat's request threads; reads only.
@@ -36,8 +38,8 @@ public final class CollectorApi {
 
     /**
      * getFileSystemInfo's notResponding, kept until the next scan publishes a new snapshot: the
-     * web page asks every file system every few seconds, and at 100,000 OSTs walking them all
-     * each time cost ~13 ms a round; the answer cannot change before the snapshot does.
+     * web page asks every file system every few seconds, walking 100,000 OSTs each time would cost
+     * milliseconds a round, and the answer cannot change before the snapshot does.
      */
     private volatile NotResponding notResponding = new NotResponding(LustreSnapshot.EMPTY, Map.of());
 
@@ -87,7 +89,8 @@ public final class CollectorApi {
                                 + "kbytesFree. Fault 3 when unknown.",
                         a -> getFileSystemInfo(a.getString(0)), "fsName:string"),
                 RpcMethod.of("getCollectorInfo", "struct",
-                        "The collector itself: version, started, maxtraps, trap counters, parseErrors, last scan, "
+                        "The collector itself: version, started, maxtraps, trap counters (trapsEvicted: left the store "
+                                + "for newer ones; trapsDropped: lost at intake), parseErrors, last scan, "
                                 + "lustreVersion, treeReadErrors, and each source's state (lustre-tree among them).",
                         a -> getCollectorInfo()),
                 RpcMethod.of("getTrapRecords", "struct",
@@ -133,7 +136,7 @@ public final class CollectorApi {
         readySnapshot();
         Optional<NodeState> found = collector.node(name);
         if (found.isEmpty()) {
-            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + MethodTable.shown(name));
+            throw new XmlRpcException(Faults.UNKNOWN_NODE, "unknown node: " + Faults.shown(name));
         }
         NodeState n = found.get();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -170,7 +173,8 @@ public final class CollectorApi {
     }
 
     Object[] getTraps(int time) {
-        return trapsSince.answer(time);
+        TrapsSince.Answer a = trapsSince.answer(time);
+        return new Object[] {a.rows(), clampInt(a.timestamp())};
     }
 
     Map<String, Object> getFileSystemInfo(String fs) throws XmlRpcException {
@@ -238,6 +242,7 @@ public final class CollectorApi {
         m.put("maxtraps", collector.config().maxTraps());
         m.put("trapsReceived", clampInt(st.received()));
         m.put("trapsStored", clampInt(st.stored()));
+        m.put("trapsEvicted", clampInt(st.evicted()));
         m.put("trapsCoalesced", clampInt(st.coalesced()));
         m.put("trapsDropped", clampInt(collector.trapsDropped()));
         m.put("parseErrors", clampInt(collector.parseErrors()));
@@ -299,14 +304,10 @@ public final class CollectorApi {
     }
 
     private static XmlRpcException unknownFs(String fs) {
-        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + MethodTable.shown(fs));
+        return new XmlRpcException(Faults.UNKNOWN_FILE_SYSTEM, "unknown file system: " + Faults.shown(fs));
     }
 
     private static int seconds(long millis) {
         return clampInt(millis / 1000);
-    }
-
-    static int clampInt(long v) {
-        return v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(Integer.MIN_VALUE, v);
     }
 }

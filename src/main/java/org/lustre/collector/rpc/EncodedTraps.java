@@ -2,6 +2,7 @@ package org.lustre.collector.rpc;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
@@ -12,7 +13,8 @@ import org.xml.sax.SAXException;
  * The answer fragments of the stored traps, each written once: a getTraps row
  * {@code [message, category, node]} and a getTrapRecords struct, as {@link EncodedValue}s. A
  * 250-trap answer is then 250 copies instead of 250 walks through Apache XML-RPC's serializers
- * and the escaping of every character.
+ * and the escaping of every character: without it getTraps(0) cost 3.3x the CPU per call
+ * (1.33 ms against 0.40 ms) and served 36% of the calls/s (bench/java TrickBench).
  * <p>
  * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
  * {@link #MAX_SLOTS}. Each slot holds the {@link Trap} object its fragments were written from. A
@@ -43,7 +45,7 @@ final class EncodedTraps {
 
     private final AtomicReferenceArray<Entry> slots;
     /** Bytes held by the entries now in {@link #slots}; kept exact by swapping entries with getAndSet. */
-    private final java.util.concurrent.atomic.AtomicLong cachedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     /** @param capacity the store's capacity (maxtraps) */
     EncodedTraps(int capacity) {
@@ -119,8 +121,8 @@ final class EncodedTraps {
     static Map<String, Object> plainRecord(Trap t) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", t.id());
-        r.put("time", CollectorApi.clampInt(t.time()));
-        r.put("eventTime", CollectorApi.clampInt(t.eventTime()));
+        r.put("time", AnswerTypes.clampInt(t.time()));
+        r.put("eventTime", AnswerTypes.clampInt(t.eventTime()));
         r.put("category", t.category().code());
         r.put("node", t.node());
         r.put("fs", t.fs());

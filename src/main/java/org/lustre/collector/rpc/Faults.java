@@ -21,4 +21,12 @@ public final class Faults {
     public static XmlRpcException badArguments(String message) {
         return new XmlRpcException(BAD_ARGUMENTS, message);
     }
+
+    /**
+     * A caller's name (of a method, node or file system) as a fault message repeats it: at most
+     * 100 characters, since a request body may hold a 1 MiB one.
+     */
+    static String shown(String name) {
+        return name.length() <= 100 ? name : name.substring(0, 100) + "...";
+    }
 }

@@ -47,7 +47,7 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
 
     private String known(String name) throws XmlRpcException {
         if (!methods.containsKey(name)) {
-            throw new XmlRpcException(Faults.BAD_ARGUMENTS, "no such method: " + shown(name));
+            throw new XmlRpcException(Faults.BAD_ARGUMENTS, "no such method: " + Faults.shown(name));
         }
         return name;
     }
@@ -56,7 +56,7 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
     public XmlRpcHandler getHandler(String name) throws XmlRpcException {
         RpcMethod m = name == null ? null : methods.get(name);
         if (m == null) {
-            throw new XmlRpcNoSuchHandlerException("unknown method: " + shown(name));
+            throw new XmlRpcNoSuchHandlerException("unknown method: " + Faults.shown(name));
         }
         return (XmlRpcRequest request) -> {
             List<Object> values = new ArrayList<>(request.getParameterCount());
@@ -65,14 +65,6 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
             }
             return m.body().call(new Args(m.name(), values, m.argNames()));
         };
-    }
-
-    /**
-     * A caller's name (of a method, node or file system) as a fault message repeats it: at most
-     * 100 characters, since a request body may hold a 1 MiB one.
-     */
-    static String shown(String name) {
-        return name.length() <= 100 ? name : name.substring(0, 100) + "...";
     }
 
     @Override

@@ -83,7 +83,7 @@ final class Multicall {
         }
         RpcMethod m = methods.apply(name);
         if (m == null) {
-            throw new XmlRpcException(Faults.UNKNOWN_METHOD, "unknown method: " + MethodTable.shown(name));
+            throw new XmlRpcException(Faults.UNKNOWN_METHOD, "unknown method: " + Faults.shown(name));
         }
         List<Object> values = params == null ? List.of() : Arrays.asList((Object[]) params);
         return m.body().call(new Args(m.name(), values, m.argNames()));

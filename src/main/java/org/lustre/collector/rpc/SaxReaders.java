@@ -12,7 +12,7 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Hardened SAX readers ({@link HardenedSax}) kept for reuse: creating one costs more than
- * parsing a request (measured: most of the server's CPU for a small call). A reader keeps the
+ * parsing a small request. A reader keeps the
  * factory's features for its whole life, DOCTYPE refused and no external entities, and resets its
  * state at the start of every parse, including after one that failed. At most {@link #MAX_IDLE}
  * idle readers are kept; a thread finding none creates one.

@@ -44,6 +44,13 @@ final class TrapsSince {
     private record Mark(long second, long seq) {
     }
 
+    /**
+     * getTraps' answer before its timestamp is made an int: encoded rows of {@code [message,
+     * category, node]} and at most one notice row.
+     */
+    record Answer(Object[] rows, long timestamp) {
+    }
+
     private final TrapStore store;
     private final int maxTraps;
     private final EncodedTraps encoded;
@@ -57,11 +64,11 @@ final class TrapsSince {
         this.capBytes = capBytes;
     }
 
-    /** The answer [rows, timestamp]; rows are encoded trap rows and at most one notice row. */
-    Object[] answer(int time) {
+    /** The traps received after {@code time}, and the timestamp to pass back. */
+    Answer answer(int time) {
         long upTo = store.closedSecond();
         if (upTo <= time) {
-            return new Object[] {new Object[0], time};
+            return new Answer(new Object[0], time);
         }
         // before reading the traps: a boundary for 'time' computed now covers what we deliver
         long base = time == 0 ? 0 : known(time);
@@ -107,7 +114,7 @@ final class TrapsSince {
         } else if (skipped > 0) {
             rows.add(0, notice(skipped));
         }
-        return new Object[] {rows.toArray(), CollectorApi.clampInt(timestamp)};
+        return new Answer(rows.toArray(), timestamp);
     }
 
     private Object[] notice(long n) {

@@ -242,7 +242,11 @@ public final class Collector implements AutoCloseable {
         return n;
     }
 
-    /** Traps lost because the hand-over queue was full (a storm faster than the watcher). */
+    /**
+     * Traps lost at intake: handed over by a source that was stopped while it waited for room in the
+     * hand-over queue. A full queue makes sources wait rather than drop, so this stays 0 while the
+     * collector runs; traps that leave the store for newer ones are counted apart (evicted).
+     */
     public long trapsDropped() {
         return queue.dropped();
     }

@@ -66,12 +66,12 @@ final class Watcher implements Runnable {
     public void run() {
         while (running) {
             try {
-                queue.drainTo(store, DRAIN_BATCH, this::lookAt);
+                queue.drainTo(this::apply, DRAIN_BATCH);
                 store.tick();
                 watchScan(clock.getAsLong());
                 long wait = Math.min(store.nextDeadlineMillis() - clock.getAsLong(), LOOK_MILLIS);
                 if (wait > 0 && queue.await(wait)) {
-                    queue.drainTo(store, DRAIN_BATCH, this::lookAt);
+                    queue.drainTo(this::apply, DRAIN_BATCH);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -102,6 +102,24 @@ final class Watcher implements Runnable {
             store.append(new TrapEvent("collector:tree-answers:" + stalledSince, now, Category.INFO, "", "", why,
                     "collector"));
             stalledSince = 0;
+        }
+    }
+
+    /** Writes one handed-over item into the store; a failure loses that item, not the batch. */
+    void apply(TrapQueue.Item item) {
+        try {
+            if (item instanceof TrapQueue.Event e) {
+                if (e.history()) {
+                    store.appendHistory(e.event());
+                } else {
+                    store.append(e.event());
+                }
+                lookAt(e.event());
+            } else if (item instanceof TrapQueue.Repeat r) {
+                store.addRepeats(r.source(), r.count());
+            }
+        } catch (RuntimeException ex) {
+            LOG.error("trap store refused {}", item, ex);
         }
     }
 

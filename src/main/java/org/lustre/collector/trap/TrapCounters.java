@@ -1,0 +1,89 @@
+package org.lustre.collector.trap;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The trap store's counters: every event received, stored or not, by file system and category,
+ * and the events coalesced into storm traps or refused as duplicates. Changed by the store's
+ * writer only, read by any thread; each counter is read on its own, so several are not one
+ * atomic snapshot.
+ */
+final class TrapCounters {
+    private static final Logger LOG = LogManager.getLogger(TrapCounters.class);
+    /** Distinct file systems counted by name; the design's scale is 100, input may be garbage. */
+    static final int MAX_FILE_SYSTEMS = 1024;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final Map<String, AtomicLongArray> byFs = new ConcurrentHashMap<>();
+    private boolean warnedFileSystems;
+
+    /** {@code n} events received for {@code fs} and {@code category}. Writer thread only. */
+    void received(String fs, Category category, int n) {
+        received.addAndGet(n);
+        AtomicLongArray counts = byFs.get(fs);
+        if (counts == null) {
+            if (byFs.size() >= MAX_FILE_SYSTEMS) {
+                if (!warnedFileSystems) {
+                    warnedFileSystems = true;
+                    LOG.warn("more than {} file system names seen; counting further ones under \"\" (first: {})",
+                            MAX_FILE_SYSTEMS, fs);
+                }
+                fs = "";
+            }
+            counts = byFs.computeIfAbsent(fs, k -> new AtomicLongArray(Category.values().length));
+        }
+        counts.addAndGet(category.code(), n);
+    }
+
+    /** {@code n} events folded into a storm trap. Writer thread only. */
+    void coalesced(long n) {
+        coalesced.addAndGet(n);
+    }
+
+    /** One event not stored: a trap with its id is in the store. Writer thread only. */
+    void duplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    long coalesced() {
+        return coalesced.get();
+    }
+
+    long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Events received for {@code fs} by category code; zeros when unknown. */
+    long[] byCategory(String fs) {
+        long[] out = new long[Category.values().length];
+        AtomicLongArray counts = fs == null ? null : byFs.get(fs);
+        if (counts != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = counts.get(i);
+            }
+        }
+        return out;
+    }
+
+    /** Names of the file systems events were received for, sorted; "" (unknown) left out. */
+    Set<String> fileSystems() {
+        TreeSet<String> names = new TreeSet<>(byFs.keySet());
+        names.remove("");
+        return Collections.unmodifiableSet(names);
+    }
+}
