@@ -124,23 +124,14 @@ public final class CollectorMetrics implements MultiCollector {
         TrapStore store = collector.store();
         TrapStore.Stats st = store.stats();
         List<CounterDataPointSnapshot> received = new ArrayList<>();
-        List<String> names = new ArrayList<>(store.fileSystemsSeen());
-        long[] unknown = store.countsByCategory("");
-        boolean anyUnknown = false;
-        for (long n : unknown) {
-            anyUnknown |= n > 0;
-        }
-        if (anyUnknown) {
-            names.add("");
-        }
-        for (String fs : names) {
-            long[] counts = store.countsByCategory(fs);
+        store.countsBySource().forEach((fs, sources) -> sources.forEach((source, counts) -> {
             for (Category c : Category.values()) {
-                received.add(counter(counts[c.code()], Labels.of("fs", fs, "category", c.label())));
+                received.add(counter(counts[c.code()], Labels.of("fs", fs, "source", source, "category", c.label())));
             }
-        }
+        }));
         out.add(new CounterSnapshot(meta("traps_received",
-                "Traps received by file system (\"\" unknown) and category, stored, coalesced or repeated."), received));
+                "Traps received by file system (\"\" unknown), source (trapfile, kmsg, scan, collector) and category, "
+                + "stored, coalesced or repeated."), received));
         out.add(counter("traps_coalesced", "Traps folded into storm aggregates.", st.coalesced()));
         out.add(counter("traps_evicted", "Traps that left the store's ring (maxtraps) for newer ones.", st.evicted()));
         out.add(gauge("traps_stored", "Traps in the store now.", st.stored()));

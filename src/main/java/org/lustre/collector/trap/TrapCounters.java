@@ -12,8 +12,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The trap store's counters: every event received, stored or not, by file system and category,
- * and the events coalesced into storm traps or refused as duplicates. Changed by the store's
+ * The trap store's counters: every event received, stored or not, by file system, source
+ * (trapfile, kmsg, scan, collector) and category, and the events coalesced into storm traps or
+ * refused as duplicates. Changed by the store's
  * writer only, read by any thread; each counter is read on its own, so several are not one
  * atomic snapshot.
  */
@@ -25,14 +26,14 @@ final class TrapCounters {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final Map<String, AtomicLongArray> byFs = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, AtomicLongArray>> byFs = new ConcurrentHashMap<>();
     private boolean warnedFileSystems;
 
-    /** {@code n} events received for {@code fs} and {@code category}. Writer thread only. */
-    void received(String fs, Category category, int n) {
+    /** {@code n} events received for {@code fs} from {@code source} in {@code category}. Writer thread only. */
+    void received(String fs, String source, Category category, int n) {
         received.addAndGet(n);
-        AtomicLongArray counts = byFs.get(fs);
-        if (counts == null) {
+        Map<String, AtomicLongArray> sources = byFs.get(fs);
+        if (sources == null) {
             if (byFs.size() >= MAX_FILE_SYSTEMS) {
                 if (!warnedFileSystems) {
                     warnedFileSystems = true;
@@ -41,9 +42,11 @@ final class TrapCounters {
                 }
                 fs = "";
             }
-            counts = byFs.computeIfAbsent(fs, k -> new AtomicLongArray(Category.values().length));
+            sources = byFs.computeIfAbsent(fs, k -> new ConcurrentHashMap<>());
         }
-        counts.addAndGet(category.code(), n);
+        // Sources are the collector's own names (a handful), not input.
+        sources.computeIfAbsent(source == null ? "" : source, k -> new AtomicLongArray(Category.values().length))
+                .addAndGet(category.code(), n);
     }
 
     /** {@code n} events folded into a storm trap. Writer thread only. */
@@ -68,15 +71,30 @@ final class TrapCounters {
         return duplicates.get();
     }
 
-    /** Events received for {@code fs} by category code; zeros when unknown. */
+    /** Events received for {@code fs} by category code, all sources; zeros when unknown. */
     long[] byCategory(String fs) {
         long[] out = new long[Category.values().length];
-        AtomicLongArray counts = fs == null ? null : byFs.get(fs);
-        if (counts != null) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = counts.get(i);
+        Map<String, AtomicLongArray> sources = fs == null ? null : byFs.get(fs);
+        if (sources != null) {
+            for (AtomicLongArray counts : sources.values()) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += counts.get(i);
+                }
             }
         }
+        return out;
+    }
+
+    /** Events received by file system ("" unknown), then source, by category code; sorted by both. */
+    Map<String, Map<String, long[]>> bySource() {
+        Map<String, Map<String, long[]>> out = new java.util.TreeMap<>();
+        byFs.forEach((fs, sources) -> sources.forEach((source, counts) -> {
+            long[] c = new long[Category.values().length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = counts.get(i);
+            }
+            out.computeIfAbsent(fs, k -> new java.util.TreeMap<>()).put(source, c);
+        }));
         return out;
     }
 

@@ -184,7 +184,7 @@ public final class TrapStore {
             last(e.source()).set(-1, e.fs(), e.category(), null);
             return;
         }
-        counters.received(e.fs(), e.category(), 1);
+        counters.received(e.fs(), e.source(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now, history);
         if (agg != null) {
             counters.coalesced(1);
@@ -227,10 +227,10 @@ public final class TrapStore {
             return; // repeats of a duplicate: counted with the first copy
         }
         if (last == null) {
-            counters.received("", Category.INFO, n);
+            counters.received("", source, Category.INFO, n);
             return;
         }
-        counters.received(last.fs, last.category, n);
+        counters.received(last.fs, source, last.category, n);
         long seq = last.seq;
         if (last.storm != null) {
             counters.coalesced(n);
@@ -491,6 +491,14 @@ public final class TrapStore {
     /** Events received for {@code fs} by category code (Info, Warning, Critical, Fatal); zeros when unknown. Any thread. */
     public long[] countsByCategory(String fs) {
         return counters.byCategory(fs);
+    }
+
+    /**
+     * Events received by file system ("" unknown), then source (trapfile, kmsg, scan,
+     * collector), each by category code; sorted by both. Any thread.
+     */
+    public Map<String, Map<String, long[]>> countsBySource() {
+        return counters.bySource();
     }
 
     /** Names of the file systems traps were received for, sorted; "" (unknown) left out. Any thread. */

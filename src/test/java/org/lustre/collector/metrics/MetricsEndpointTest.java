@@ -90,7 +90,10 @@ class MetricsEndpointTest {
         body = get(null).body();
         assertTrue(body.contains("lustre_collector_target_up{fs=\"" + fs + "\",kind=\"OST\",target=\"" + ost + "\"} 0.0\n"), body);
         assertTrue(body.contains("lustre_collector_filesystem_targets_not_responding{fs=\"" + fs + "\"} 1.0\n"), body);
-        assertTrue(body.contains("lustre_collector_traps_received_total{category=\"Critical\",fs=\"" + fs + "\"} 1.0\n"), body);
+        assertTrue(body.contains("lustre_collector_traps_received_total{category=\"Critical\",fs=\"" + fs
+                + "\",source=\"scan\"} 1.0\n"), body);
+        assertTrue(body.contains("lustre_collector_traps_received_total{category=\"Info\",fs=\"" + fs
+                + "\",source=\"scan\"} 0.0\n"), "every category of a source that sent any: " + body);
         tree.ostUp(fs, 1);
         await(() -> server.collector().snapshot().nodes().get(ost).responding(), ost + " back");
     }

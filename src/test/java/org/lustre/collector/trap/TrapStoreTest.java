@@ -285,6 +285,12 @@ class TrapStoreTest {
         assertArrayEquals(new long[] {0, 8, 0, 0}, s.countsByCategory("fs1"));
         s.addRepeats("nobody", 3);
         assertArrayEquals(new long[] {3, 0, 0, 0}, s.countsByCategory(""));
+        // The same counts by source: each event and repeat under the source that sent it.
+        var bySource = s.countsBySource();
+        assertEquals(java.util.Set.of("", "fs1", "fs2"), bySource.keySet());
+        assertArrayEquals(new long[] {0, 8, 0, 0}, bySource.get("fs1").get(distinct(1).source()));
+        assertArrayEquals(new long[] {0, 0, 0, 1}, bySource.get("fs2").get("kmsg"));
+        assertArrayEquals(new long[] {3, 0, 0, 0}, bySource.get("").get("nobody"));
         assertEquals(Set.of("fs1", "fs2"), s.fileSystemsSeen());
         s.addRepeats("kmsg", 0);
         s.addRepeats("kmsg", -4);
