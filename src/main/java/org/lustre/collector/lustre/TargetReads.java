@@ -24,7 +24,15 @@ final class TargetReads {
     private static final String[] SPACE = {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal", "filesfree"};
     private static final long BOOT_RECHECK_MILLIS = 600_000;
 
+    /** Distinct NIDs shared at most; past it a NID is kept as read. */
+    static final int MAX_SHARED_NIDS = 65_536;
+
     private final LustreLayout layout;
+    /**
+     * One String per distinct NID: an OSS serves several OSTs, and at 100,000 OSTs one copy per
+     * target is megabytes of the heap. Scan thread and getNodeInfo refreshes.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> nids = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long bootEpoch = -1;
     private volatile long bootReadMillis = Long.MIN_VALUE / 2;
 
@@ -57,7 +65,7 @@ final class TargetReads {
         long[] space = null;
         if (!t.osps().isEmpty()) {
             activeZero = activeZero(t, prev.activeZero(), errs);
-            nid = text(LustreLayout.Item.OSP_ATTR, "osp/" + t.osps().get(0) + "/" + t.connUuidFile(), nid, errs);
+            nid = shared(text(LustreLayout.Item.OSP_ATTR, "osp/" + t.osps().get(0) + "/" + t.connUuidFile(), nid, errs));
         }
         if (t.localOst()) {
             space = space(LustreLayout.Item.OBDFILTER_ATTR, "obdfilter/" + t.name() + "/", prev.space(), errs);
@@ -237,6 +245,18 @@ final class TargetReads {
     }
 
     /** A one-line text file, stripped; {@code previous} when unreadable, "" when absent or blank. */
+    private String shared(String nid) {
+        String known = nids.get(nid);
+        if (known != null) {
+            return known;
+        }
+        if (nids.size() >= MAX_SHARED_NIDS) {
+            return nid;
+        }
+        known = nids.putIfAbsent(nid, nid);
+        return known != null ? known : nid;
+    }
+
     private String text(LustreLayout.Item item, String rel, String previous, TreeErrors.Tally errs) {
         try {
             String t = layout.read(item, rel);
