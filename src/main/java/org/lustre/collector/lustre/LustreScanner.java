@@ -173,6 +173,7 @@ public final class LustreScanner {
         if (inv != before) {
             inv = reuseLists(before, inv);
             if (!inv.byFs().equals(before.byFs())) {
+                readChangedInThisScan(before, inv);
                 adopt(inv);
             }
         }
@@ -234,6 +235,30 @@ public final class LustreScanner {
             health = last.health();
         }
         return Optional.of(SnapshotBuilder.node(t, r, health.isEmpty() || health.equals("healthy")));
+    }
+
+    /**
+     * Targets whose ACTIVE/INACTIVE in target_obd changed are read in full in this scan: an
+     * administrator's deactivation shows in target_obd and in the OSP's own files at once, and
+     * judged by target_obd alone until the sweep came by it would look like a lost connection.
+     */
+    private void readChangedInThisScan(Inventory before, Inventory now) {
+        now.byFs().forEach((fs, targets) -> {
+            List<Target> old = before.byFs().get(fs);
+            if (old == null || old == targets) {
+                return;
+            }
+            Map<String, Target> was = new HashMap<>();
+            for (Target t : old) {
+                was.put(t.name(), t);
+            }
+            for (Target t : targets) {
+                Target o = was.get(t.name());
+                if (o != null && !java.util.Objects.equals(o.lodActive(), t.lodActive())) {
+                    schedule.prioritize(t.name());
+                }
+            }
+        });
     }
 
     /** A new inventory: the schedule's list and the readings of targets that are gone. */

@@ -440,6 +440,32 @@ class LustreScannerTest {
                 "read in full at the next scan");
     }
 
+    @Test
+    void aDeactivationIsAWarningAtTheFirstScanThatSeesItNotALostConnection() throws IOException {
+        TestTrees.write(dir, "da", 10, false);
+        // A slow round robin and sweep: neither would come to OST0005 in the next scan.
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 12);
+        long t = T0;
+        LustreSnapshot before = null;
+        for (int i = 0; i < 3; i++) {
+            before = sc.scan(t += 5000);
+        }
+        // lctl --device da-OST0005-osc-MDT0000 deactivate: the OSP, its import and the LOD at once.
+        Files.writeString(dir.resolve(TestTrees.SYS + "osp/da-OST0005-osc-MDT0000/active"), "0\n");
+        Files.writeString(dir.resolve(TestTrees.DBG + "osp/da-OST0005-osc-MDT0000/ost_server_uuid"),
+                "da-OST0005_UUID\tFULL\tDEACTIVATED\n");
+        Path obd = dir.resolve(TestTrees.PROC + "lod/da-MDT0000-mdtlov/target_obd");
+        Files.writeString(obd, Files.readString(obd).replace("da-OST0005_UUID ACTIVE", "da-OST0005_UUID INACTIVE"));
+        LustreSnapshot after = sc.scan(t += 5000);
+        NodeState n = after.nodes().get("da-OST0005");
+        assertFalse(n.active());
+        assertTrue(n.responding(), "deactivated, not lost");
+        List<TrapEvent> ev = StateChanges.diff(before, after, sc::stateSince);
+        assertEquals(List.of("da-OST0005 deactivated by the administrator (INACTIVE)"),
+                ev.stream().map(TrapEvent::message).toList());
+        assertEquals(Category.WARNING, ev.get(0).category());
+    }
+
     private static void deleteTree(Path p) throws IOException {
         try (Stream<Path> walk = Files.walk(p)) {
             for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
