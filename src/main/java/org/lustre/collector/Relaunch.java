@@ -47,6 +47,8 @@ final class Relaunch {
                     + "; set " + JvmFlags.ENV + "=" + JvmFlags.OPT_OUT + " to run in this one");
             return 1;
         }
+        // From here this JVM only waits: a full collection gives back the heap its start-up used (~10 MiB).
+        System.gc();
         Thread stop = new Thread(() -> stop(child), "relaunch-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
