@@ -56,6 +56,7 @@ final class AlertBench implements AutoCloseable {
         long r0 = represented.get();
         long p0 = posts.get();
         long s0 = alerting.child.threadCpuMillis("lustre-alertman");
+        String out0 = Rpc.call(alerting.port, "getCollectorInfo");
         Result with = storm(alerting);
         // the sender may still be sending: wait until the receiver has been quiet for 2 s (at most 60 s)
         long quietSince = System.nanoTime();
@@ -69,6 +70,9 @@ final class AlertBench implements AutoCloseable {
             }
         }
         long sender = alerting.child.threadCpuMillis("lustre-alertman") - s0;
+        String out1 = Rpc.call(alerting.port, "getCollectorInfo");
+        long sent = orZero(Rpc.member(out1, "sent")) - orZero(Rpc.member(out0, "sent"));
+        long unsent = orZero(Rpc.member(out1, "unsent")) - orZero(Rpc.member(out0, "unsent"));
         String tag = alerting.setup.tag();
         report.row(CollectorBench.STORM, tag + "alerting during a 100,000-trap storm (paced clients): time to take "
                         + "the storm in, with `--alertmanager` / without",
@@ -78,14 +82,19 @@ final class AlertBench implements AutoCloseable {
                 Report.status(with.seconds <= 1.5 * without.seconds));
         report.row(CollectorBench.STORM, tag + "alerting: alerts received (traps they stand for), POSTs; sender "
                         + "thread CPU",
-                Report.f("%,d alerts (%,d traps), %,d POSTs; sender CPU %d ms", alerts.get() - a0,
-                        represented.get() - r0, posts.get() - p0, sender),
+                Report.f("%,d alerts (%,d traps), %,d POSTs; sender CPU %d ms; getCollectorInfo's output: sent %,d, "
+                        + "unsent %,d", alerts.get() - a0, represented.get() - r0, posts.get() - p0, sender, sent,
+                        unsent),
                 "", "", "(info)", "info");
         boolean same = with.rows == without.rows && with.dropped == 0 && without.dropped == 0;
         report.row(CollectorBench.STORM, tag + "alerting: what getTraps shows of the storm, with / without; lost to "
                         + "the full queue",
                 Report.f("%d / %d traps; %d / %d lost", with.rows, without.rows, with.dropped, without.dropped), "", "",
                 "the same, none lost", Report.status(same));
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
     }
 
     private record Result(double seconds, long cpuMillis, long dropped, int rows) {

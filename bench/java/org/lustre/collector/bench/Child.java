@@ -137,6 +137,11 @@ final class Child implements AutoCloseable {
         return status("VmRSS:");
     }
 
+    /** VmRSS in KiB of this process alone (the relaunching parent without its child). */
+    long ownRssKiB() throws IOException {
+        return status(pid(), "VmRSS:");
+    }
+
     /** VmHWM (peak resident size) in KiB, summed over this process and its descendants. */
     long peakRssKiB() throws IOException {
         return status("VmHWM:");

@@ -216,7 +216,7 @@ final class DetectionBench {
                         + "CPU per cycle", CollectorBench.INTERVAL),
                 Report.f("%.0f ms (wall %.0f ms; %d cycles)", cycles == 0 ? Double.NaN : (double) cpu / cycles, wall,
                         cycles),
-                Report.f("%.2f%% of one core at one cycle per %d s", cycles == 0 ? Double.NaN
+                Report.f("%.2f%% of one core if it kept one cycle per %d s", cycles == 0 ? Double.NaN
                         : 100.0 * cpu / cycles / (CollectorBench.INTERVAL * 1000.0), CollectorBench.INTERVAL),
                 "", "(info)", "info");
     }
