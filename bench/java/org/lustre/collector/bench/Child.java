@@ -168,18 +168,16 @@ final class Child implements AutoCloseable {
         throw new IOException(key + " not in /proc/" + pid + "/status");
     }
 
-    /** Heap in use after a full collection (jcmd GC.run, then GC.heap_info), KiB; -1 when unreadable. */
+    /**
+     * Live heap after a full collection, KiB, -1 when unreadable: jcmd GC.class_histogram collects
+     * first and then counts only what survived, so young-generation garbage allocated between two
+     * jcmd calls does not count (GC.heap_info's "used" right after GC.run does count it).
+     */
     long heapAfterGcKiB() throws IOException, InterruptedException {
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "(?m)^\\s*(?:def new generation|tenured generation|garbage-first heap)\\s+total \\d+K, used (\\d+)K")
-                .matcher(info);
-        long used = -1;
-        while (m.find()) {
-            used = Math.max(0, used) + Long.parseLong(m.group(1));
-        }
-        return used;
+        String histogram = jcmd("GC.class_histogram");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$")
+                .matcher(histogram);
+        return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
     }
 
     /** Runs jcmd against the JVM that runs the collector ({@link #jvmPid()}); returns its output. */

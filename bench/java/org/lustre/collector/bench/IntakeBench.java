@@ -101,7 +101,8 @@ final class IntakeBench {
             report.row(SECTION, "rsyslog (imfile > omfile): 1,000,000 trap lines from the write to its output file",
                     Report.f("%,.0f lines/s (%.1f s, rsyslogd CPU %.1f s; %,d of %,d lines out)", rate, seconds,
                             cpu / 1000.0, counted, LINES), "", "", "(peer)", "info");
-            report.note(SECTION, "rsyslog: " + version.replace("compiled with:", "").trim().replaceAll(",$", "") + ", its own instance (`rsyslogd -n -f CONF -i PID`; "
+            String shown = version.replace("compiled with:", "").trim().replaceAll(",$", "");
+            report.note(SECTION, "rsyslog: " + shown + ", its own instance (`rsyslogd -n -f CONF -i PID`; "
                     + "config: `imfile` in inotify mode on one file, a ruleset with one `omfile` action writing "
                     + "`%msg%` lines; no network module loaded, so no port), started with an empty input file; the "
                     + "1,000,000 lines are appended in one write, as for the collector. Its output file and work "

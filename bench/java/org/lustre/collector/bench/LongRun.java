@@ -64,13 +64,15 @@ final class LongRun {
         }
         double wall = (System.nanoTime() - w0) / 1e9;
         report.note(CollectorBench.MEMORY, Report.f("Long run: DemoEvents on the shared tree every %d ms for %.0f s "
-                + "(after %d s of the same to fill the store; %,d events: %.0f minutes' worth at one every 100 ms; the generator asks for one every %d ms, "
-                + "each event rewrites files of the 100,000-OST tree and they came no faster), every collector scanning at its interval (%d "
-                + "s: %d scans, %d full sweeps), and a web page's polling against each (every 2 s: getFileSystemInfo "
-                + "of all 100 file systems in one multicall, getTraps from its last timestamp). Heap after GC: "
-                + "`jcmd PID GC.run`, then GC.heap_info's used (the relaunched child's for the plain command). "
-                + "Target: the heap after GC grows by at most 5%% of its start over the run.", PERIOD_MILLIS, wall,
-                WARM_UP_SECONDS, events, events / 600.0, PERIOD_MILLIS, CollectorBench.INTERVAL, (int) (wall / CollectorBench.INTERVAL),
+                + "(after %d s of the same to fill the store; %,d events: %.0f minutes' worth at one every 100 ms; "
+                + "the generator asks for one every %d ms, each event rewrites files of the 100,000-OST tree and they "
+                + "came no faster), every collector scanning at its interval (%d s: %d scans, %d full sweeps), and a "
+                + "web page's polling against each (every 2 s: getFileSystemInfo of all 100 file systems in one "
+                + "multicall, getTraps from its last timestamp). Heap after GC: the live objects' bytes of "
+                + "`jcmd PID GC.class_histogram` (a full collection first; the relaunched child's for the plain "
+                + "command). Target: the heap after GC "
+                + "grows by at most 5%% of its start over the run.", PERIOD_MILLIS, wall, WARM_UP_SECONDS, events,
+                events / 600.0, PERIOD_MILLIS, CollectorBench.INTERVAL, (int) (wall / CollectorBench.INTERVAL),
                 (int) (wall / CollectorBench.SWEEP)));
         for (Thread t : pages) {
             t.interrupt();

@@ -97,8 +97,9 @@ final class Daemon {
 
         // Started without JVM flags: the daemon runs with the packaged ones (or LUSTRE_COLLECTOR_JAVA_OPTS).
         List<String> jvm = jvmArguments();
-        List<String> command = childCommand(setsid, javaCommand(), JvmFlags.forCollector(jvm, System.getenv()).orElse(jvm),
-                System.getProperty("java.class.path"), args, ready, log);
+        List<String> command = childCommand(setsid, javaCommand(),
+                JvmFlags.forCollector(jvm, System.getenv()).orElse(jvm), System.getProperty("java.class.path"), args,
+                ready, log);
         Process child;
         try {
             child = new ProcessBuilder(command)
