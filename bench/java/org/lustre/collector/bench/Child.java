@@ -174,7 +174,17 @@ final class Child implements AutoCloseable {
      * jcmd calls does not count (GC.heap_info's "used" right after GC.run does count it).
      */
     long heapAfterGcKiB() throws IOException, InterruptedException {
+        return heapAfterGc(new java.util.HashMap<>());
+    }
+
+    /** As {@link #heapAfterGcKiB()}, filling {@code byClass} with each class's live bytes. */
+    long heapAfterGc(java.util.Map<String, Long> byClass) throws IOException, InterruptedException {
         String histogram = jcmd("GC.class_histogram");
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)")
+                .matcher(histogram);
+        while (row.find()) {
+            byClass.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+        }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$")
                 .matcher(histogram);
         return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;

@@ -38,6 +38,7 @@ final class LongRun {
 
     void run(int seconds) throws Exception {
         Map<CollectorChild, long[]> start = new LinkedHashMap<>();
+        Map<CollectorChild, Map<String, Long>> startClasses = new LinkedHashMap<>();
         Configurator.setLevel(DemoEvents.class.getName(), Level.WARN);
         List<Thread> pages = new ArrayList<>();
         long events;
@@ -56,7 +57,9 @@ final class LongRun {
             Thread.sleep(warm);
             long e0 = demo.events();
             for (CollectorChild c : collectors) {
-                start.put(c, new long[] {c.child.rssKiB(), c.child.heapAfterGcKiB(), c.child.cpuMillis()});
+                Map<String, Long> classes = new java.util.HashMap<>();
+                start.put(c, new long[] {c.child.rssKiB(), c.child.heapAfterGc(classes), c.child.cpuMillis()});
+                startClasses.put(c, classes);
             }
             w0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
@@ -80,7 +83,8 @@ final class LongRun {
         for (CollectorChild c : collectors) {
             long[] s = start.get(c);
             long rss = c.child.rssKiB();
-            long heap = c.child.heapAfterGcKiB();
+            Map<String, Long> classes = new java.util.HashMap<>();
+            long heap = c.child.heapAfterGc(classes);
             long cpu = c.child.cpuMillis() - s[2];
             double growth = s[1] <= 0 ? Double.NaN : (double) (heap - s[1]) / s[1];
             report.row(CollectorBench.MEMORY, Report.f("%slong run (%,d events in %.0f s, page polling, scans): heap "
@@ -89,7 +93,25 @@ final class LongRun {
                     Report.f("resident %.0f > %.0f MiB (%+.0f MiB)", s[0] / 1024.0, rss / 1024.0, (rss - s[0]) / 1024.0),
                     Report.f("CPU %.1f%% of one core", 100.0 * cpu / (wall * 1000)), "heap growth <= 5%",
                     Report.status(growth <= 0.05));
+            if (growth > 0.05) {
+                report.profile(grown(c, startClasses.get(c), classes));
+            }
         }
+    }
+
+    /** The classes whose live bytes grew most over the run (GC.class_histogram at the start and the end). */
+    private static String grown(CollectorChild c, Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder b = new StringBuilder("### Long run: what grew in the live heap (" + c.setup.name()
+                + ", jcmd GC.class_histogram at the start and the end)\n\n| class | start | end | growth |\n"
+                + "|---|---|---|---|\n");
+        after.entrySet().stream()
+                .sorted((x, y) -> Long.compare(y.getValue() - before.getOrDefault(y.getKey(), 0L),
+                        x.getValue() - before.getOrDefault(x.getKey(), 0L)))
+                .limit(12)
+                .forEach(e -> b.append(Report.f("| `%s` | %.2f MiB | %.2f MiB | %+.2f MiB |%n", e.getKey(),
+                        before.getOrDefault(e.getKey(), 0L) / 1048576.0, e.getValue() / 1048576.0,
+                        (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1048576.0)));
+        return b.toString();
     }
 
     private static void page(CollectorChild c, long w0, int seconds) {
