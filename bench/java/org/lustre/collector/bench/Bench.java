@@ -13,40 +13,33 @@ import org.lustre.collector.sim.SimulatedTree;
  * {@code bash bench/run.sh}, never by the test run.
  *
  * <pre>
-<<<<<<< HEAD
- * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only api]
-=======
- * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only scan]
->>>>>>> wt-scan
+ * Bench [--out FILE] [--work DIR] [--tree DIR] [--jar FILE] [--classes DIR] [--quick] [--only PART]
  * </pre>
  * {@code --tree DIR} reuses a simulated 100,000-OST tree (else one is written under the work
  * directory and removed at the end); {@code --quick} shortens every window (a smoke run, not
- * figures to commit). The collector's JVM flags come from the system property
-<<<<<<< HEAD
- * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}. {@code --only api}
- * runs section 3 alone, against a collector over a small tree (10 file systems, 1,000 OSTs): the
- * API answers come from the trap store, not the tree, so this is for iterating on the API, not
- * figures to commit.
-=======
- * {@code bench.collector.flags} (space-separated), default {@link #COLLECTOR_FLAGS}.
- * {@code --only scan} runs section 2 alone (the scan in the harness, then the packaged collector's
- * idle CPU, resident size and OST-down time; no ingest, API or storm): a report to compare scan
- * work with, not a BENCHMARKS.md to commit.
->>>>>>> wt-scan
+ * figures to commit). The collectors run once per {@link Setup}: the plain command (no JVM flag),
+ * the packaged flags (system property {@code bench.collector.flags}, space-separated, default
+ * {@link #COLLECTOR_FLAGS}) and the JVM's defaults (no relaunch). {@code --only PART} runs one part
+ * alone, for iterating, not for a BENCHMARKS.md to commit: ingest (section 1), scan (section 2 and
+ * the resident size), detect (section 3 and the scrape loop), longrun, api (section 4 over a small
+ * tree: the API answers come from the trap store, not the tree), storm, alerts, peers (the intake
+ * beside rsyslog).
  */
 public final class Bench {
     /**
-     * The JVM flags of the packaged start (systemd unit, init script), used for every child JVM.
-     * The free-ratio pair keeps 40-70% of the heap free after a collection: with 10-30% the old
-     * generation of the 100,000-OST state (~60 MiB live) filled at every scan, and each scan paid a
-     * full collection of 60-160 ms, which is what API calls waited on during storms.
+     * The JVM flags of the packaged start (systemd unit, init script, and what the jar relaunches
+     * itself with when given none). The free-ratio pair keeps 40-70% of the heap free after a
+     * collection: with 10-30% the old generation of the 100,000-OST state (~60 MiB live) filled at
+     * every scan, and each scan paid a full collection of 60-160 ms, which is what API calls waited on
+     * during storms.
      */
     static final String COLLECTOR_FLAGS = "-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
             + "-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=70 -XX:MaxMetaspaceSize=64m "
             + "-XX:ReservedCodeCacheSize=32m -Xss512k -XX:+ExitOnOutOfMemoryError";
 
     /** What {@code --only} may name: one part run alone, for iterating (not for a BENCHMARKS.md to commit). */
-    private static final List<String> ONLY = List.of("ingest", "scan", "api", "storm");
+    private static final List<String> ONLY = List.of("ingest", "scan", "detect", "longrun", "api", "storm",
+            "alerts", "peers");
 
     private Bench() {
     }
@@ -82,16 +75,18 @@ public final class Bench {
         }
         List<String> flags = Arrays.asList(System.getProperty("bench.collector.flags", COLLECTOR_FLAGS).trim()
                 .split("\\s+"));
+        List<Setup> setups = List.of(Setup.plain(), Setup.packaged(flags), Setup.jvmDefaults());
         Files.createDirectories(work);
         Report report = new Report();
+        int idle = quick ? 15 : 60;
+        int api = quick ? 3 : 8;
+        int longRun = quick ? 30 : LongRun.SECONDS;
         if ("api".equals(only)) {
-            runApiOnly(report, work, jar, classes, flags, quick, out);
+            runApiOnly(report, work, jar, classes, setups, flags, idle, api, longRun, out);
             return;
         }
-        CollectorBench.Part part = only == null ? CollectorBench.Part.ALL
-                : "scan".equals(only) ? CollectorBench.Part.SCAN : CollectorBench.Part.STORM;
-        for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, CollectorBench.API, CollectorBench.MEMORY,
-                CollectorBench.STORM)) {
+        for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, DetectionBench.SECTION, CollectorBench.API,
+                CollectorBench.MEMORY, CollectorBench.STORM, IntakeBench.SECTION)) {
             report.section(s);
         }
         report.setup("| work directory | `" + work + "` (JFR recordings and child logs stay there) |");
@@ -107,6 +102,8 @@ public final class Bench {
                 return;
             }
         }
+        CollectorBench.Part part = only == null ? CollectorBench.Part.ALL
+                : CollectorBench.Part.valueOf(only.toUpperCase(java.util.Locale.ROOT));
 
         boolean ownTree = tree == null;
         if (ownTree) {
@@ -122,13 +119,13 @@ public final class Bench {
             report.setup("| simulated tree | reused from " + tree + " |");
         }
         try {
-            if (part != CollectorBench.Part.STORM) {
+            if (part == CollectorBench.Part.ALL || part == CollectorBench.Part.SCAN) {
                 System.out.println("2. scan CPU in the harness");
                 new ScanBench(report, tree, work).run(part == CollectorBench.Part.ALL && !quick, true);
             }
-            System.out.println("the packaged collector as a child process: " + part);
-            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
-                    quick ? 15 : 60, quick ? 3 : 8).run(part);
+            System.out.println("the packaged collector as child processes: " + part);
+            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, setups, flags,
+                    idle, api, longRun).run(part);
         } finally {
             if (ownTree) {
                 System.out.println("removing " + tree);
@@ -139,17 +136,17 @@ public final class Bench {
         }
     }
 
-    /** Section 3 alone, over its own small tree. */
-    private static void runApiOnly(Report report, Path work, Path jar, Path classes, List<String> flags,
-                                   boolean quick, Path out) throws Exception {
+    /** Section 4 alone, over its own small tree. */
+    private static void runApiOnly(Report report, Path work, Path jar, Path classes, List<Setup> setups,
+                                   List<String> flags, int idle, int api, int longRun, Path out) throws Exception {
         report.section(CollectorBench.API);
         Path tree = work.resolve("small-tree");
         deleteTree(tree);
         SimulatedTree.create(tree, 10, 1_000, "2.15");
         report.setup("| simulated tree | 10 file systems x 100 OSTs (--only api) |");
         try {
-            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, flags,
-                    quick ? 15 : 60, quick ? 3 : 8).run(CollectorBench.Part.API);
+            new CollectorBench(report, jar.toAbsolutePath(), classes.toAbsolutePath(), work, tree, setups, flags,
+                    idle, api, longRun).run(CollectorBench.Part.API);
         } finally {
             deleteTree(tree);
             report.write(out, flags);
@@ -166,16 +163,31 @@ public final class Bench {
     }
 
     /**
-     * Where the harness writes its tree: tmpfs (/dev/shm) when it has 8 GiB free, since 1.2 million
+     * Where the harness writes its tree: tmpfs (/dev/shm) when it has 8 GiB and 1.3 million inodes free, since 1.2 million
      * small files are written and removed there in seconds without disk I/O in the measurements;
      * else the work directory.
      */
     static Path treeLocation(Path work) throws IOException {
         Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() >= 8L << 30) {
+        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() >= 8L << 30
+                && freeInodes(shm) >= 1_300_000) {
             return shm.resolve("lustre-collector-bench-tree");
         }
         return work.resolve("tree");
+    }
+
+    /** Free inodes of a file system (stat -f), 0 when unknown: 1.2 million files need as many. */
+    static long freeInodes(Path dir) {
+        try {
+            Process p = new ProcessBuilder("stat", "-f", "-c", "%d", dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? Long.parseLong(out) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     /** rm -rf: a walk in Java over 1.2 million files takes minutes, rm a fraction of that. */

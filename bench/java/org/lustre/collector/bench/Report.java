@@ -81,7 +81,7 @@ final class Report {
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
         b.append("| harness JVM flags | `").append(String.join(" ",
                 ManagementFactory.getRuntimeMXBean().getInputArguments())).append("` |\n");
-        b.append("| collector JVM flags (child processes) | `").append(String.join(" ", flags)).append("` |\n");
+        b.append("| packaged collector JVM flags | `").append(String.join(" ", flags)).append("` |\n");
         for (String s : setup) {
             b.append(s).append('\n');
         }

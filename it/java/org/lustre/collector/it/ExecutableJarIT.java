@@ -90,6 +90,47 @@ class ExecutableJarIT {
         assertTrue(!Processes.listening("127.0.0.1", port), "port released");
     }
 
+    /**
+     * Started with no JVM flag, the collector runs in a second JVM with the packaged flags (or
+     * LUSTRE_COLLECTOR_JAVA_OPTS), the first waiting for it; =none runs it in the first JVM.
+     */
+    @Test
+    void withoutJvmFlagsRunsInAChildWithThePackagedFlagsOrTheGivenOnesOrNone() throws Exception {
+        assertEquals(List.of("-Xms32m", "-Xmx192m"), childFlags(null, "packaged").subList(0, 2));
+        assertEquals(List.of("-Xmx100m", "-XX:+UseSerialGC", "-Dlustre.collector.relaunched=true"),
+                childFlags("-Xmx100m -XX:+UseSerialGC", "own"));
+        assertEquals(null, childFlags("none", "none"));
+    }
+
+    /** The relaunched JVM's flags, or null when the collector answers from the first JVM. */
+    private List<String> childFlags(String env, String name) throws Exception {
+        Path dir = Artifacts.work("relaunch-" + name);
+        int port = Processes.freePort();
+        ProcessBuilder pb = new ProcessBuilder(Artifacts.java(), "-jar", Artifacts.jar().toString(), "--port",
+                String.valueOf(port), "--host", "127.0.0.1", "--kmsg", "none", "--allow-root", "--lustre-root",
+                dir.toString());
+        pb.environment().remove("LUSTRE_COLLECTOR_JAVA_OPTS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        if (env != null) {
+            pb.environment().put("LUSTRE_COLLECTOR_JAVA_OPTS", env);
+        }
+        Process p = processes.start(pb, dir.resolve("collector.log"));
+        Processes.await(() -> Processes.listening("127.0.0.1", port), 60, "the collector to listen");
+        List<ProcessHandle> children = p.toHandle().children().toList();
+        List<String> flags = null;
+        if (!children.isEmpty()) {
+            assertEquals(1, children.size(), "one relaunched JVM");
+            List<String> args = List.of(children.get(0).info().arguments().orElseThrow());
+            flags = args.subList(0, args.indexOf("-cp"));
+            assertTrue(flags.contains("-Dlustre.collector.relaunched=true"), args.toString());
+        }
+        p.destroy(); // SIGTERM: the parent stops the child first
+        assertTrue(p.waitFor(40, java.util.concurrent.TimeUnit.SECONDS), "stopped within 40 s");
+        assertTrue(children.stream().noneMatch(ProcessHandle::isAlive), "the relaunched JVM stopped too");
+        assertTrue(!Processes.listening("127.0.0.1", port), "port released");
+        return flags;
+    }
+
     static boolean isRoot() {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }

@@ -95,8 +95,11 @@ final class Daemon {
             return 2;
         }
 
-        List<String> command = childCommand(setsid, javaCommand(), jvmArguments(),
-                System.getProperty("java.class.path"), args, ready, log);
+        // Started without JVM flags: the daemon runs with the packaged ones (or LUSTRE_COLLECTOR_JAVA_OPTS).
+        List<String> jvm = jvmArguments();
+        List<String> command = childCommand(setsid, javaCommand(),
+                JvmFlags.forCollector(jvm, System.getenv()).orElse(jvm), System.getProperty("java.class.path"), args,
+                ready, log);
         Process child;
         try {
             child = new ProcessBuilder(command)

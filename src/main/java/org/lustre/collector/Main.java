@@ -3,6 +3,9 @@ package org.lustre.collector;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.commons.cli.CommandLine;
 import org.lustre.collector.config.CollectorConfig;
@@ -26,10 +29,19 @@ public final class Main {
             // Lets Tomcat set JUL levels without log4j-jul warning that it cannot.
             System.setProperty("log4j2.julLoggerAdapter", "org.apache.logging.log4j.jul.CoreLoggerAdapter");
         }
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, Relaunch::flags));
     }
 
+    /** As the tests call it: in this JVM, never relaunched. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Optional::empty);
+    }
+
+    /**
+     * @param relaunchFlags the flags to run the collector with in a second JVM, or empty to run it
+     *                      in this one (see {@link JvmFlags}); asked only once the options are valid
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Supplier<Optional<List<String>>> relaunchFlags) {
         if (args.length > 0 && args[0].equals("monitor")) {
             return org.lustre.collector.monitor.MonitorCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
@@ -61,6 +73,12 @@ public final class Main {
         }
         if (config.daemon() && !Daemon.isChild()) {
             return Daemon.launch(args, config, out, err);
+        }
+        if (!Daemon.isChild()) {
+            Optional<List<String>> flags = relaunchFlags.get();
+            if (flags.isPresent()) {
+                return Relaunch.run(flags.get(), args, err);
+            }
         }
         return CollectorRunner.run(config, demo, err);
     }

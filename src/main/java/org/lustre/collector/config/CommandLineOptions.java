@@ -70,7 +70,10 @@ public final class CommandLineOptions {
                         + "Options also come from the [collector] section of -f FILE or ~/.lustre-collector/config,\n"
                         + "then /etc/lustre-collector/config (long names as keys).\n\n",
                 collectorOptions(), 2, 2,
-                "\n'monitor --help' and 'simulate --help' describe the tools.", false);
+                "\nStarted with no JVM flag, the collector runs in a second JVM with the packaged flags\n"
+                        + "(-Xmx192m -XX:+UseSerialGC ...); LUSTRE_COLLECTOR_JAVA_OPTS=\"...\" gives others, =none runs\n"
+                        + "in this JVM as it is (so does any JVM flag given to java).\n"
+                        + "'monitor --help' and 'simulate --help' describe the tools.", false);
         pw.flush();
         return sw.toString();
     }
