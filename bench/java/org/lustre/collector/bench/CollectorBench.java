@@ -150,6 +150,7 @@ final class CollectorBench {
                     Thread.sleep(2_000); // getTraps shows a trap once its receive second has closed
                     api(c);
                     metricsScrape(c);
+                    targetStates(c);
                 }
             }
             if (part == Part.ALL || part == Part.STORM) {
@@ -447,6 +448,27 @@ final class CollectorBench {
                         + "scrape, %d scrapes in a row", scrapes),
                 Report.f("%.1f ms (wall %.1f ms; body %,d bytes gzip)", cpuMs, wallMs, size), "", "", "<= 50 ms",
                 Report.status(cpuMs <= 50));
+    }
+
+    /**
+     * The web page's target map: one system.multicall of getTargetStates over every file system,
+     * as the page sends it each refresh (TargetStatesBench).
+     */
+    private void targetStates(CollectorChild c) throws Exception {
+        List<TargetStatesBench.Result> results = TargetStatesBench.measure(
+                java.net.URI.create("http://127.0.0.1:" + c.port + "/RPC2"), () -> {
+                    try {
+                        return c.child.cpuMillis();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, 50);
+        for (TargetStatesBench.Result r : results) {
+            report.row(SCALE, c.setup.tag() + Report.f("getTargetStates of all %d file systems in one multicall (the web "
+                    + "page's target map), %s: answer size, collector CPU per call", r.fileSystems(), r.label()),
+                    Report.f("%,d bytes; %.1f ms CPU (wall median %.1f ms, p99 %.1f ms)", r.bytes(), r.cpuMs(),
+                            r.medianMs(), r.p99Ms()), "", "", "(info)", "info");
+        }
     }
 
     private static boolean missed(Load.Result[] r) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,15 +41,37 @@ public final class TargetStatesBench {
     private TargetStatesBench() {
     }
 
+    /** One case: what the page's multicall costs. */
+    record Result(String label, int fileSystems, long bytes, double medianMs, double p99Ms, double cpuMs) {
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: TargetStatesBench URL [PID] [ROUNDS]");
             System.exit(2);
         }
-        URI url = URI.create(args[0]);
         long pid = args.length > 1 ? Long.parseLong(args[1]) : -1;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        LongSupplier cpu = () -> {
+            try {
+                return Math.round(cpuSeconds(pid) * 1000);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        System.out.println("| case | file systems | answer bytes | median ms | p99 ms | collector CPU ms a call |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Result r : measure(URI.create(args[0]), pid > 0 ? cpu : null, rounds)) {
+            System.out.printf("| %s | %d | %,d | %.1f | %.1f | %s |%n", r.label(), r.fileSystems(), r.bytes(),
+                    r.medianMs(), r.p99Ms(), Double.isNaN(r.cpuMs()) ? "-" : String.format("%.1f", r.cpuMs()));
+        }
+    }
 
+    /**
+     * Both cases against the collector at {@code url}; {@code cpuMillis} is the collector's CPU
+     * (null when unknown).
+     */
+    static List<Result> measure(URI url, LongSupplier cpuMillis, int rounds) throws Exception {
         String list = post(url, "<?xml version=\"1.0\"?><methodCall><methodName>getFileSystems</methodName>"
                 + "<params/></methodCall>");
         List<String> names = new ArrayList<>();
@@ -63,30 +86,30 @@ public final class TargetStatesBench {
         for (int i = 0; i < versions.length && v.find(); i++) {
             versions[i] = Integer.parseInt(v.group(1));
         }
-        System.out.println("| case | file systems | answer bytes | median ms | p99 ms | collector CPU ms a call |");
-        System.out.println("|---|---|---|---|---|---|");
-        row("every letter (version 0)", url, multicall(names, none), names.size(), pid, rounds);
-        row("nothing changed (versions handed back)", url, multicall(names, versions), names.size(), pid, rounds);
+        return List.of(
+                one("every letter (version 0: a page that holds nothing yet)", url, multicall(names, none),
+                        names.size(), cpuMillis, rounds),
+                one("nothing changed (each version handed back)", url, multicall(names, versions), names.size(),
+                        cpuMillis, rounds));
     }
 
-    private static void row(String label, URI url, String body, int fileSystems, long pid, int rounds)
-            throws Exception {
+    private static Result one(String label, URI url, String body, int fileSystems, LongSupplier cpuMillis,
+                              int rounds) throws Exception {
         for (int i = 0; i < 5; i++) {
             post(url, body); // warm-up
         }
         long[] wall = new long[rounds];
         long bytes = 0;
-        double cpu0 = cpuSeconds(pid);
+        long cpu0 = cpuMillis == null ? 0 : cpuMillis.getAsLong();
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
             bytes = post(url, body).getBytes(StandardCharsets.UTF_8).length;
             wall[i] = System.nanoTime() - t0;
         }
-        double cpu = pid > 0 ? (cpuSeconds(pid) - cpu0) * 1000 / rounds : Double.NaN;
+        double cpu = cpuMillis == null ? Double.NaN : (cpuMillis.getAsLong() - cpu0) / (double) rounds;
         Arrays.sort(wall);
-        System.out.printf("| %s | %d | %,d | %.1f | %.1f | %s |%n", label, fileSystems, bytes,
-                wall[rounds / 2] / 1e6, wall[Math.min(rounds - 1, (int) Math.ceil(rounds * 0.99) - 1)] / 1e6,
-                pid > 0 ? String.format("%.1f", cpu) : "-");
+        return new Result(label, fileSystems, bytes, wall[rounds / 2] / 1e6,
+                wall[Math.min(rounds - 1, (int) Math.ceil(rounds * 0.99) - 1)] / 1e6, cpu);
     }
 
     private static String multicall(List<String> names, int[] versions) {
