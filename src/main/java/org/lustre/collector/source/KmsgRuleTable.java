@@ -106,6 +106,10 @@ final class KmsgRuleTable {
             + "Critical by the tree scan; a router storm of these coalesces"),
         trap("conn-restored", LUSTRE, "Connection restored to (?<peer>\\S{0,128}) \\(at (?<nid>\\S{1,128})\\)", Category.INFO, T,
             "the end of a connection loss: good news (the remote uuid may print empty)"),
+        trap("import-deactivated", LUSTRE, "setting import (?<peer>\\S{1,128}) INACTIVE by administrator request",
+            Category.WARNING, T,
+            "an administrator deactivated the import (lctl --device ... deactivate): expected, no new objects go to "
+            + "that target; the scan reads it at once and keeps it apart from a lost connection"),
         trap("evicted-by", LUSTRE, "was evicted by (?<peer>[\\w-]{1,64})", Category.CRITICAL, T,
             "this node's client lost its locks; operations in flight fail and cached writes may be lost (167-0)"),
         trap("have-been-evicted", LUSTRE, "\\b(?:have|has) been evicted\\b", Category.CRITICAL, T,
