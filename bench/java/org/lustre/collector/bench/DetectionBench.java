@@ -137,9 +137,10 @@ final class DetectionBench {
             Seen s = seen.getOrDefault(c, new Seen(Double.NaN, Double.NaN));
             double limit = c.kmsg ? 1.0 : CollectorBench.SWEEP;
             double worst = Math.max(nanToMax(s.traps()), nanToMax(s.notResponding()));
-            report.row(SECTION, Report.f("%s%s, %s: seconds to getTraps / to notResponding%s", c.setup.tag(),
+            report.row(SECTION, Report.f("%s%s, %s: seconds to getTraps / to %s", c.setup.tag(),
                             event.title, c.kmsg ? "kernel log followed" : "`--kmsg none`",
-                            event == Event.BACK ? " (gone from it)" : ""),
+                            event == Event.BACK ? "notResponding (gone from it)"
+                                    : event == Event.DEACTIVATED ? "getNodeInfo active false" : "notResponding"),
                     secs(s.traps()) + " / " + secs(s.notResponding()),
                     Report.f("scrape loop %s", secs(loopSeconds)),
                     Double.isNaN(loopSeconds) || worst == Double.MAX_VALUE ? ""
@@ -180,7 +181,14 @@ final class DetectionBench {
                 if (Double.isNaN(traps) && Rpc.call(c.port, "getTraps", (int) since).contains(name)) {
                     traps = (System.nanoTime() - t0) / 1e9;
                 }
-                if (Double.isNaN(listed)) {
+                if (Double.isNaN(listed) && event == Event.DEACTIVATED) {
+                    // Deactivated is not "not responding" (nobody expects it to answer): the node's
+                    // own state shows it, active false.
+                    String node = Rpc.post(c.port, "getNodeInfo", Rpc.body("getNodeInfo", name));
+                    if (node.replaceAll("\\s", "").contains("<name>active</name><value><boolean>0</boolean>")) {
+                        listed = (System.nanoTime() - t0) / 1e9;
+                    }
+                } else if (Double.isNaN(listed)) {
                     String info = Rpc.post(c.port, "getFileSystemInfo", Rpc.body("getFileSystemInfo", fs));
                     int from = info.indexOf("<name>notResponding</name>");
                     int to = info.indexOf("</array>", from);
