@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which targets one scan reads, and how much of each. Three kinds of read:
@@ -35,7 +34,8 @@ final class ReadSchedule {
 
     private final int budget;
     private final int sweepScans;
-    private final Set<String> urgent = ConcurrentHashMap.newKeySet();
+    /** In the order the sources named them: a storm's first targets are read first. Guarded by itself. */
+    private final Set<String> urgent = new java.util.LinkedHashSet<>();
     /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
     private List<Target> order = List.of();
@@ -74,8 +74,10 @@ final class ReadSchedule {
 
     /** Read this target first at the next scan. Any thread. */
     void prioritize(String name) {
-        if (urgent.size() < MAX_URGENT) {
-            urgent.add(name);
+        synchronized (urgent) {
+            if (urgent.size() < MAX_URGENT) {
+                urgent.add(name);
+            }
         }
     }
 
@@ -89,12 +91,14 @@ final class ReadSchedule {
     Plan next() {
         List<Target> full = new ArrayList<>();
         int taken = 0;
-        for (var it = urgent.iterator(); it.hasNext() && taken < budget; ) {
-            Target t = byName.get(it.next());
-            it.remove();
-            if (t != null) {
-                full.add(t);
-                taken++;
+        synchronized (urgent) {
+            for (var it = urgent.iterator(); it.hasNext() && taken < budget; ) {
+                Target t = byName.get(it.next());
+                it.remove();
+                if (t != null) {
+                    full.add(t);
+                    taken++;
+                }
             }
         }
         int r = remote.size();

@@ -83,6 +83,21 @@ class ReadScheduleTest {
     }
 
     @Test
+    void priorityReadsComeInTheOrderTheSourcesNamedThem() {
+        ReadSchedule s = new ReadSchedule(3, 0);
+        s.targets(osts(200));
+        // A router storm names OSTs in console order; a budget takes the first named first.
+        for (int i = 199; i >= 190; i--) {
+            s.prioritize(String.format("fs-OST%04x", i));
+        }
+        s.prioritize(String.format("fs-OST%04x", 199)); // named twice: read once
+        assertEquals(List.of("fs-OST00c7", "fs-OST00c6", "fs-OST00c5"),
+                s.next().full().subList(0, 3).stream().map(Target::name).toList());
+        assertEquals(List.of("fs-OST00c4", "fs-OST00c3", "fs-OST00c2"),
+                s.next().full().subList(0, 3).stream().map(Target::name).toList());
+    }
+
+    @Test
     void localTargetsAreLeftToTheScanner() {
         List<Target> ts = new ArrayList<>(osts(2));
         TargetName mdt = TargetName.parse("fs-MDT0000");
