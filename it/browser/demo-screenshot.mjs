@@ -4,22 +4,11 @@
 //
 //   node it/browser/demo-screenshot.mjs URL OUT.png [--wait SECONDS] [--chromium PATH]
 import { chromium } from 'playwright-core';
+import { cliOptions } from './cli.mjs';
 
-const argv = process.argv.slice(2);
-const opts = { wait: '20', chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
-const rest = [];
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i].startsWith('--') && i + 1 < argv.length) {
-    opts[argv[i].slice(2)] = argv[++i];
-  } else {
-    rest.push(argv[i]);
-  }
-}
-if (rest.length !== 2) {
-  console.error('usage: node demo-screenshot.mjs URL OUT.png [--wait SECONDS]');
-  process.exit(2);
-}
-const [url, out] = rest;
+const opts = cliOptions(process.argv.slice(2), { wait: '20', chromium: process.env.CHROMIUM || '/usr/bin/chromium' },
+  ['url', 'out'], 'node demo-screenshot.mjs URL OUT.png [--wait SECONDS]');
+const { url, out } = opts;
 const browser = await chromium.launch({ executablePath: opts.chromium, headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 try {

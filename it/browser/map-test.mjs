@@ -14,23 +14,12 @@ import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { cliOptions } from './cli.mjs';
 
-const opts = { jar: 'target/lustre-collector.jar', java: 'java', screenshot: 'target/it/web-monitor-100k.png',
-  chromium: process.env.CHROMIUM || '/usr/bin/chromium', fs: 'fs37', from: '300', count: '200' };
-const rest = [];
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i].startsWith('--') && i + 1 < argv.length) {
-    opts[argv[i].slice(2)] = argv[++i];
-  } else {
-    rest.push(argv[i]);
-  }
-}
-if (rest.length !== 2) {
-  console.error('usage: node map-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]');
-  process.exit(2);
-}
-const [url, tree] = rest;
+const opts = cliOptions(process.argv.slice(2), { jar: 'target/lustre-collector.jar', java: 'java', screenshot: 'target/it/web-monitor-100k.png',
+  chromium: process.env.CHROMIUM || '/usr/bin/chromium', fs: 'fs37', from: '300', count: '200' }, ['url', 'tree'],
+  'node map-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]');
+const { url, tree } = opts;
 const from = Number(opts.from);
 const count = Number(opts.count);
 const step = (what) => console.log('- ' + what);

@@ -18,30 +18,13 @@ import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { cliOptions } from './cli.mjs';
 
 const TIMEOUT = 20000;
 
-function parseArgs(argv) {
-  const opts = { jar: 'target/lustre-collector.jar', java: 'java', screenshot: 'target/it/web-monitor.png',
-    chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
-  const rest = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--') && i + 1 < argv.length) {
-      opts[a.slice(2)] = argv[++i];
-    } else {
-      rest.push(a);
-    }
-  }
-  if (rest.length !== 2) {
-    console.error('usage: node page-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]');
-    process.exit(2);
-  }
-  [opts.url, opts.tree] = rest;
-  return opts;
-}
-
-const opts = parseArgs(process.argv.slice(2));
+const opts = cliOptions(process.argv.slice(2), { jar: 'target/lustre-collector.jar', java: 'java',
+  screenshot: 'target/it/web-monitor.png', chromium: process.env.CHROMIUM || '/usr/bin/chromium' }, ['url', 'tree'],
+  'node page-test.mjs URL TREE_DIR [--jar PATH] [--java PATH] [--screenshot PATH]');
 const run = Date.now().toString(36);
 const step = (what) => console.log('- ' + what);
 
