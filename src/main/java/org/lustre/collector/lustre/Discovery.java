@@ -136,17 +136,14 @@ final class Discovery {
     private Inventory build(Inventory prev, Built in, Map<String, String> lods,
                             Map<String, TreeSet<String>> lodsByFs, boolean incomplete, TreeErrors.Tally errs) {
         Map<String, Builder> targets = new TreeMap<>();
-        for (Map.Entry<String, TreeSet<String>> e : lodsByFs.entrySet()) {
-            for (String lod : e.getValue()) {
-                Matcher m = LOD.matcher(lod);
-                if (m.matches()) {
-                    TargetName mdt = TargetName.parse(m.group(1) + "-" + m.group(2));
-                    if (mdt != null) {
-                        builder(targets, mdt).localMdt = true;
-                    }
+        lodsByFs.forEach((fs, names) -> {
+            for (String lod : names) {
+                TargetName mdt = TargetName.parse(fs + "-" + mdtPart(fs, lod));
+                if (mdt != null) {
+                    builder(targets, mdt).localMdt = true;
                 }
             }
-        }
+        });
         for (String name : in.listings().mdts()) {
             TargetName t = TargetName.parse(name);
             if (t != null && !t.isOst()) {
@@ -184,7 +181,7 @@ final class Discovery {
         for (Map.Entry<String, String> e : lods.entrySet()) {
             String fs = e.getKey();
             String lod = e.getValue();
-            String mdtPart = lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
+            String mdtPart = mdtPart(fs, lod);
             byte[] bytes = in.obdBytes().get(lod);
             if (bytes != null) {
                 listed(targets, fs, "lod/" + lod + "/target_obd", new String(bytes, StandardCharsets.UTF_8),
@@ -209,6 +206,11 @@ final class Discovery {
         Map<String, List<Target>> frozen = new TreeMap<>();
         byFs.forEach((fs, list) -> frozen.put(fs, List.copyOf(list)));
         return new Inventory(frozen, lods, in.obdBytes());
+    }
+
+    /** {@code MDTxxxx} of a LOD name {@code <fs>-MDTxxxx-mdtlov} that {@link #LOD} matched. */
+    private static String mdtPart(String fs, String lod) {
+        return lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
     }
 
     /** The directory listings a discovery is built from. */
