@@ -32,6 +32,33 @@ final class CollectorChild implements AutoCloseable {
         this.label = label;
     }
 
+    /** What the collector made of lines appended to its trap file; received and dropped since the first info. */
+    record Intake(double seconds, long cpuMillis, long received, long dropped) {
+    }
+
+    /**
+     * Appends {@code bytes} ({@code lines} trap lines) to the trap file and waits, at most
+     * {@code timeoutSeconds}, until getCollectorInfo counts that many more events received or
+     * dropped than {@code info0} (an answer taken before).
+     */
+    Intake feedTrapFile(byte[] bytes, long lines, long timeoutSeconds, String info0) throws Exception {
+        long before = Rpc.member(info0, "trapsReceived") + Rpc.member(info0, "trapsDropped");
+        long c0 = child.cpuMillis();
+        long w0 = System.nanoTime();
+        Files.write(trapFile, bytes, java.nio.file.StandardOpenOption.APPEND);
+        long taken = before;
+        String info = info0;
+        while (taken < before + lines && System.nanoTime() - w0 < timeoutSeconds * 1_000_000_000L) {
+            Thread.sleep(50);
+            info = Rpc.call(port, "getCollectorInfo");
+            taken = Rpc.member(info, "trapsReceived") + Rpc.member(info, "trapsDropped");
+        }
+        double seconds = (System.nanoTime() - w0) / 1e9;
+        long cpu = child.cpuMillis() - c0;
+        long dropped = Rpc.member(info, "trapsDropped") - Rpc.member(info0, "trapsDropped");
+        return new Intake(seconds, cpu, taken - before - dropped, dropped);
+    }
+
     /**
      * @param label  file-name-safe name of this instance (logs, trap file)
      * @param extra  more collector options (e.g. {@code -k none}, {@code --sweep 86400})

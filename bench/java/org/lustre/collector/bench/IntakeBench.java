@@ -120,24 +120,13 @@ final class IntakeBench {
     void collector(CollectorChild c, double rsyslogRate) throws Exception {
         byte[] data = batch(); // fresh sequence numbers: distinct from what it stored before
         String info0 = Rpc.call(c.port, "getCollectorInfo");
-        long before = Rpc.member(info0, "trapsReceived") + Rpc.member(info0, "trapsDropped");
-        long dropped0 = Rpc.member(info0, "trapsDropped");
         try (Load load = new Load(c.port, "/RPC2", Rpc.body("getTraps", 0), 8, 50)) {
             Thread.sleep(1_000);
-            long c0 = c.child.cpuMillis();
-            long w0 = System.nanoTime();
-            Files.write(c.trapFile, data, StandardOpenOption.APPEND);
-            long taken = before;
-            String info = info0;
-            while (taken < before + LINES && System.nanoTime() - w0 < 300_000_000_000L) {
-                Thread.sleep(50);
-                info = Rpc.call(c.port, "getCollectorInfo");
-                taken = Rpc.member(info, "trapsReceived") + Rpc.member(info, "trapsDropped");
-            }
-            double seconds = (System.nanoTime() - w0) / 1e9;
-            long cpu = c.child.cpuMillis() - c0;
-            long dropped = Rpc.member(info, "trapsDropped") - dropped0;
-            long received = taken - before - dropped;
+            CollectorChild.Intake in = c.feedTrapFile(data, LINES, 300, info0);
+            double seconds = in.seconds();
+            long cpu = in.cpuMillis();
+            long dropped = in.dropped();
+            long received = in.received();
             double rate = received / seconds;
             double ratio = rate / rsyslogRate;
             report.row(SECTION, c.setup.tag() + "collector: 1,000,000 distinct trap lines through the trap file into "
