@@ -173,8 +173,22 @@ public final class FileLustreTree implements LustreTree {
 
     @Override
     public List<String> list(String dir) throws IOException {
+        String resolved = resolve(dir);
+        if (defaultFs) {
+            // File.list: names straight from readdir, where a DirectoryStream makes two Paths per
+            // entry (a third of a discovery's CPU over the 100,000 OSP devices of a large MDS).
+            String[] found = new java.io.File(resolved).list();
+            if (found == null) {
+                if (Files.isDirectory(pathOf(resolved))) {
+                    throw new IOException("cannot list " + resolved);
+                }
+                return List.of();
+            }
+            Arrays.sort(found);
+            return List.of(found);
+        }
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(pathOf(resolve(dir)))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(pathOf(resolved))) {
             for (Path p : entries) {
                 names.add(p.getFileName().toString());
             }

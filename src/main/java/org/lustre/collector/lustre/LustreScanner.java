@@ -21,12 +21,13 @@ import org.apache.logging.log4j.Logger;
  *   <li>the targets ({@link Discovery}): a full discovery from the device directories every
  *       {@link #DISCOVERY_MILLIS} (scan clock) or when a LOD's target_obd changed; between, only
  *       each target_obd, compared with its last bytes;</li>
- *   <li>the targets this node serves (its MDTs; an OSS's OSTs: few), in full;</li>
+ *   <li>the targets this node serves (its MDTs; an OSS's OSTs), in full ({@link #localsThisScan});</li>
  *   <li>the reads that {@link ReadSchedule} plans: priority and round-robin targets in full, the
  *       sweep's targets' connection state alone ({@link TargetReads});</li>
- *   <li>each LOD's {@code kbytestotal}/{@code kbytesfree};</li>
+ *   <li>each LOD's {@code kbytestotal}/{@code kbytesfree}, spread over the sweep;</li>
  *   <li>the snapshot ({@link SnapshotBuilder}), rebuilding only the file systems a read changed.</li>
  * </ol>
+ * Between scans, {@link #scanNamed} reads the targets a source just named.
  * Where each file lives (proc, sysfs or debugfs) is found by {@link LustreLayout}, not by version.
  *
  * <h2>Bad input</h2>
@@ -56,16 +57,22 @@ public final class LustreScanner {
     private final Discovery discovery;
     private final TargetReads reads;
     private final ReadSchedule schedule;
+    private final int sweepScans;
     private final SnapshotBuilder builder = new SnapshotBuilder();
     private final TreeErrors errors = new TreeErrors();
     private final ConcurrentHashMap<String, Reading> readings = new ConcurrentHashMap<>();
-    /** File systems whose targets refresh() read since the last scan. */
-    private final Set<String> refreshedFs = ConcurrentHashMap.newKeySet();
+    /** Targets refresh() read since the last scan. */
+    private final Set<Target> refreshed = ConcurrentHashMap.newKeySet();
     private volatile LustreSnapshot last = LustreSnapshot.EMPTY;
     private volatile Inventory inventory = Inventory.EMPTY;
     private volatile Map<String, Target> byName = Map.of();
-    /** Scan thread only: the targets served by this node, read in full every scan. */
+    /** Scan thread only: the targets served by this node (see {@link #localsThisScan}). */
     private List<Target> locals = List.of();
+    /** Scan thread only: per file system with a LOD, its {kbytestotal, kbytesfree} (-1 unknown). */
+    private Map<String, long[]> lodSpace = Map.of();
+    /** Scan thread only: where the spread reads of LOD space and of local targets stand. */
+    private int lodCursor;
+    private int localCursor;
     /** Scan thread only. */
     private long discoveredMillis = Long.MIN_VALUE / 2;
     private boolean absentLogged;
@@ -87,6 +94,7 @@ public final class LustreScanner {
         this.discovery = new Discovery(layout);
         this.reads = new TargetReads(layout);
         this.schedule = new ReadSchedule(budget, sweepScans);
+        this.sweepScans = sweepScans;
     }
 
     /** Scans per sweep for a {@code sweep} option and scan interval, both in seconds: floor, at least 1. */
@@ -125,12 +133,39 @@ public final class LustreScanner {
     }
 
     /**
-     * Asks the next scan to read this target before the round robin, so that a target the kernel
-     * log reports as disconnected shows at the next scan. Names that are not targets are ignored.
-     * Any thread.
+     * Asks for this target to be read before the round robin, at the next scan or at the next
+     * {@link #scanNamed}, so that a target the kernel log reports as disconnected shows at once.
+     * True when it is a target that {@link #scanNamed} would read; other names (NIDs, "MGS") are
+     * ignored. Any thread.
      */
-    public void prioritize(String nodeName) {
-        schedule.prioritize(nodeName);
+    public boolean prioritize(String nodeName) {
+        return schedule.prioritize(nodeName);
+    }
+
+    /**
+     * Reads the targets sources named since the last scan (at most one budget; see
+     * {@link #prioritize}) and publishes a snapshot with them, between scans: a kernel-log
+     * disconnect shows in notResponding within a second instead of at the next scan. Nothing
+     * else is read (no discovery, no round robin, no sweep). Null when no target was named.
+     * Scan thread only.
+     */
+    public synchronized LustreSnapshot scanNamed(long nowMillis) {
+        List<Target> named = schedule.named();
+        if (named.isEmpty()) {
+            return null;
+        }
+        TreeErrors.Tally errs = errors.tally(nowMillis);
+        Map<String, List<Target>> touched = new HashMap<>();
+        for (Target t : named) {
+            if (store(t, reads.full(t, reading(t), nowMillis, errs), false)) {
+                touch(touched, t);
+            }
+        }
+        LustreSnapshot prev = last;
+        // The last scan's error counts stay: these few reads say nothing of the other files.
+        last = builder.build(inventory, readings::get, touched, lodSpace, prev.health(), version, nowMillis,
+                prev.parseErrors() + errs.parse, prev.readErrors() + errs.read);
+        return last;
     }
 
     /** Scans the tree once. Never throws for bad input. Watcher thread only. */
@@ -165,9 +200,9 @@ public final class LustreScanner {
         } else {
             inv = discovery.refresh(before, errs);
         }
-        Set<String> touched = new HashSet<>();
-        for (var it = refreshedFs.iterator(); it.hasNext(); ) {
-            touched.add(it.next());
+        Map<String, List<Target>> touched = new HashMap<>();
+        for (var it = refreshed.iterator(); it.hasNext(); ) {
+            touch(touched, it.next());
             it.remove();
         }
         if (inv != before) {
@@ -181,17 +216,16 @@ public final class LustreScanner {
 
         ReadSchedule.Plan plan = schedule.next();
         Set<String> readFully = new HashSet<>();
-        for (Target t : locals) {
-            // Served here: few (an MDS's MDTs, an OSS's OSTs), read in full every scan; a new read
-            // time alone does not rebuild the file system's node map.
+        for (Target t : localsThisScan()) {
+            // A new read time alone does not rebuild the file system's node map.
             readFully.add(t.name());
             if (store(t, reads.full(t, reading(t), nowMillis, errs), true)) {
-                touched.add(t.fs());
+                touch(touched, t);
             }
         }
         for (Target t : plan.full()) {
             if (readFully.add(t.name()) && store(t, reads.full(t, reading(t), nowMillis, errs), false)) {
-                touched.add(t.fs());
+                touch(touched, t);
             }
         }
         for (Target t : plan.sweep()) {
@@ -206,14 +240,69 @@ public final class LustreScanner {
                 schedule.prioritize(t.name());
             }
             if (store(t, now, false)) {
-                touched.add(t.fs());
+                touch(touched, t);
             }
         }
-        Map<String, long[]> lodSpace = new HashMap<>();
-        inv.lods().forEach((fs, lod) -> lodSpace.put(fs, lodSpace(lod, errs)));
-        LustreSnapshot snap = builder.build(inv, readings::get, touched, lodSpace, health, version, nowMillis, errs);
+        readLodSpace(inv, errs);
+        LustreSnapshot snap = builder.build(inv, readings::get, touched, lodSpace, health, version, nowMillis,
+                errs.parse, errs.read);
         last = snap;
         return snap;
+    }
+
+    /**
+     * The targets served here that this scan reads in full: few on a real node (an MDS's MDTs, an
+     * OSS's OSTs), all of them every scan when they are no more than the scans of a sweep; more
+     * are spread over the sweep, except one in recovery, read every scan until it is over.
+     */
+    private List<Target> localsThisScan() {
+        int n = locals.size();
+        if (sweepScans == 0 || n <= sweepScans) {
+            return locals;
+        }
+        int per = (n + sweepScans - 1) / sweepScans;
+        Set<Target> out = new java.util.LinkedHashSet<>();
+        localCursor %= n;
+        for (int i = 0; i < per; i++) {
+            out.add(locals.get((localCursor + i) % n));
+        }
+        localCursor = (localCursor + per) % n;
+        for (Target t : locals) {
+            Reading r = readings.get(t.name());
+            if (r == null || inRecovery(r.recovery())) {
+                out.add(t);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean inRecovery(RecoveryStatus r) {
+        return !(r.status().equals("COMPLETE") || r.status().equals("INACTIVE") || r.status().isEmpty());
+    }
+
+    /**
+     * Each LOD's {@code kbytestotal}/{@code kbytesfree}: a new LOD at once, the others spread
+     * over the sweep like the connections (space moves slowly; at 100 file systems, reading both
+     * files of every LOD every scan was a sixth of an idle scan's reads).
+     */
+    private void readLodSpace(Inventory inv, TreeErrors.Tally errs) {
+        List<String> names = new ArrayList<>(inv.lods().keySet());
+        Map<String, long[]> next = new HashMap<>();
+        int n = names.size();
+        int per = sweepScans == 0 ? n : Math.min(n, (n + sweepScans - 1) / sweepScans);
+        Set<String> due = new HashSet<>();
+        if (n > 0) {
+            lodCursor %= n;
+            for (int i = 0; i < per; i++) {
+                due.add(names.get((lodCursor + i) % n));
+            }
+            lodCursor = (lodCursor + per) % n;
+        }
+        for (String fs : names) {
+            long[] known = lodSpace.get(fs);
+            next.put(fs, known == null || due.contains(fs) ? lodSpace(inv.lods().get(fs), errs) : known);
+        }
+        lodSpace = next;
     }
 
     /**
@@ -229,7 +318,7 @@ public final class LustreScanner {
         TreeErrors.Tally errs = errors.tally(nowMillis);
         Reading r = reads.full(t, reading(t), nowMillis, errs);
         store(t, r, false);
-        refreshedFs.add(t.fs()); // the next scan rebuilds this file system's nodes
+        refreshed.add(t); // the next scan publishes this node
         String health = t.local() ? Health.read(layout, errs) : "";
         if (health == null) {
             health = last.health();
@@ -285,6 +374,11 @@ public final class LustreScanner {
             byFs.put(fs, list.equals(old) ? old : list);
         });
         return new Inventory(byFs, now.lods(), now.obdBytes());
+    }
+
+    /** Notes a target whose reading changed what its node shows, by file system. */
+    private static void touch(Map<String, List<Target>> touched, Target t) {
+        touched.computeIfAbsent(t.fs(), fs -> new ArrayList<>()).add(t);
     }
 
     private Reading reading(Target t) {

@@ -39,7 +39,8 @@ final class ReadSchedule {
     /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
     private List<Target> order = List.of();
-    private Map<String, Target> byName = Map.of();
+    /** Written by the scan thread, read by {@link #prioritize} from any thread. */
+    private volatile Map<String, Target> byName = Map.of();
     private int roundRobin;
     private int sweep;
 
@@ -72,13 +73,41 @@ final class ReadSchedule {
         byName = m;
     }
 
-    /** Read this target first at the next scan. Any thread. */
-    void prioritize(String name) {
+    /**
+     * Read this target first at the next scan or read of named targets; true when it is a target
+     * of the round robin, false for other names (a NID, "MGS", a target served here). Before the
+     * first discovery every name waits for the first scan (the kernel log's history comes first).
+     * Any thread.
+     */
+    boolean prioritize(String name) {
+        Map<String, Target> known = byName;
+        if (!known.isEmpty() && !known.containsKey(name)) {
+            return false;
+        }
         synchronized (urgent) {
             if (urgent.size() < MAX_URGENT) {
                 urgent.add(name);
             }
         }
+        return !known.isEmpty();
+    }
+
+    /**
+     * The targets sources named since they were last taken, first named first, at most one budget
+     * (the rest wait for the next call). Scan thread only.
+     */
+    List<Target> named() {
+        List<Target> out = new ArrayList<>();
+        synchronized (urgent) {
+            for (var it = urgent.iterator(); it.hasNext() && out.size() < budget; ) {
+                Target t = byName.get(it.next());
+                it.remove();
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
     }
 
     /** Targets per scan of the sweep: ceil(N / sweepScans); 0 without a sweep. */
@@ -89,18 +118,7 @@ final class ReadSchedule {
 
     /** The reads of the next scan, and the cursors moved past them. */
     Plan next() {
-        List<Target> full = new ArrayList<>();
-        int taken = 0;
-        synchronized (urgent) {
-            for (var it = urgent.iterator(); it.hasNext() && taken < budget; ) {
-                Target t = byName.get(it.next());
-                it.remove();
-                if (t != null) {
-                    full.add(t);
-                    taken++;
-                }
-            }
-        }
+        List<Target> full = named();
         int r = remote.size();
         if (r > 0) {
             int k = Math.min(budget, r);

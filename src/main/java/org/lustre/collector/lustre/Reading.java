@@ -49,6 +49,16 @@ record Reading(Connection connection, String state, boolean activeZero, String n
             return w;
         }
 
+        /** True when every device's server_uuid file has been read. */
+        boolean allRead() {
+            for (byte[] b : bytes) {
+                if (b == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         boolean anyDeactivated() {
             for (boolean d : deactivated) {
                 if (d) {

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -32,12 +31,12 @@ final class SnapshotBuilder {
 
     /**
      * @param readings the latest reading of a target by name (null: never read)
-     * @param touched  file systems with a target whose reading changed since the last build
+     * @param touched  by file system, the targets whose reading changed since the last build
      * @param lodSpace per file system with a LOD, its {kbytestotal, kbytesfree} (-1 unknown)
      */
-    LustreSnapshot build(Inventory inv, Function<String, Reading> readings, Set<String> touched,
+    LustreSnapshot build(Inventory inv, Function<String, Reading> readings, Map<String, List<Target>> touched,
                          Map<String, long[]> lodSpace, String health, String version, long nowMillis,
-                         TreeErrors.Tally errs) {
+                         int parseErrors, int readErrors) {
         boolean healthy = health.isEmpty() || health.equals("healthy");
         Map<String, FileSystemState> fileSystems = new TreeMap<>();
         Map<String, Map<String, NodeState>> nodes = new TreeMap<>();
@@ -47,13 +46,17 @@ final class SnapshotBuilder {
             List<Target> targets = e.getValue();
             long[] lod = lodSpace.get(fs);
             Published prev = last.get(fs);
+            List<Target> changed = touched.get(fs);
             Published now;
-            if (prev != null && prev.targets() == targets && !touched.contains(fs) && prev.healthy() == healthy) {
+            if (prev != null && prev.targets() == targets && changed == null && prev.healthy() == healthy) {
                 now = java.util.Arrays.equals(prev.lodSpace(), lod) ? prev
                         : new Published(targets, prev.nodes(), fsState(fs, targets, prev.nodes(), lod), healthy, lod);
             } else {
-                Map<String, NodeState> m = new HashMap<>();
-                for (Target t : targets) {
+                // Same targets and health: the changed nodes alone are built again (the round
+                // robin's hundred a scan, not the thousands of their file systems).
+                boolean partly = prev != null && prev.targets() == targets && prev.healthy() == healthy;
+                Map<String, NodeState> m = partly ? new HashMap<>(prev.nodes()) : new HashMap<>();
+                for (Target t : partly ? changed : targets) {
                     Reading r = readings.apply(t.name());
                     m.put(t.name(), node(t, r == null ? Reading.none(t) : r, healthy));
                 }
@@ -65,7 +68,7 @@ final class SnapshotBuilder {
             nodes.put(fs, now.nodes());
         }
         last = published;
-        return new LustreSnapshot(fileSystems, nodes, health, version, nowMillis, errs.parse, errs.read);
+        return new LustreSnapshot(fileSystems, nodes, health, version, nowMillis, parseErrors, readErrors);
     }
 
     /** The node a target's reading shows. */

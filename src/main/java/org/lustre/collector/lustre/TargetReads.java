@@ -64,7 +64,9 @@ final class TargetReads {
         String nid = prev.nid();
         long[] space = null;
         if (!t.osps().isEmpty()) {
-            activeZero = activeZero(t, prev.activeZero(), errs);
+            // The server_uuid line says DEACTIVATED exactly when active reads 0 (both print the
+            // import's imp_deactive), so active is read only where that file is absent.
+            activeZero = c.allRead() ? false : activeZero(t, prev.activeZero(), errs);
             nid = shared(text(LustreLayout.Item.OSP_ATTR, "osp/" + t.osps().get(0) + "/" + t.connUuidFile(), nid, errs));
         }
         if (t.localOst()) {

@@ -58,8 +58,9 @@ public final class Collector implements AutoCloseable {
      */
     private static final int QUEUE_CAPACITY = 4_096;
 
-    /** Called by the watcher after each scan. */
+    /** Called by the scan thread after each scan and each read of named targets. */
     interface ScanListener {
+        /** @param tookMillis the scan's duration; -1 for a read of named targets between scans */
         void scanned(LustreSnapshot snapshot, long tookMillis);
     }
 
@@ -154,6 +155,9 @@ public final class Collector implements AutoCloseable {
 
     private void scanned(LustreSnapshot s, long took) {
         snapshot = s;
+        if (took < 0) {
+            return; // a read of named targets between scans: the scan's figures stand
+        }
         lastScanDuration = took;
         if (s.readErrors() > 0) {
             // Stable wording (the first error of the latest new kind), so the health logs once.

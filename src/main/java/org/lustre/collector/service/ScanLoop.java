@@ -21,6 +21,9 @@ import org.lustre.collector.trap.TrapEvent;
  * ({@link #scanStartedMillis}) and says so (a trap, the {@code lustre-tree} source in error).
  * Java cannot cancel a blocked file read, so the scan goes on when the read returns.
  * <p>
+ * Between scans it sleeps, and wakes for the targets a source names ({@link #wake}): a kernel-log
+ * disconnect is read within a fraction of a second, not at the next scan.
+ * <p>
  * Each scan runs in its own try/catch: one bad scan never ends the thread.
  */
 final class ScanLoop implements Runnable {
@@ -31,7 +34,13 @@ final class ScanLoop implements Runnable {
     private final long intervalMillis;
     private final LongSupplier clock;
     private final Collector.ScanListener listener;
+    /** Reads of named targets at most this often: 5 a second, each of at most one budget. */
+    static final long NAMED_GAP_MILLIS = 200;
+
     private volatile boolean running = true;
+    private final Object wakeLock = new Object();
+    /** Guarded by wakeLock. */
+    private boolean woken;
     /** When the scan in progress started (epoch ms); 0 between scans. */
     private volatile long scanStartedMillis;
     private LustreSnapshot previous = LustreSnapshot.EMPTY;
@@ -47,6 +56,7 @@ final class ScanLoop implements Runnable {
 
     void stop() {
         running = false;
+        wake();
     }
 
     /** When the scan in progress started, epoch milliseconds; 0 when none is running. Any thread. */
@@ -54,28 +64,95 @@ final class ScanLoop implements Runnable {
         return scanStartedMillis;
     }
 
+    /**
+     * A source named a target (see {@link LustreScanner#prioritize}): read it now instead of at
+     * the next scan. Any thread.
+     */
+    void wake() {
+        synchronized (wakeLock) {
+            woken = true;
+            wakeLock.notifyAll();
+        }
+    }
+
     @Override
     public void run() {
-        while (running) {
-            long now = clock.getAsLong();
-            try {
-                for (TrapEvent e : scanOnce(now)) {
-                    if (!sink.submit(e)) {
-                        return; // interrupted: closing
-                    }
+        try {
+            while (running) {
+                long now = clock.getAsLong();
+                if (!deliver(() -> scanOnce(now))) {
+                    return;
                 }
-            } catch (RuntimeException | AssertionError e) {
-                LOG.error("scan failed; going on", e);
+                waitForNextScan(now + intervalMillis);
             }
-            long wait = now + intervalMillis - clock.getAsLong();
-            try {
-                if (wait > 0) {
-                    Thread.sleep(wait);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sleeps until {@code deadline}, reading the targets sources name meanwhile, at most one such
+     * read every {@link #NAMED_GAP_MILLIS} (a storm naming 10,000 OSTs is read a budget at a time).
+     */
+    private void waitForNextScan(long deadline) throws InterruptedException {
+        while (running) {
+            long wait = deadline - clock.getAsLong();
+            if (wait <= 0 || !awaitWake(wait)) {
                 return;
             }
+            if (!deliver(() -> readNamedOnce(clock.getAsLong()))) {
+                throw new InterruptedException();
+            }
+            long rest = deadline - clock.getAsLong();
+            if (rest > 0) {
+                Thread.sleep(Math.min(NAMED_GAP_MILLIS, rest));
+            }
+        }
+    }
+
+    /** True when woken within {@code millis}; clears the wake. */
+    private boolean awaitWake(long millis) throws InterruptedException {
+        synchronized (wakeLock) {
+            if (!woken) {
+                wakeLock.wait(millis);
+            }
+            boolean w = woken;
+            woken = false;
+            return w;
+        }
+    }
+
+    /** Runs one scan or read and hands its traps over; false when interrupted (closing). */
+    private boolean deliver(java.util.function.Supplier<List<TrapEvent>> scan) {
+        try {
+            for (TrapEvent e : scan.get()) {
+                if (!sink.submit(e)) {
+                    return false;
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            LOG.error("scan failed; going on", e);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the targets sources named since the last scan ({@link LustreScanner#scanNamed}):
+     * publishes its snapshot and returns the traps its changes raise. Scan thread only.
+     */
+    List<TrapEvent> readNamedOnce(long now) {
+        scanStartedMillis = Math.max(1, now);
+        try {
+            LustreSnapshot snapshot = scanner.scanNamed(now);
+            if (snapshot == null) {
+                return List.of();
+            }
+            List<TrapEvent> changes = StateChanges.diff(previous, snapshot, scanner::stateSince);
+            previous = snapshot;
+            listener.scanned(snapshot, -1);
+            return changes;
+        } finally {
+            scanStartedMillis = 0;
         }
     }
 

@@ -124,14 +124,16 @@ final class Watcher implements Runnable {
     }
 
     /**
-     * A trap from a source names a target (lost, restored, evicted): read that target first at the
-     * next scan, so its state follows the kernel log within one interval. Names that are not
+     * A trap from a source names a target (lost, restored, evicted): the scan thread reads that
+     * target at once, so its state follows the kernel log within a fraction of a second. Names that are not
      * targets (NIDs, "MGS") are ignored by the scanner; the scan's own traps name targets it has
      * just read.
      */
     private void lookAt(TrapEvent e) {
         if (!e.node().isEmpty() && !StateChanges.SOURCE.equals(e.source())) {
-            scanner.prioritize(e.node());
+            if (scanner.prioritize(e.node())) {
+                scans.wake();
+            }
         }
     }
 

@@ -274,6 +274,53 @@ class LustreScannerTest {
     }
 
     @Test
+    void aNamedTargetIsReadBetweenScansAndNothingElseIs() {
+        TestTrees.write(dir, "nm", 24, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 4);
+        LustreSnapshot first = sc.scan(T0);
+        assertEquals(null, sc.scanNamed(T0 + 100), "no target named: no read, no snapshot");
+        TestTrees.writeOst(dir, "nm", 20, "DISCONN", false);
+        TestTrees.writeOst(dir, "nm", 21, "DISCONN", false);
+        assertTrue(sc.prioritize("nm-OST0014"));
+        assertFalse(sc.prioritize("10.0.0.21@o2ib1"), "a NID is not a target");
+        assertFalse(sc.prioritize("nm-MDT0000"), "served here: read by the scans");
+        LustreSnapshot named = sc.scanNamed(T0 + 200);
+        assertEquals(named, sc.last());
+        assertEquals(List.of("nm-OST0014 not responding (state DISCONN)"),
+                StateChanges.diff(first, named, sc::stateSince).stream().map(TrapEvent::message).toList());
+        assertEquals(first.nodes().get("nm-OST0015"), named.nodes().get("nm-OST0015"), "disconnected too, not named: not read");
+        assertEquals(first.nodes().get("nm-OST0016"), named.nodes().get("nm-OST0016"));
+        assertEquals(null, sc.scanNamed(T0 + 300), "each name is read once");
+    }
+
+    @Test
+    void localTargetsBeyondTheSweepsScansAreSpreadExceptOneInRecovery() {
+        for (int f = 0; f < 10; f++) {
+            TestTrees.write(dir, "l" + f, 1, false);
+        }
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 4);
+        sc.scan(T0);
+        for (int f = 0; f < 10; f++) {
+            Fixtures.put(dir, TestTrees.SYS + "mdt/l" + f + "-MDT0000/num_exports", "7\n");
+        }
+        Fixtures.put(dir, TestTrees.PROC + "mdt/l9-MDT0000/recovery_status",
+                "status: RECOVERING\nrecovery_start: 1700000000\nconnected_clients: 1/3\nevicted_clients: 0\n");
+        List<Long> seen = new ArrayList<>();
+        for (int scan = 1; scan <= 4; scan++) {
+            LustreSnapshot s = sc.scan(T0 + scan * 5000L);
+            seen.add(s.nodes().values().stream().filter(n -> n.exports() == 7).count());
+            if (scan == 1) {
+                assertTrue(seen.get(0) >= 3 && seen.get(0) < 10, "10 local targets, 4 scans a sweep: " + seen);
+            }
+        }
+        assertEquals(10L, seen.get(3), "every local target within the sweep: " + seen);
+        Fixtures.put(dir, TestTrees.PROC + "mdt/l9-MDT0000/recovery_status",
+                "status: COMPLETE\nrecovery_start: 1700000000\nrecovery_duration: 60\ncompleted_clients: 3/3\n");
+        // l9 was read every scan while RECOVERING, and so the next scan sees it end.
+        assertEquals("COMPLETE", sc.scan(T0 + 25_000).nodes().get("l9-MDT0000").recovery().status());
+    }
+
+    @Test
     void theSweepSeesASilentDisconnWithinSweepScansWhileTheRoundRobinLags() throws IOException {
         TestTrees.write(dir, "sw", 24, false);
         LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 4);   // 6 connections a scan
@@ -401,8 +448,11 @@ class LustreScannerTest {
         assertEquals(T0 + 1000, n.get().updatedMillis());
         // the next scan carries the refreshed figures
         assertEquals("EVICTED", sc.scan(T0 + 5000).nodes().get("rf-OST0004").state());
-        // a fresh osp active=0 counts in refresh
+        // a fresh deactivation counts in refresh: lctl set_param osp.*.active=0 writes active 0 and
+        // the server_uuid line's DEACTIVATED column (both print the import's imp_deactive)
         Files.writeString(dir.resolve(TestTrees.SYS + "osp/rf-OST0002-osc-MDT0000/active"), "0\n");
+        Files.writeString(dir.resolve(TestTrees.DBG + "osp/rf-OST0002-osc-MDT0000/ost_server_uuid"),
+                "rf-OST0002_UUID\tFULL\tDEACTIVATED\n");
         assertFalse(sc.refresh("rf-OST0002", T0 + 6000).get().active());
         assertEquals("MDT", sc.refresh("rf-MDT0000", T0).get().kind());
         assertEquals(Optional.empty(), sc.refresh("rf-OST0099", T0));
