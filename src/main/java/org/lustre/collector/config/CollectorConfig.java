@@ -41,12 +41,6 @@ public record CollectorConfig(int port, String host, boolean daemon, Path filena
         }
     }
 
-    public CollectorConfig withPort(int newPort) {
-        return new CollectorConfig(newPort, host, daemon, filename, maxTraps, intervalSeconds, lustreRoot,
-                trapFile, kmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, sweepSeconds, acceptHosts,
-                alertmanagers, alertMinCategory, syslog, origins);
-    }
-
     public CollectorConfig withSources(Path newLustreRoot, Path newTrapFile, Path newKmsg) {
         return new CollectorConfig(port, host, daemon, filename, maxTraps, intervalSeconds, newLustreRoot,
                 newTrapFile, newKmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, sweepSeconds,

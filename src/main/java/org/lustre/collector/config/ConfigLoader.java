@@ -65,12 +65,8 @@ public final class ConfigLoader {
             }
         }
         for (Option o : Option.values()) {
-            if (o.type().isFlag()) {
-                if (cli.hasOption(o.longName())) {
-                    raw.put(o, new Raw("true", "command line"));
-                }
-            } else if (cli.hasOption(o.longName())) {
-                raw.put(o, new Raw(cli.getOptionValue(o.longName()), "command line"));
+            if (cli.hasOption(o.longName())) {
+                raw.put(o, new Raw(o.type().isFlag() ? "true" : cli.getOptionValue(o.longName()), "command line"));
             }
         }
         return build(raw, maxHeapBytes);

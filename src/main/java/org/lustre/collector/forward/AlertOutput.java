@@ -24,7 +24,8 @@ final class AlertOutput implements TrapOutput {
         }
     }
 
-    void start() {
+    @Override
+    public void start() {
         senders.forEach(AlertmanagerSender::start);
     }
 

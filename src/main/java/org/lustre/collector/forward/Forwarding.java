@@ -33,23 +33,19 @@ public final class Forwarding implements AutoCloseable {
         }
     }
 
-    /** Starts the outputs and the feed, which begins with the traps stored from now on. */
+    /** Starts the outputs and the feed, which begins with the oldest trap stored. */
     public synchronized void start(TrapStore store) {
         if (outputs.isEmpty() || feed != null) {
             return;
         }
         for (TrapOutput o : outputs) {
-            if (o instanceof AlertOutput a) {
-                a.start();
-            } else if (o instanceof SyslogOutput s) {
-                s.start();
-            }
+            o.start();
             for (OutputStats s : o.stats()) {
                 LOG.info("forwarding traps to {} {}", s.kind(), s.target());
             }
         }
         feed = new TrapFeed(store, outputs, clock);
-        feed.start(true);
+        feed.start();
     }
 
     /** Each destination's counters; empty when forwarding is off. */

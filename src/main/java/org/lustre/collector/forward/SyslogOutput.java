@@ -88,7 +88,8 @@ final class SyslogOutput implements TrapOutput {
         }
     }
 
-    void start() {
+    @Override
+    public void start() {
         appender.start();
         thread = Threads.daemon(this::run, "lustre-syslog");
         thread.start();

@@ -1,7 +1,6 @@
 package org.lustre.collector.forward;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,10 +87,6 @@ final class TrapAlerts {
         return new ArrayList<>(open.values());
     }
 
-    int openCount() {
-        return open.size();
-    }
-
     static Alert alert(Trap t) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("alertname", ALERTNAME);
@@ -135,10 +130,6 @@ final class TrapAlerts {
 
     /** For tests: the open alerts' ids. */
     List<String> openIds() {
-        List<String> ids = new ArrayList<>();
-        for (Iterator<Alert> it = open.values().iterator(); it.hasNext(); ) {
-            ids.add(it.next().labels().get("id"));
-        }
-        return ids;
+        return open.values().stream().map(a -> a.labels().get("id")).toList();
     }
 }

@@ -38,9 +38,8 @@ final class TrapFeed implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Starts after the traps already stored: they were forwarded by an earlier feed or predate the outputs. */
-    synchronized void start(boolean fromStart) {
-        cursor = fromStart ? 0 : store.newestSeq();
+    /** Starts with the oldest trap stored. */
+    synchronized void start() {
         thread = Threads.daemon(this::run, "lustre-forward");
         thread.start();
     }

@@ -1,5 +1,7 @@
 package org.lustre.collector.forward;
 
+import java.util.List;
+
 import org.lustre.collector.trap.Trap;
 
 /**
@@ -9,6 +11,9 @@ import org.lustre.collector.trap.Trap;
  */
 interface TrapOutput extends AutoCloseable {
 
+    /** Starts the sending thread. */
+    void start();
+
     void accept(Trap trap);
 
     /** Called by the feed thread about once a second, for outputs that resend or expire things. */
@@ -16,7 +21,7 @@ interface TrapOutput extends AutoCloseable {
     }
 
     /** One entry per destination (several Alertmanagers are several entries). */
-    java.util.List<OutputStats> stats();
+    List<OutputStats> stats();
 
     /** Stops the sending thread; what is still queued is lost (counted nowhere: the process ends). */
     @Override

@@ -3,7 +3,6 @@ package org.lustre.collector.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -40,16 +39,10 @@ public final class CollectorMetrics implements MultiCollector {
     static final String PREFIX = "lustre_collector_";
 
     private final Collector collector;
-    private final Supplier<String> lustreVersion;
     private final TargetSeries targets = new TargetSeries();
 
-    /**
-     * @param lustreVersion the Lustre version of this MDS, "" when unknown (asked at every scrape:
-     *                      it should cache)
-     */
-    public CollectorMetrics(Collector collector, Supplier<String> lustreVersion) {
+    public CollectorMetrics(Collector collector) {
         this.collector = collector;
-        this.lustreVersion = lustreVersion;
     }
 
     /** Every family, the per-target ones included (slow at 100,000 OSTs: /metrics uses {@link #exposition}). */
@@ -79,7 +72,7 @@ public final class CollectorMetrics implements MultiCollector {
         List<MetricSnapshot> out = new ArrayList<>(40);
         out.add(new InfoSnapshot(meta("", "The collector: its version and the Lustre version of this MDS (\"\" when unknown)."),
                 List.of(new InfoSnapshot.InfoDataPointSnapshot(Labels.of("version", Version.get(), "lustre_version",
-                        lustreVersion.get())))));
+                        collector.lustreVersion())))));
         out.add(gauge("ready", "1 once the first scan of the Lustre tree is published.", collector.ready() ? 1 : 0));
         out.add(gauge("start_time_seconds", "When the collector started, seconds since the epoch.",
                 collector.startedMillis() / 1000.0));

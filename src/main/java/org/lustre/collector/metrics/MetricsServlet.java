@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.lustre.collector.lustre.FileLustreTree;
-import org.lustre.collector.lustre.LustreTree;
 import org.lustre.collector.service.Collector;
 import org.lustre.collector.web.CollectorListener;
 
@@ -23,7 +21,6 @@ import org.lustre.collector.web.CollectorListener;
  */
 public final class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final long VERSION_TTL_MILLIS = 60_000;
 
     private transient CollectorMetrics metrics;
 
@@ -33,8 +30,7 @@ public final class MetricsServlet extends HttpServlet {
         if (!(c instanceof Collector collector)) {
             throw new ServletException("the collector did not start (see the log above)");
         }
-        metrics = new CollectorMetrics(collector, new LustreVersion(
-                new FileLustreTree(collector.config().lustreRoot()), VERSION_TTL_MILLIS));
+        metrics = new CollectorMetrics(collector);
     }
 
     @Override
@@ -64,52 +60,5 @@ public final class MetricsServlet extends HttpServlet {
             }
         }
         return false;
-    }
-
-    /** The version file of this MDS, re-read at most once a {@code ttl}: it changes with an upgrade only. */
-    static final class LustreVersion implements java.util.function.Supplier<String> {
-        private final LustreTree tree;
-        private final long ttlMillis;
-        private volatile String value = "";
-        private volatile long readAt = Long.MIN_VALUE / 2;
-
-        LustreVersion(LustreTree tree, long ttlMillis) {
-            this.tree = tree;
-            this.ttlMillis = ttlMillis;
-        }
-
-        @Override
-        public String get() {
-            long now = System.currentTimeMillis();
-            if (now - readAt >= ttlMillis) {
-                value = read(tree);
-                readAt = now;
-            }
-            return value;
-        }
-
-        /** sys/fs/lustre/version (2.10+: "2.15.4_1.llnl"), else proc/fs/lustre/version ("lustre: 2.x"); "" when neither. */
-        static String read(LustreTree tree) {
-            for (String path : new String[] {"sys/fs/lustre/version", "proc/fs/lustre/version"}) {
-                try {
-                    String text = tree.read(path);
-                    if (text == null) {
-                        continue;
-                    }
-                    for (String line : text.split("\n")) {
-                        String t = line.strip();
-                        if (t.startsWith("lustre:")) {
-                            t = t.substring("lustre:".length()).strip();
-                        }
-                        if (!t.isEmpty()) {
-                            return t.length() > 64 ? t.substring(0, 64) : t;
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // unreadable: try the other place, else unknown
-                }
-            }
-            return "";
-        }
     }
 }

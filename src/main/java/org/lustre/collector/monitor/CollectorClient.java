@@ -38,7 +38,8 @@ final class CollectorClient implements TrapFollower.Source {
         config.setGzipRequesting(false); // httpclient5 negotiates gzip itself
         client = new XmlRpcClient();
         client.setConfig(config);
-        client.setTransportFactory(new HttpClient5Transport.Factory(client, session.client(), maxAnswerBytes, authorization));
+        client.setTransportFactory(
+                () -> new HttpClient5Transport(client, session.client(), maxAnswerBytes, authorization));
     }
 
     @Override

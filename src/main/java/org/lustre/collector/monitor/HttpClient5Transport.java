@@ -30,8 +30,6 @@ import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
 import org.apache.xmlrpc.client.XmlRpcHttpClientConfig;
 import org.apache.xmlrpc.client.XmlRpcHttpTransport;
-import org.apache.xmlrpc.client.XmlRpcTransport;
-import org.apache.xmlrpc.client.XmlRpcTransportFactory;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.lustre.collector.rpc.HardenedSax;
 import org.xml.sax.InputSource;
@@ -49,7 +47,7 @@ import org.xml.sax.XMLReader;
  * classified {@link CollectorException}. A fully read answer gives the connection back to the pool;
  * any failure drops the connection instead of draining a possibly endless body.
  *
- * <p>One instance per call (the factory makes them), used by the calling thread only.
+ * <p>One instance per call, used by the calling thread only.
  */
 final class HttpClient5Transport extends XmlRpcHttpTransport {
     private static final ContentType TEXT_XML = ContentType.create("text/xml", StandardCharsets.UTF_8);
@@ -63,32 +61,12 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private CloseableHttpResponse response;
     private boolean answerComplete;
 
+    /** @param authorization a full {@code Authorization} header value, or null for none */
     HttpClient5Transport(XmlRpcClient client, CloseableHttpClient http, long maxAnswerBytes, String authorization) {
         super(client, "lustre-collector-monitor");
         this.http = http;
         this.maxAnswerBytes = maxAnswerBytes;
         this.authorization = authorization;
-    }
-
-    /** Makes one transport per call over the shared client. Any thread. */
-    static final class Factory implements XmlRpcTransportFactory {
-        private final XmlRpcClient client;
-        private final CloseableHttpClient http;
-        private final long maxAnswerBytes;
-        private final String authorization;
-
-        /** @param authorization a full {@code Authorization} header value, or null for none */
-        Factory(XmlRpcClient client, CloseableHttpClient http, long maxAnswerBytes, String authorization) {
-            this.client = client;
-            this.http = http;
-            this.maxAnswerBytes = maxAnswerBytes;
-            this.authorization = authorization;
-        }
-
-        @Override
-        public XmlRpcTransport getTransport() {
-            return new HttpClient5Transport(client, http, maxAnswerBytes, authorization);
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.lustre.collector.monitor;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URL;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -91,14 +92,11 @@ public final class MonitorCommand {
      */
     static List<String> names(MonitorOptions o) {
         List<String> names = new ArrayList<>();
-        for (var u : o.urls) {
-            String host = u.getHost();
-            String hostPort = host + ":" + (u.getPort() < 0 ? u.getDefaultPort() : u.getPort());
-            if (count(o, v -> v.getHost().equals(host)) == 1) {
-                names.add(host);
-            } else if (count(o, v -> (v.getHost() + ":" + (v.getPort() < 0 ? v.getDefaultPort() : v.getPort()))
-                    .equals(hostPort)) == 1) {
-                names.add(hostPort);
+        for (URL u : o.urls) {
+            if (o.urls.stream().filter(v -> v.getHost().equals(u.getHost())).count() == 1) {
+                names.add(u.getHost());
+            } else if (o.urls.stream().filter(v -> hostPort(v).equals(hostPort(u))).count() == 1) {
+                names.add(hostPort(u));
             } else {
                 names.add(u.toString());
             }
@@ -106,8 +104,8 @@ public final class MonitorCommand {
         return names;
     }
 
-    private static long count(MonitorOptions o, java.util.function.Predicate<java.net.URL> p) {
-        return o.urls.stream().filter(p).count();
+    private static String hostPort(URL u) {
+        return u.getHost() + ":" + (u.getPort() < 0 ? u.getDefaultPort() : u.getPort());
     }
 
     private static int follow(MonitorOptions o, List<CollectorClient> clients, PrintStream out, PrintStream err,

@@ -1,10 +1,10 @@
 package org.lustre.collector.rpc;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.xml.sax.Attributes;
-import org.xml.sax.ContentHandler;
-import org.xml.sax.Locator;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Turns the SAX events of Apache XML-RPC's {@code XmlRpcWriter} into UTF-8 XML bytes (why not a
@@ -19,7 +19,7 @@ import org.xml.sax.Locator;
  * lone surrogate is '?' (Apache's serializers hand over each string whole, so a pair is never
  * split between two {@link #characters} calls). One instance per answer, one thread.
  */
-final class AnswerSerializer implements ContentHandler {
+final class AnswerSerializer extends DefaultHandler {
     private static final byte[] DECLARATION = ascii("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     private static final byte[] AMP = ascii("&amp;");
     private static final byte[] LT = ascii("&lt;");
@@ -218,26 +218,6 @@ final class AnswerSerializer implements ContentHandler {
     }
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void setDocumentLocator(Locator locator) {
-    }
-
-    @Override
-    public void startPrefixMapping(String prefix, String uri) {
-    }
-
-    @Override
-    public void endPrefixMapping(String prefix) {
-    }
-
-    @Override
-    public void processingInstruction(String target, String data) {
-    }
-
-    @Override
-    public void skippedEntity(String name) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -70,12 +69,7 @@ final class TargetStates {
         return RESPONDING;
     }
 
-    /** The name Lustre gives a target: {@code fs-OST000a}. */
-    static String derivedName(String fs, String kind, int index) {
-        return fs + "-" + kind + String.format(Locale.ROOT, "%04x", index);
-    }
-
-    /** Whether {@code name} is {@link #derivedName}, without building it (100,000 times a change). */
+    /** Whether {@code name} is the name Lustre gives the target, without building it (100,000 times a change). */
     static boolean isDerivedName(String name, String fs, String kind, int index) {
         int digits = Math.max(4, (35 - Integer.numberOfLeadingZeros(index)) / 4);
         int head = fs.length() + 1 + kind.length();

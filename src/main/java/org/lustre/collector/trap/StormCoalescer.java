@@ -123,10 +123,6 @@ final class StormCoalescer {
         return n;
     }
 
-    int pendingCount() {
-        return pending.size() + catchAlls.size();
-    }
-
     /** Removes every aggregate due at {@code nowMillis} and gives it to {@code publish}, oldest first. */
     void publishDue(long nowMillis, Consumer<StormAggregate> publish) {
         if (nowMillis < nextDeadline) {

@@ -1,9 +1,7 @@
 package org.lustre.collector.trap;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -87,21 +85,14 @@ final class TrapCounters {
 
     /** Events received by file system ("" unknown), then source, by category code; sorted by both. */
     Map<String, Map<String, long[]>> bySource() {
-        Map<String, Map<String, long[]>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, long[]>> out = new TreeMap<>();
         byFs.forEach((fs, sources) -> sources.forEach((source, counts) -> {
             long[] c = new long[Category.values().length];
             for (int i = 0; i < c.length; i++) {
                 c[i] = counts.get(i);
             }
-            out.computeIfAbsent(fs, k -> new java.util.TreeMap<>()).put(source, c);
+            out.computeIfAbsent(fs, k -> new TreeMap<>()).put(source, c);
         }));
         return out;
-    }
-
-    /** Names of the file systems events were received for, sorted; "" (unknown) left out. */
-    Set<String> fileSystems() {
-        TreeSet<String> names = new TreeSet<>(byFs.keySet());
-        names.remove("");
-        return Collections.unmodifiableSet(names);
     }
 }

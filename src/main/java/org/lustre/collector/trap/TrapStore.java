@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
@@ -98,7 +97,6 @@ public final class TrapStore {
     }
 
     private final int capacity;
-    private final StormPolicy policy;
     private final LongSupplier clockMillis;
     private final AtomicReferenceArray<Trap> ring;
 
@@ -138,7 +136,6 @@ public final class TrapStore {
             throw new IllegalArgumentException("maxTraps must be at least 1: " + maxTraps);
         }
         this.capacity = maxTraps;
-        this.policy = policy;
         this.clockMillis = clockMillis;
         this.ring = new AtomicReferenceArray<>(maxTraps);
         this.storms = new StormCoalescer(policy);
@@ -146,10 +143,6 @@ public final class TrapStore {
 
     public int capacity() {
         return capacity;
-    }
-
-    public StormPolicy policy() {
-        return policy;
     }
 
     // ------------------------------------------------------------------ writer
@@ -499,10 +492,5 @@ public final class TrapStore {
      */
     public Map<String, Map<String, long[]>> countsBySource() {
         return counters.bySource();
-    }
-
-    /** Names of the file systems traps were received for, sorted; "" (unknown) left out. Any thread. */
-    public Set<String> fileSystemsSeen() {
-        return counters.fileSystems();
     }
 }

@@ -21,10 +21,6 @@ final class HostCheck {
         this.accepted = Set.copyOf(acceptHosts.stream().map(h -> hostOf(h)).filter(h -> !h.isEmpty()).toList());
     }
 
-    boolean isOn() {
-        return !accepted.isEmpty();
-    }
-
     /** Null when admitted, else why not (for the log). */
     String refusal(String hostHeader, String originHeader) {
         if (accepted.isEmpty()) {

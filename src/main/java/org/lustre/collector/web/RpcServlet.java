@@ -165,16 +165,8 @@ public final class RpcServlet extends HttpServlet {
 
     /** The whole body, or null when it is longer than {@code max}. */
     static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] buf = new byte[8192];
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + n > max) {
-                return null;
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        byte[] body = in.readNBytes(max + 1);
+        return body.length > max ? null : body;
     }
 
     /**

@@ -49,7 +49,7 @@ class MetricsAtScaleTest {
                     Thread.sleep(50);
                 }
                 assertTrue(collector.ready(), "first scan");
-                CollectorMetrics metrics = new CollectorMetrics(collector, () -> "2.15.5");
+                CollectorMetrics metrics = new CollectorMetrics(collector);
                 MetricSnapshots all = metrics.collect();
                 assertEquals(100_000 + 100, points(all, "lustre_collector_target_up"));
                 assertEquals(100_000 + 100, points(all, "lustre_collector_target_active"));
@@ -90,7 +90,7 @@ class MetricsAtScaleTest {
                 }
                 long[] fresh = new long[3];
                 for (int i = 0; i < fresh.length; i++) {
-                    CollectorMetrics cold = new CollectorMetrics(collector, () -> "2.15.5");
+                    CollectorMetrics cold = new CollectorMetrics(collector);
                     long t0 = cpu.getCurrentThreadCpuTime();
                     drain(MetricsExposition.body(cold.exposition(), null, true));
                     fresh[i] = cpu.getCurrentThreadCpuTime() - t0;

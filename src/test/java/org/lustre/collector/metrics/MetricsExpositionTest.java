@@ -83,7 +83,7 @@ class MetricsExpositionTest {
 
     @Test
     void sameLinesAsTheClientsTextWriter() throws Exception {
-        CollectorMetrics metrics = new CollectorMetrics(collector, () -> "2.15.5");
+        CollectorMetrics metrics = new CollectorMetrics(collector);
         ByteArrayOutputStream official = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(official, metrics.collect(), EscapingScheme.ALLOW_UTF8);
         MetricsExposition.Body plain = MetricsExposition.body(metrics.exposition(), null, false);
@@ -105,7 +105,7 @@ class MetricsExpositionTest {
 
     @Test
     void sameLinesAsTheClientsOpenMetricsWriterWithEofLast() throws Exception {
-        CollectorMetrics metrics = new CollectorMetrics(collector, () -> "2.15.5");
+        CollectorMetrics metrics = new CollectorMetrics(collector);
         ByteArrayOutputStream official = new ByteArrayOutputStream();
         OpenMetricsTextFormatWriter.create().write(official, metrics.collect(), EscapingScheme.ALLOW_UTF8);
         MetricsExposition.Body om = MetricsExposition.body(metrics.exposition(), OPEN_METRICS, false);

@@ -21,7 +21,7 @@ import org.lustre.collector.lustre.NodeState;
 class TargetStatesTest {
     private static NodeState ost(String fs, int index, boolean active, String state, boolean responding,
                                  long total, long free) {
-        String name = TargetStates.derivedName(fs, "OST", index);
+        String name = derivedName(fs, "OST", index);
         return new NodeState(name, fs, "OST", index, name + "_UUID", "10.0.0.1@o2ib1", active, state, responding,
                 total, free, free, 1000, 500, 0);
     }
@@ -31,14 +31,14 @@ class TargetStatesTest {
     }
 
     private static NodeState mdt(String fs, int index, boolean responding) {
-        String name = TargetStates.derivedName(fs, "MDT", index);
+        String name = derivedName(fs, "MDT", index);
         return new NodeState(name, fs, "MDT", index, name + "_UUID", "", true, "", responding, 1000, 500, 500,
                 1000, 500, 3, null, 0, true);
     }
 
     /** An OST served here (an OSS): no import state of its own. */
     private static NodeState servedOst(String fs, int index, boolean responding) {
-        String name = TargetStates.derivedName(fs, "OST", index);
+        String name = derivedName(fs, "OST", index);
         return new NodeState(name, fs, "OST", index, name + "_UUID", "", true, "", responding, 1000, 500, 500,
                 1000, 500, 3, null, 0, true);
     }
@@ -111,7 +111,7 @@ class TargetStatesTest {
     @Test
     void derivedNamesAreRecognisedWithoutBuildingThem() {
         for (int i : new int[] {0, 9, 10, 0xffff, 0x10000, 0x7fffffff}) {
-            assertTrue(TargetStates.isDerivedName(TargetStates.derivedName("fs1", "OST", i), "fs1", "OST", i), "" + i);
+            assertTrue(TargetStates.isDerivedName(derivedName("fs1", "OST", i), "fs1", "OST", i), "" + i);
         }
         assertEquals(false, TargetStates.isDerivedName("fs1-OST000A", "fs1", "OST", 10));
         assertEquals(false, TargetStates.isDerivedName("fs1-MDT000a", "fs1", "OST", 10));
@@ -142,7 +142,7 @@ class TargetStatesTest {
             String fs = String.format("fs%02d", f);
             names.add(fs);
             Map<String, NodeState> nodes = new HashMap<>();
-            nodes.put(TargetStates.derivedName(fs, "MDT", 0), mdt(fs, 0, true));
+            nodes.put(derivedName(fs, "MDT", 0), mdt(fs, 0, true));
             for (int i = 0; i < 1000; i++) {
                 boolean down = f == 42 && i >= 300 && i < 500;
                 NodeState n = down ? ost(fs, i, true, "DISCONN", false, 1000, 500) : ok(fs, i);
@@ -222,5 +222,10 @@ class TargetStatesTest {
             throw new java.io.UncheckedIOException(e);
         }
         return out.size();
+    }
+
+    /** The name Lustre gives a target: {@code fs-OST000a}. */
+    private static String derivedName(String fs, String kind, int index) {
+        return fs + "-" + kind + String.format(java.util.Locale.ROOT, "%04x", index);
     }
 }
