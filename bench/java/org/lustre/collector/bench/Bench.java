@@ -28,14 +28,15 @@ import org.lustre.collector.sim.SimulatedTree;
 public final class Bench {
     /**
      * The JVM flags of the packaged start (systemd unit, init script, and what the jar relaunches
-     * itself with when given none). A young generation of 16 MiB and 20-40% of the heap kept free
-     * after a full collection hold the 100,000-OST collector under 192 MiB resident (the JVM's
-     * default third of the heap for the young generation and 40-70% free held 220 MiB); once the
-     * first sweep has read every target, a young collection comes every ~10 s and takes 1-10 ms.
-     * -XX:-UsePerfData: the statistics sampler cost a tenth of the idle CPU.
+     * itself with when given none). The free-ratio pair keeps 40-70% of the heap free after a
+     * collection, with the default young generation (a third of the heap): a 16 MiB young
+     * generation and 20-40% free held the 100,000-OST collector at 191 MiB resident instead of
+     * ~225, but a storm then promoted into a nearly full old generation and paid full collections
+     * of 160-430 ms (getTraps p99 416 ms while paced clients polled). -XX:-UsePerfData: the
+     * statistics sampler was a tenth of the idle CPU.
      */
-    static final String COLLECTOR_FLAGS = "-Xms32m -Xmx192m -Xmn16m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
-            + "-XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:MaxMetaspaceSize=64m "
+    static final String COLLECTOR_FLAGS = "-Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+            + "-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=70 -XX:MaxMetaspaceSize=64m "
             + "-XX:ReservedCodeCacheSize=32m -Xss512k -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
 
     /** What {@code --only} may name: one part run alone, for iterating (not for a BENCHMARKS.md to commit). */

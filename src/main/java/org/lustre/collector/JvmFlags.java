@@ -19,8 +19,8 @@ final class JvmFlags {
     static final String RELAUNCHED_PROPERTY = "lustre.collector.relaunched";
 
     /** The flags of conf/lustre-collector.service and conf/lustre-collector.init (a test keeps them equal). */
-    static final List<String> PACKAGED = List.of("-Xms32m", "-Xmx192m", "-Xmn16m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+    static final List<String> PACKAGED = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=40", "-XX:MaxHeapFreeRatio=70",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:-UsePerfData",
             "-XX:+ExitOnOutOfMemoryError");
 

@@ -37,8 +37,8 @@ final class TrapHeapBudget {
 
     /**
      * The -Xmx to suggest, in MiB: the need plus 10%, to a multiple of 64. Runtime.maxMemory()
-     * is less than -Xmx with some collectors (the serial one leaves a survivor space out: 190 MiB
-     * of -Xmx192m -Xmn16m), so -Xmx set to the bare need would be refused again.
+     * is less than -Xmx with some collectors (the serial one leaves a survivor space out: 185 MiB
+     * of -Xmx192m), so -Xmx set to the bare need would be refused again.
      */
     static long suggestedXmxMib(int maxTraps) {
         long withRoom = heapMibFor(maxTraps) * 11 / 10;

@@ -34,8 +34,12 @@ final class ScanLoop implements Runnable {
     private final long intervalMillis;
     private final LongSupplier clock;
     private final Collector.ScanListener listener;
-    /** Reads of named targets at most this often: 5 a second, each of at most one budget. */
-    static final long NAMED_GAP_MILLIS = 200;
+    /**
+     * Reads of named targets at most once this often, each of at most one budget: a trap storm
+     * naming thousands of targets costs the scan thread one budget of full reads a second, and
+     * the first name after a quiet spell is read at once.
+     */
+    static final long NAMED_GAP_MILLIS = 1_000;
 
     private volatile boolean running = true;
     private final Object wakeLock = new Object();
@@ -97,7 +101,7 @@ final class ScanLoop implements Runnable {
     private void waitForNextScan(long deadline) throws InterruptedException {
         while (running) {
             long wait = deadline - clock.getAsLong();
-            if (wait <= 0 || !awaitWake(wait)) {
+            if (wait <= 0 || !awaitWake(wait) || !running) {
                 return;
             }
             if (!deliver(() -> readNamedOnce(clock.getAsLong()))) {

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  */
 final class ChildCollector implements AutoCloseable {
     /** conf/lustre-collector.service's JAVA_OPTS. */
-    static final List<String> PACKAGED_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-Xmn16m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+    static final List<String> PACKAGED_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=40", "-XX:MaxHeapFreeRatio=70",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:-UsePerfData",
             "-XX:+ExitOnOutOfMemoryError");
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/RPC2");
