@@ -21,6 +21,8 @@ final class CollectorChild implements AutoCloseable {
     final Path gcLog;
     final String label;
     final boolean kmsg;
+    /** When it was started (System.nanoTime). */
+    final long startedNanos = System.nanoTime();
 
     private CollectorChild(Setup setup, Child child, int port, Path trapFile, Path gcLog, String label, boolean kmsg) {
         this.kmsg = kmsg;

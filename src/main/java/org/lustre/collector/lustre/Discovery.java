@@ -1,7 +1,10 @@
 package org.lustre.collector.lustre;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,18 +125,18 @@ final class Discovery {
         // and the periodic discovery nearly always finds what the last one found: then the
         // inventory stays. target_obd bytes compare by identity: readIfChanged hands back the
         // previous array itself when the file holds the same bytes.
-        Built now = new Built(listings, obdBytes, mdtObd, mgs);
+        Built now = Built.of(listings, obdBytes, mdtObd, mgs);
         if (!incomplete && now.sameAs(last) && prev.obdBytes().equals(obdBytes) && !prev.byFs().isEmpty()) {
             return prev;
         }
-        Inventory inv = build(prev, now, lods, lodsByFs, incomplete, errs);
+        Inventory inv = build(prev, now, listings.osps(), lods, lodsByFs, incomplete, errs);
         // Kept only when complete: after a failed listing the next discovery must build again.
         last = incomplete ? null : now;
         return inv;
     }
 
     /** The inventory from what {@link #discover} read. */
-    private Inventory build(Inventory prev, Built in, Map<String, String> lods,
+    private Inventory build(Inventory prev, Built in, List<String> osps, Map<String, String> lods,
                             Map<String, TreeSet<String>> lodsByFs, boolean incomplete, TreeErrors.Tally errs) {
         Map<String, Builder> targets = new TreeMap<>();
         lodsByFs.forEach((fs, names) -> {
@@ -170,10 +173,10 @@ final class Discovery {
                 builder(targets, t).localOst = true;
             }
         }
-        for (String device : in.listings().osps()) {
+        for (String device : osps) {
             TargetName t = TargetName.ofOspDevice(device);
             if (t != null) {
-                builder(targets, t).osps.add(device);
+                builder(targets, t).addOsp(device.substring(device.lastIndexOf('-') + 1));
             }
         }
         TreeSet<String> fileSystems = new TreeSet<>(mgsFileSystems(in.mgs(), errs));
@@ -185,11 +188,11 @@ final class Discovery {
             byte[] bytes = in.obdBytes().get(lod);
             if (bytes != null) {
                 listed(targets, fs, "lod/" + lod + "/target_obd", new String(bytes, StandardCharsets.UTF_8),
-                        "-osc-" + mdtPart, errs);
+                        mdtPart, errs);
             }
             String mdtObd = in.mdtObd().get(lod);
             if (mdtObd != null) {
-                listed(targets, fs, "lod/" + lod + "/mdt_obd", mdtObd, "-osp-" + mdtPart, errs);
+                listed(targets, fs, "lod/" + lod + "/mdt_obd", mdtObd, mdtPart, errs);
             }
         }
 
@@ -197,15 +200,39 @@ final class Discovery {
         for (String fs : fileSystems) {
             byFs.put(fs, new ArrayList<>());
         }
+        // Every OST of a file system without DNE is reached from the same MDT: one list for all.
+        Map<List<String>, List<String>> sharedMdts = new HashMap<>();
         for (Builder b : targets.values()) {
-            byFs.computeIfAbsent(b.id.fs(), k -> new ArrayList<>()).add(b.build());
+            byFs.computeIfAbsent(b.id.fs(), k -> new ArrayList<>()).add(b.build(sharedMdts));
         }
         if (incomplete) {
             keepUnseen(prev, byFs);
         }
         Map<String, List<Target>> frozen = new TreeMap<>();
-        byFs.forEach((fs, list) -> frozen.put(fs, List.copyOf(list)));
+        byFs.forEach((fs, list) -> frozen.put(fs, reuse(prev.byFs().get(fs), list)));
         return new Inventory(frozen, lods, in.obdBytes());
+    }
+
+    /**
+     * {@code now}, each target equal to one of {@code before} replaced by that one, and
+     * {@code before} itself when nothing changed: a rediscovery after one OST's ACTIVE flag flipped
+     * keeps the other 99,999 targets (no second copy on the heap, and the scanner hands on the
+     * published node maps of the file systems that are the same).
+     */
+    private static List<Target> reuse(List<Target> before, List<Target> now) {
+        if (before == null) {
+            return List.copyOf(now);
+        }
+        Map<String, Target> old = new HashMap<>();
+        for (Target t : before) {
+            old.put(t.name(), t);
+        }
+        List<Target> out = new ArrayList<>(now.size());
+        for (Target t : now) {
+            Target o = old.get(t.name());
+            out.add(t.equals(o) ? o : t);
+        }
+        return out.equals(before) ? before : List.copyOf(out);
     }
 
     /** {@code MDTxxxx} of a LOD name {@code <fs>-MDTxxxx-mdtlov} that {@link #LOD} matched. */
@@ -227,13 +254,32 @@ final class Discovery {
     }
 
     /**
-     * Everything the last complete discovery was built from. The OSP listing is the one whose
-     * names the targets hold, so keeping it costs the list alone.
+     * Everything the last complete discovery was built from, the OSP listing (one name per
+     * target and MDT, 100,000 and more) as its SHA-256 alone: the targets do not hold the names.
      */
-    private record Built(Listings listings, Map<String, byte[]> obdBytes, Map<String, String> mdtObd, String mgs) {
+    private record Built(Listings listings, ByteBuffer ospDigest, Map<String, byte[]> obdBytes,
+                         Map<String, String> mdtObd, String mgs) {
+        static Built of(Listings l, Map<String, byte[]> obdBytes, Map<String, String> mdtObd, String mgs) {
+            Listings small = new Listings(l.lods(), l.mdts(), l.osds(), l.obdfilters(), List.of());
+            return new Built(small, digest(l.osps()), obdBytes, mdtObd, mgs);
+        }
+
+        private static ByteBuffer digest(List<String> names) {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                for (String n : names) {
+                    sha.update(n.getBytes(StandardCharsets.UTF_8));
+                    sha.update((byte) '\n');
+                }
+                return ByteBuffer.wrap(sha.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
         boolean sameAs(Built other) {
-            return other != null && listings.equals(other.listings) && mdtObd.equals(other.mdtObd)
-                    && java.util.Objects.equals(mgs, other.mgs);
+            return other != null && listings.equals(other.listings) && ospDigest.equals(other.ospDigest)
+                    && mdtObd.equals(other.mdtObd) && java.util.Objects.equals(mgs, other.mgs);
         }
     }
 
@@ -255,9 +301,9 @@ final class Discovery {
 
     /**
      * The targets a target_obd or mdt_obd lists, with their uuid and ACTIVE flag; a listed
-     * target with no OSP device found gets the one its LOD implies ({@code ospSuffix}).
+     * target with no OSP device found gets the one its LOD implies (of the LOD's MDT, {@code mdtPart}).
      */
-    private void listed(Map<String, Builder> targets, String fs, String rel, String text, String ospSuffix,
+    private void listed(Map<String, Builder> targets, String fs, String rel, String text, String mdtPart,
                         TreeErrors.Tally errs) {
         List<TargetObdParser.Target> list;
         try {
@@ -276,8 +322,8 @@ final class Discovery {
             Builder b = builder(targets, id);
             b.uuid = t.uuid();
             b.lodActive = t.active();
-            if (b.osps.isEmpty()) {
-                b.osps.add(id.name() + ospSuffix);
+            if (b.ospMdts.isEmpty()) {
+                b.addOsp(mdtPart);
             }
         }
     }
@@ -306,7 +352,8 @@ final class Discovery {
     /** A target being put together from the listings. */
     private static final class Builder {
         final TargetName id;
-        final TreeSet<String> osps = new TreeSet<>();
+        /** Few (one per local MDT that reaches the target): a list, sorted when built. */
+        final List<String> ospMdts = new ArrayList<>(1);
         String uuid;
         Boolean lodActive;
         String osd;
@@ -317,8 +364,16 @@ final class Discovery {
             this.id = id;
         }
 
-        Target build() {
-            return new Target(id, uuid == null ? id.name() + "_UUID" : uuid, new ArrayList<>(osps), lodActive, osd,
+        void addOsp(String mdt) {
+            if (!ospMdts.contains(mdt)) {
+                ospMdts.add(mdt);
+            }
+        }
+
+        Target build(Map<List<String>, List<String>> sharedMdts) {
+            ospMdts.sort(null);
+            List<String> mdts = sharedMdts.computeIfAbsent(List.copyOf(ospMdts), k -> k);
+            return new Target(id, uuid, mdts, lodActive, osd,
                     localMdt, localOst);
         }
     }

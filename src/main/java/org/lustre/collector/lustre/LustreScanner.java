@@ -206,7 +206,6 @@ public final class LustreScanner {
             it.remove();
         }
         if (inv != before) {
-            inv = reuseLists(before, inv);
             if (!inv.byFs().equals(before.byFs())) {
                 readChangedInThisScan(before, inv);
                 adopt(inv);
@@ -353,27 +352,11 @@ public final class LustreScanner {
     /** A new inventory: the schedule's list and the readings of targets that are gone. */
     private void adopt(Inventory inv) {
         Map<String, Target> names = inv.byName();
-        List<Target> scheduled = new ArrayList<>();
-        for (Target t : inv.all()) {
-            scheduled.add(t);
-        }
-        schedule.targets(scheduled);
+        List<Target> all = inv.all();
+        schedule.targets(all, names);
         readings.keySet().retainAll(names.keySet());
         byName = names;
-        locals = inv.all().stream().filter(Target::local).toList();
-    }
-
-    /**
-     * {@code now} with the target list of each file system whose targets did not change taken
-     * from {@code before} (the same object), so that its published node map can be handed on.
-     */
-    private static Inventory reuseLists(Inventory before, Inventory now) {
-        Map<String, List<Target>> byFs = new HashMap<>();
-        now.byFs().forEach((fs, list) -> {
-            List<Target> old = before.byFs().get(fs);
-            byFs.put(fs, list.equals(old) ? old : list);
-        });
-        return new Inventory(byFs, now.lods(), now.obdBytes());
+        locals = all.stream().filter(Target::local).toList();
     }
 
     /** Notes a target whose reading changed what its node shows, by file system. */

@@ -35,6 +35,13 @@ public record NodeState(String name, String fs, String kind, int index, String u
         if (recovery == null) {
             recovery = RecoveryStatus.UNKNOWN;
         }
+        uuid = TargetName.unlessDefault(name, uuid);
+    }
+
+    /** Kept as null when it is {@code <name>_UUID} (see {@link TargetName#defaultUuid}). */
+    @Override
+    public String uuid() {
+        return uuid != null ? uuid : TargetName.defaultUuid(name);
     }
 
     /** As the canonical constructor, for a remote target: no exports, no recovery figures. */

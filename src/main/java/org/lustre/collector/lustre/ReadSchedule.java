@@ -1,7 +1,6 @@
 package org.lustre.collector.lustre;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +38,7 @@ final class ReadSchedule {
     /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
     private List<Target> order = List.of();
-    /** Written by the scan thread, read by {@link #prioritize} from any thread. */
+    /** Every target by name (the scanner's map); written by the scan thread, read by {@link #prioritize} from any thread. */
     private volatile Map<String, Target> byName = Map.of();
     private int roundRobin;
     private int sweep;
@@ -60,17 +59,14 @@ final class ReadSchedule {
     }
 
     /**
-     * A new target list (after a discovery); the cursors keep their place as far as it exists.
-     * Targets served here (local) are left out: the scanner reads them every scan.
+     * A new target list (after a discovery) and the same targets by name; the cursors keep their
+     * place as far as it exists. Targets served here (local) are left out: the scanner reads
+     * them every scan.
      */
-    void targets(List<Target> all) {
+    void targets(List<Target> all, Map<String, Target> byName) {
         remote = all.stream().filter(t -> !t.local()).toList();
         order = remote;
-        Map<String, Target> m = new HashMap<>();
-        for (Target t : order) {
-            m.put(t.name(), t);
-        }
-        byName = m;
+        this.byName = byName;
     }
 
     /**
@@ -81,7 +77,8 @@ final class ReadSchedule {
      */
     boolean prioritize(String name) {
         Map<String, Target> known = byName;
-        if (!known.isEmpty() && !known.containsKey(name)) {
+        Target t = known.get(name);
+        if (!known.isEmpty() && (t == null || t.local())) {
             return false;
         }
         synchronized (urgent) {
@@ -102,7 +99,7 @@ final class ReadSchedule {
             for (var it = urgent.iterator(); it.hasNext() && out.size() < budget; ) {
                 Target t = byName.get(it.next());
                 it.remove();
-                if (t != null) {
+                if (t != null && !t.local()) {
                     out.add(t);
                 }
             }

@@ -21,7 +21,7 @@ record Reading(Connection connection, String state, boolean activeZero, String n
     static final long[] NO_SPACE = {-1, -1, -1, -1, -1};
 
     static Reading none(Target t) {
-        return new Reading(Connection.none(t.osps()), "", false, "", NO_SPACE, -1, RecoveryStatus.UNKNOWN, -1, 0);
+        return new Reading(Connection.none(t.ospMdts()), "", false, "", NO_SPACE, -1, RecoveryStatus.UNKNOWN, -1, 0);
     }
 
     /** Deactivated by the administrator: an OSP device says DEACTIVATED or {@code active} 0. */
@@ -30,14 +30,16 @@ record Reading(Connection connection, String state, boolean activeZero, String n
     }
 
     /**
-     * The last server_uuid bytes and their parse per OSP device, aligned with {@link #osps}.
-     * The bytes let an unchanged file be recognised in the read buffer, without decoding.
+     * Per OSP device, aligned with the target's {@link Target#ospMdts} that {@code ospMdts} is: the import state last read ("" unknown), whether
+     * its server_uuid file said DEACTIVATED, and whether that file was read at all (versions
+     * without it give the state through {@code import}, which does not say DEACTIVATED).
      */
-    record Connection(List<String> osps, byte[][] bytes, String[] states, boolean[] deactivated) {
-        static Connection none(List<String> osps) {
-            String[] states = new String[osps.size()];
+    record Connection(List<String> ospMdts, String[] states, boolean[] deactivated, boolean[] serverUuidRead) {
+        static Connection none(List<String> ospMdts) {
+            int n = ospMdts.size();
+            String[] states = new String[n];
             java.util.Arrays.fill(states, "");
-            return new Connection(osps, new byte[osps.size()][], states, new boolean[osps.size()]);
+            return new Connection(ospMdts, states, new boolean[n], new boolean[n]);
         }
 
         /** The worst state over the devices. */
@@ -51,8 +53,8 @@ record Reading(Connection connection, String state, boolean activeZero, String n
 
         /** True when every device's server_uuid file has been read. */
         boolean allRead() {
-            for (byte[] b : bytes) {
-                if (b == null) {
+            for (boolean r : serverUuidRead) {
+                if (!r) {
                     return false;
                 }
             }

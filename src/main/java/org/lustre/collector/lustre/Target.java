@@ -7,18 +7,26 @@ import java.util.List;
  * discovery makes new ones.
  *
  * @param id        its name, file system, kind and index
- * @param uuid      from target_obd/mdt_obd when listed there, else {@code <name>_UUID}
- * @param osps      the OSP devices of this node's MDTs that reach it, sorted (empty for a target
- *                  only served here)
+ * @param uuid      from target_obd/mdt_obd when listed there, else {@code <name>_UUID} (kept as null,
+ *                  see {@link TargetName#defaultUuid})
+ * @param ospMdts   the local MDTs whose OSP devices reach it ({@code MDTyyyy}, sorted; empty for a
+ *                  target only served here): the devices are {@link #osp}, named from these, so
+ *                  that 100,000 targets share a few lists instead of holding 9 MB of device names
  * @param lodActive ACTIVE/INACTIVE in the LOD's target_obd or mdt_obd; null when not listed
  * @param osd       the {@code osd-*} directory holding a local target's space ("osd-zfs"), or null
  * @param localMdt  an MDT served by this node ({@code mdt/}, {@code osd-*}, {@code lod/})
  * @param localOst  an OST served by this node ({@code obdfilter/}, {@code osd-*}): an OSS
  */
-record Target(TargetName id, String uuid, List<String> osps, Boolean lodActive, String osd,
+record Target(TargetName id, String uuid, List<String> ospMdts, Boolean lodActive, String osd,
               boolean localMdt, boolean localOst) {
     Target {
-        osps = List.copyOf(osps);
+        ospMdts = List.copyOf(ospMdts);
+        uuid = TargetName.unlessDefault(id.name(), uuid);
+    }
+
+    @Override
+    public String uuid() {
+        return uuid != null ? uuid : TargetName.defaultUuid(id.name());
     }
 
     String name() {
@@ -27,6 +35,15 @@ record Target(TargetName id, String uuid, List<String> osps, Boolean lodActive, 
 
     String fs() {
         return id.fs();
+    }
+
+    int ospCount() {
+        return ospMdts.size();
+    }
+
+    /** Its i-th OSP device, {@code <fs>-OSTxxxx-osc-MDTyyyy} (an MDT's: {@code -osp-}). */
+    String osp(int i) {
+        return id.name() + (id.isOst() ? "-osc-" : "-osp-") + ospMdts.get(i);
     }
 
     boolean local() {

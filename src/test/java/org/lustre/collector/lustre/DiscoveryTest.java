@@ -1,6 +1,8 @@
 package org.lustre.collector.lustre;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +69,31 @@ class DiscoveryTest {
         TestTrees.writeOst(dir, "dw", 1, "DISCONN", false);
         LustreSnapshot back = sc.scan(T0 + 2 * D);
         assertEquals("DISCONN", back.nodes().get("dw-OST0001").state(), "read through its device again");
+    }
+
+    @Test
+    void aRediscoveryKeepsTheTargetsThatDidNotChange() throws IOException {
+        TestTrees.write(dir, "ra", 3, false);
+        TestTrees.write(dir, "rb", 3, false);
+        Discovery d = new Discovery(new LustreLayout(new FileLustreTree(dir)));
+        TreeErrors errors = new TreeErrors();
+        Inventory first = d.discover(Inventory.EMPTY, errors.tally(T0));
+        assertEquals("MDT0000", first.byName().get("ra-OST0001").ospMdts().get(0));
+        assertEquals("ra-OST0001-osc-MDT0000", first.byName().get("ra-OST0001").osp(0));
+        assertSame(first.byName().get("ra-OST0001").ospMdts(), first.byName().get("rb-OST0002").ospMdts(),
+                "one list of MDTs for every target reached from the same MDT");
+
+        // An administrator deactivates ra-OST0001: target_obd changes, the inventory is built again.
+        Fixtures.put(dir, TestTrees.PROC + "lod/ra-MDT0000-mdtlov/target_obd",
+                "0: ra-OST0000_UUID ACTIVE\n1: ra-OST0001_UUID INACTIVE\n2: ra-OST0002_UUID ACTIVE\n");
+        Inventory second = d.refresh(first, errors.tally(T0 + 5_000));
+        assertNotSame(first, second);
+        assertEquals(Boolean.FALSE, second.byName().get("ra-OST0001").lodActive());
+        assertSame(first.byFs().get("rb"), second.byFs().get("rb"), "the other file system's list itself");
+        assertSame(first.byName().get("ra-OST0002"), second.byName().get("ra-OST0002"), "an unchanged target itself");
+
+        // Nothing changed since: the next discovery hands back the inventory itself.
+        assertSame(second, d.discover(second, errors.tally(T0 + D)));
     }
 
     /** What each node shows, without its read time. */

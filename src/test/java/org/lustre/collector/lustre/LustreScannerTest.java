@@ -344,6 +344,29 @@ class LustreScannerTest {
     }
 
     @Test
+    void aServerUuidLineOtherThanTheOneItsStatePrintsIsStillRead() throws IOException {
+        // The sweep compares each ost_server_uuid file with the line its last state prints
+        // ("<target uuid>\t<state>\n"); a line naming another uuid never matches, and must
+        // still give the state at every read, DEACTIVATED included.
+        TestTrees.write(dir, "su", 2, false);
+        String file = TestTrees.DBG + "osp/" + TestTrees.osp("su", 1) + "/ost_server_uuid";
+        Fixtures.put(dir, file, "elsewhere_UUID\tFULL\n");
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 1);
+        assertEquals("FULL", sc.scan(T0).nodes().get("su-OST0001").state());
+        assertEquals("FULL", sc.scan(T0 + 5_000).nodes().get("su-OST0001").state());
+        Fixtures.put(dir, file, "elsewhere_UUID\tDISCONN\n");
+        assertEquals("DISCONN", sc.scan(T0 + 10_000).nodes().get("su-OST0001").state());
+        Fixtures.put(dir, file, "elsewhere_UUID\tDISCONN\tDEACTIVATED\n");
+        NodeState n = sc.scan(T0 + 15_000).nodes().get("su-OST0001");
+        assertFalse(n.active(), "DEACTIVATED read from the line");
+        assertTrue(n.responding(), "a deactivated target is not a lost connection");
+        Fixtures.put(dir, file, "su-OST0001_UUID\tFULL\n");
+        NodeState back = sc.scan(T0 + 20_000).nodes().get("su-OST0001");
+        assertTrue(back.active());
+        assertEquals("FULL", back.state());
+    }
+
+    @Test
     void carriesFiguresForwardForOstsNotReadThisScan() throws IOException {
         TestTrees.write(dir, "cf", 2, false);
         LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);

@@ -15,11 +15,20 @@ import org.junit.jupiter.api.Test;
 
 class ReadScheduleTest {
 
+    /** What the scanner does after a discovery: the list and the same targets by name. */
+    private static void adopt(ReadSchedule s, List<Target> targets) {
+        Map<String, Target> byName = new HashMap<>();
+        for (Target t : targets) {
+            byName.put(t.name(), t);
+        }
+        s.targets(targets, byName);
+    }
+
     private static List<Target> osts(int n) {
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TargetName id = TargetName.parse(String.format("fs-OST%04x", i));
-            out.add(new Target(id, id.name() + "_UUID", List.of(id.name() + "-osc-MDT0000"), null, null, false, false));
+            out.add(new Target(id, id.name() + "_UUID", List.of("MDT0000"), null, null, false, false));
         }
         return out;
     }
@@ -29,7 +38,7 @@ class ReadScheduleTest {
         for (int n : new int[] {1, 7, 60, 61, 1000, 1001}) {
             for (int scans : new int[] {1, 2, 12, 60}) {
                 ReadSchedule s = new ReadSchedule(3, scans);
-                s.targets(osts(n));
+                adopt(s, osts(n));
                 assertEquals((n + scans - 1) / scans, s.sweepPerScan());
                 // From any starting point, the next `scans` scans read every target's connection.
                 for (int warm = 0; warm < 3; warm++) {
@@ -49,7 +58,7 @@ class ReadScheduleTest {
     void theWorstCaseDelayIsSweepScans() {
         // A target changes right after the sweep read it: the sweep reads it again exactly sweepScans scans later.
         ReadSchedule s = new ReadSchedule(1, 12);
-        s.targets(osts(100));
+        adopt(s, osts(100));
         int lastRead = -1;
         int gap = 0;
         for (int scan = 0; scan < 200; scan++) {
@@ -68,7 +77,7 @@ class ReadScheduleTest {
     @Test
     void roundRobinPriorityAndNoSweep() {
         ReadSchedule s = new ReadSchedule(2, 0);
-        s.targets(osts(5));
+        adopt(s, osts(5));
         assertEquals(0, s.sweepPerScan());
         s.prioritize("fs-OST0004");
         s.prioritize("nobody");
@@ -85,7 +94,7 @@ class ReadScheduleTest {
     @Test
     void priorityReadsComeInTheOrderTheSourcesNamedThem() {
         ReadSchedule s = new ReadSchedule(3, 0);
-        s.targets(osts(200));
+        adopt(s, osts(200));
         // A router storm names OSTs in console order; a budget takes the first named first.
         for (int i = 199; i >= 190; i--) {
             s.prioritize(String.format("fs-OST%04x", i));
@@ -103,7 +112,7 @@ class ReadScheduleTest {
         TargetName mdt = TargetName.parse("fs-MDT0000");
         ts.add(new Target(mdt, "fs-MDT0000_UUID", List.of(), null, "osd-zfs", true, false));
         ReadSchedule s = new ReadSchedule(10, 1);
-        s.targets(ts);
+        adopt(s, ts);
         ReadSchedule.Plan p = s.next();
         assertEquals(2, p.full().size());
         assertEquals(2, p.sweep().size());

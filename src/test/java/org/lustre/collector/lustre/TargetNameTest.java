@@ -36,4 +36,21 @@ class TargetNameTest {
     void rejectsWhatIsNotATargetOrOspDevice(String s) {
         assertNull(s.contains("-os") || s.contains("-mdc") ? TargetName.ofOspDevice(s) : TargetName.parse(s), s);
     }
+
+    @Test
+    void aDefaultUuidIsMadeWhenAskedAndAConfiguredOneKept() {
+        assertNull(TargetName.unlessDefault("fs-OST0001", "fs-OST0001_UUID"));
+        assertEquals("fs-OST0002_UUID", TargetName.unlessDefault("fs-OST0001", "fs-OST0002_UUID"));
+        assertEquals("fs-OST0001_uuid", TargetName.unlessDefault("fs-OST0001", "fs-OST0001_uuid"));
+        NodeState plain = new NodeState("fs-OST0001", "fs", "OST", 1, "fs-OST0001_UUID", "", true, "FULL", true,
+                1, 1, 1, 1, 1, 0);
+        NodeState configured = new NodeState("fs-OST0001", "fs", "OST", 1, "ost1-uuid", "", true, "FULL", true,
+                1, 1, 1, 1, 1, 0);
+        assertEquals("fs-OST0001_UUID", plain.uuid());
+        assertEquals("ost1-uuid", configured.uuid());
+        Target t = new Target(TargetName.parse("fs-OST0001"), "fs-OST0001_UUID", List.of("MDT0000"), null, null,
+                false, false);
+        assertEquals("fs-OST0001_UUID", t.uuid());
+        assertEquals("fs-OST0001-osc-MDT0000", t.osp(0));
+    }
 }
