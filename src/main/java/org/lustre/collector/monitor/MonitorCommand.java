@@ -127,7 +127,7 @@ public final class MonitorCommand {
                     if (!follower.anyUp()) {
                         CollectorException e = round.lastError();
                         err.println("monitor: no collector answers" + (e == null ? "" : "; last error: " + e.getMessage()));
-                        return e == null ? ExitCodes.UNREACHABLE : e.kind().exitCode();
+                        return e == null ? CollectorException.Kind.UNREACHABLE.exitCode() : e.kind().exitCode();
                     }
                     if (!o.once || !follower.pending()) {
                         break;
