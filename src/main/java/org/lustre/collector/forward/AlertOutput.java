@@ -31,7 +31,11 @@ final class AlertOutput implements TrapOutput {
 
     @Override
     public void accept(Trap trap) {
-        send(alerts.onTrap(trap));
+        for (Alert a : alerts.onTrap(trap)) {
+            for (AlertmanagerSender s : senders) {
+                s.offer(a);
+            }
+        }
     }
 
     @Override
@@ -39,14 +43,6 @@ final class AlertOutput implements TrapOutput {
         for (Alert a : alerts.due(nowMillis)) {
             for (AlertmanagerSender s : senders) {
                 s.offerRefresh(a);
-            }
-        }
-    }
-
-    private void send(List<Alert> batch) {
-        for (Alert a : batch) {
-            for (AlertmanagerSender s : senders) {
-                s.offer(a);
             }
         }
     }
