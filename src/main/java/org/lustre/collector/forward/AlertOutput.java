@@ -49,11 +49,7 @@ final class AlertOutput implements TrapOutput {
 
     @Override
     public List<OutputStats> stats() {
-        List<OutputStats> out = new ArrayList<>();
-        for (AlertmanagerSender s : senders) {
-            out.add(s.stats());
-        }
-        return out;
+        return senders.stream().map(AlertmanagerSender::stats).toList();
     }
 
     @Override
