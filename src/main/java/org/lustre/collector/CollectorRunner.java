@@ -39,11 +39,6 @@ final class CollectorRunner {
                         demoRoot, DEMO_FILE_SYSTEMS, DEMO_OSTS);
             }
             server = EmbeddedServer.start(config);
-        } catch (org.lustre.collector.config.ConfigException e) {
-            // a bad option found only when binding (the host does not resolve): a usage error
-            err.println("lustre-collector: " + e.getMessage());
-            TempTree.delete(demoRoot);
-            return 2;
         } catch (Exception e) {
             err.println("lustre-collector: " + e.getMessage());
             TempTree.delete(demoRoot);

@@ -31,7 +31,11 @@ final class AlertOutput implements TrapOutput {
 
     @Override
     public void accept(Trap trap) {
-        send(alerts.onTrap(trap));
+        for (Alert a : alerts.onTrap(trap)) {
+            for (AlertmanagerSender s : senders) {
+                s.offer(a);
+            }
+        }
     }
 
     @Override
@@ -43,21 +47,9 @@ final class AlertOutput implements TrapOutput {
         }
     }
 
-    private void send(List<Alert> batch) {
-        for (Alert a : batch) {
-            for (AlertmanagerSender s : senders) {
-                s.offer(a);
-            }
-        }
-    }
-
     @Override
     public List<OutputStats> stats() {
-        List<OutputStats> out = new ArrayList<>();
-        for (AlertmanagerSender s : senders) {
-            out.add(s.stats());
-        }
-        return out;
+        return senders.stream().map(AlertmanagerSender::stats).toList();
     }
 
     @Override

@@ -41,9 +41,8 @@ final class AlertmanagerSender implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong queueFull = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final OutputState state;
     private volatile int inFlight;
-    private volatile String state = "ok";
-    private volatile String message = "";
     private volatile boolean running = true;
     private Thread thread;
 
@@ -52,6 +51,7 @@ final class AlertmanagerSender implements AutoCloseable {
         String b = target.endsWith("/") ? target : target + "/";
         this.endpoint = URI.create(b).resolve("api/v2/alerts");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.state = new OutputState(LOG, "alertmanager " + target);
     }
 
     URI endpoint() {
@@ -82,8 +82,7 @@ final class AlertmanagerSender implements AutoCloseable {
     }
 
     OutputStats stats() {
-        return new OutputStats("alertmanager", target, state, message, sent.get(), queueFull.get(), rejected.get(),
-                queue.size() + inFlight);
+        return state.stats("alertmanager", target, sent.get(), queueFull.get(), rejected.get(), queue.size() + inFlight);
     }
 
     private void run() {
@@ -112,7 +111,7 @@ final class AlertmanagerSender implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("alertmanager {}: {}", target, e.toString());
-                failed("internal error: " + e);
+                state.failed("internal error: " + e);
                 rejected.addAndGet(batch.size());
                 batch.clear();
                 inFlight = 0;
@@ -129,37 +128,25 @@ final class AlertmanagerSender implements AutoCloseable {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            failed("cannot send: " + e);
+            state.failed("cannot send: " + e);
             return false;
         }
         int status = response.statusCode();
         // state first, then the counter: a reader that sees the count sees the state that goes with it
         if (status / 100 == 2) {
-            if (!"ok".equals(state)) {
-                LOG.info("alertmanager {}: sending again", target);
-            }
-            state = "ok";
-            message = "";
+            state.ok();
             sent.addAndGet(batch.size());
             return true;
         }
         String body = response.body() == null ? "" : response.body().strip();
         String why = "HTTP " + status + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) : body));
         if (status / 100 == 4) {
-            failed(why + " (" + batch.size() + " alerts dropped)");
+            state.failed(why + " (" + batch.size() + " alerts dropped)");
             rejected.addAndGet(batch.size());
             return true;
         }
-        failed(why);
+        state.failed(why);
         return false;
-    }
-
-    private void failed(String why) {
-        if (!"error".equals(state) || !why.equals(message)) {
-            LOG.warn("alertmanager {}: {}", target, why);
-        }
-        state = "error";
-        message = why;
     }
 
     @Override

@@ -50,11 +50,7 @@ public final class Forwarding implements AutoCloseable {
 
     /** Each destination's counters; empty when forwarding is off. */
     public List<OutputStats> stats() {
-        List<OutputStats> out = new ArrayList<>();
-        for (TrapOutput o : outputs) {
-            out.addAll(o.stats());
-        }
-        return out;
+        return outputs.stream().flatMap(o -> o.stats().stream()).toList();
     }
 
     /** Traps that left the store before the feed read them, so no output got them. */

@@ -49,13 +49,13 @@ final class SyslogOutput implements TrapOutput {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong queueFull = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private volatile String state = "ok";
-    private volatile String message = "";
+    private final OutputState state;
     private volatile boolean running = true;
     private Thread thread;
 
     SyslogOutput(SyslogAddress address) {
         this.address = address;
+        this.state = new OutputState(LOG, "syslog " + address);
         Protocol protocol = switch (address.protocol()) {
             case "udp" -> Protocol.UDP;
             case "tcp" -> Protocol.TCP;
@@ -116,19 +116,10 @@ final class SyslogOutput implements TrapOutput {
             // state first, then the counter: a reader that sees the count sees the state that goes with it
             try {
                 appender.append(event(t));
-                if (!"ok".equals(state)) {
-                    LOG.info("syslog {}: sending again", address);
-                }
-                state = "ok";
-                message = "";
+                state.ok();
                 sent.incrementAndGet();
             } catch (RuntimeException e) { // AppenderLoggingException: not connected, write failed
-                String why = String.valueOf(e.getMessage());
-                if (!"error".equals(state) || !why.equals(message)) {
-                    LOG.warn("syslog {}: {}", address, why);
-                }
-                state = "error";
-                message = why;
+                state.failed(String.valueOf(e.getMessage()));
                 failed.incrementAndGet();
             }
         }
@@ -163,8 +154,8 @@ final class SyslogOutput implements TrapOutput {
 
     @Override
     public List<OutputStats> stats() {
-        return List.of(new OutputStats("syslog", address.toString(), state, message, sent.get(), queueFull.get(),
-                failed.get(), queue.size()));
+        return List.of(state.stats("syslog", address.toString(), sent.get(), queueFull.get(), failed.get(),
+                queue.size()));
     }
 
     @Override

@@ -32,31 +32,12 @@ final class HealthCheckParser {
 
     /** The sysfs file, optionally with the device lines of the debugfs twin. */
     static HealthCheck parse(String path, String text) throws LustreParseException {
-        String status = null;
         List<String> devices = new ArrayList<>();
-        for (TextLine t : TextLine.nonBlank(text)) {
-            int lineNo = t.number();
-            String line = t.raw();
-            String l = t.text();
-            Matcher m = DEVICE.matcher(l);
-            if (m.matches()) {
-                devices.add(m.group(1));
-            } else if (isStatus(l)) {
-                if (status != null) {
-                    throw LustreParseException.atLine(path, lineNo, line, "second status line");
-                }
-                status = l;
-            } else {
-                throw LustreParseException.atLine(path, lineNo, line, "want healthy, NOT HEALTHY or LBUG");
-            }
+        List<TextLine> statuses = split(path, text, devices, true, "want healthy, NOT HEALTHY or LBUG");
+        if (statuses.isEmpty() && devices.isEmpty()) {
+            throw new LustreParseException(path, 0, "empty file");
         }
-        if (status == null) {
-            if (devices.isEmpty()) {
-                throw new LustreParseException(path, 0, "empty file");
-            }
-            status = "NOT HEALTHY";
-        }
-        return new HealthCheck(status, devices);
+        return new HealthCheck(statuses.isEmpty() ? "NOT HEALTHY" : statuses.get(0).text(), devices);
     }
 
     /**
@@ -65,18 +46,28 @@ final class HealthCheckParser {
      */
     static List<String> parseUnhealthyDevices(String path, String text) throws LustreParseException {
         List<String> devices = new ArrayList<>();
+        split(path, text, devices, false, "want \"device <name> reported unhealthy\"");
+        return List.copyOf(devices);
+    }
+
+    /** Adds the devices named unhealthy to {@code devices}; returns the status lines. */
+    private static List<TextLine> split(String path, String text, List<String> devices, boolean oneStatus,
+                                        String want) throws LustreParseException {
+        List<TextLine> statuses = new ArrayList<>();
         for (TextLine t : TextLine.nonBlank(text)) {
-            int lineNo = t.number();
-            String line = t.raw();
-            String l = t.text();
-            Matcher m = DEVICE.matcher(l);
+            Matcher m = DEVICE.matcher(t.text());
             if (m.matches()) {
                 devices.add(m.group(1));
-            } else if (!isStatus(l)) {
-                throw LustreParseException.atLine(path, lineNo, line, "want \"device <name> reported unhealthy\"");
+            } else if (isStatus(t.text())) {
+                if (oneStatus && !statuses.isEmpty()) {
+                    throw LustreParseException.atLine(path, t.number(), t.raw(), "second status line");
+                }
+                statuses.add(t);
+            } else {
+                throw LustreParseException.atLine(path, t.number(), t.raw(), want);
             }
         }
-        return List.copyOf(devices);
+        return statuses;
     }
 
     private static boolean isStatus(String line) {

@@ -37,11 +37,7 @@ final class MetricsExposition {
     /** A body ready to send: its content type and the byte arrays to write in order. */
     record Body(String contentType, boolean gzip, List<byte[]> pieces) {
         long length() {
-            long n = 0;
-            for (byte[] p : pieces) {
-                n += p.length;
-            }
-            return n;
+            return pieces.stream().mapToLong(p -> p.length).sum();
         }
 
         void writeTo(OutputStream out) throws IOException {

@@ -10,33 +10,29 @@ import org.apache.xmlrpc.XmlRpcException;
 final class CollectorException extends XmlRpcException {
     private static final long serialVersionUID = 1L;
 
-    /** What went wrong, with the monitor's exit code for it (see {@link ExitCodes}). */
+    /** What went wrong, with the monitor's exit code for it and its line in --help. */
     enum Kind {
-        UNREACHABLE(ExitCodes.UNREACHABLE, "unreachable"),
-        TIMEOUT(ExitCodes.TIMEOUT, "timed out"),
-        TLS(ExitCodes.TLS, "TLS failure"),
-        UNAUTHORIZED(ExitCodes.UNAUTHORIZED, "authentication required or refused (HTTP 401)"),
-        FORBIDDEN(ExitCodes.FORBIDDEN, "access forbidden (HTTP 403)"),
-        METHOD_NOT_ALLOWED(ExitCodes.METHOD_NOT_ALLOWED, "method not allowed (HTTP 405)"),
-        HTTP_ERROR(ExitCodes.HTTP_ERROR, "HTTP error"),
-        NOT_XMLRPC(ExitCodes.NOT_XMLRPC, "answer is not XML-RPC"),
-        FAULT(ExitCodes.FAULT, "XML-RPC fault"),
-        TOO_LARGE(ExitCodes.TOO_LARGE, "answer too large");
+        UNREACHABLE(10, "collector unreachable: refused, unknown host, connection lost, proxy 502/503/504"),
+        TIMEOUT(11, "connect or read timeout (--connect-timeout, --timeout)"),
+        TLS(12, "TLS failure: handshake, untrusted or mismatched certificate"),
+        UNAUTHORIZED(13, "HTTP 401: credentials missing or refused by the proxy"),
+        FORBIDDEN(14, "HTTP 403: this host or user is not allowed"),
+        METHOD_NOT_ALLOWED(15, "HTTP 405: the URL does not take XML-RPC POSTs (wrong path?)"),
+        HTTP_ERROR(16, "another HTTP error status (404, 413, 500, ...)"),
+        NOT_XMLRPC(17, "the answer is not XML-RPC (garbage, HTML, DOCTYPE refused, wrong shape)"),
+        FAULT(18, "the collector answered with an XML-RPC fault (code and message printed)"),
+        TOO_LARGE(19, "the answer exceeded --max-answer-mib");
 
-        private final int exitCode;
-        private final String summary;
+        final int exitCode;
+        final String meaning;
 
-        Kind(int exitCode, String summary) {
+        Kind(int exitCode, String meaning) {
             this.exitCode = exitCode;
-            this.summary = summary;
+            this.meaning = meaning;
         }
 
         int exitCode() {
             return exitCode;
-        }
-
-        String summary() {
-            return summary;
         }
     }
 
@@ -58,9 +54,5 @@ final class CollectorException extends XmlRpcException {
 
     Kind kind() {
         return kind;
-    }
-
-    int faultCode() {
-        return code;
     }
 }

@@ -58,7 +58,7 @@ final class FileSystemSurvey {
                 pending.add(thread.submit(() -> ask(c)));
             }
             for (Future<Asked> f : pending) {
-                Asked a = done(f);
+                Asked a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
                 answers.add(a.answer());
                 for (Map.Entry<String, FileSystemInfo> e : a.fileSystems().entrySet()) {
                     FileSystemInfo fi = e.getValue();
@@ -106,23 +106,12 @@ final class FileSystemSurvey {
         }
     }
 
-    /** Each call is bounded by the HTTP timeouts, so this wait is too. */
-    private static Asked done(Future<Asked> f) {
-        return Futures.result(f, "asking the collectors");
-    }
-
     List<Answer> answers() {
         return answers;
     }
 
     List<CollectorClient> answering() {
-        List<CollectorClient> ok = new ArrayList<>();
-        for (Answer a : answers) {
-            if (a.failure() == null) {
-                ok.add(a.client());
-            }
-        }
-        return ok;
+        return answers.stream().filter(a -> a.failure() == null).map(Answer::client).toList();
     }
 
     CollectorException lastFailure() {
@@ -136,18 +125,10 @@ final class FileSystemSurvey {
     }
 
     int notRespondingTotal() {
-        int n = 0;
-        for (Fs fs : fileSystems.values()) {
-            n += fs.notResponding.size();
-        }
-        return n;
+        return fileSystems.values().stream().mapToInt(fs -> fs.notResponding.size()).sum();
     }
 
     long nodesTotal() {
-        long n = 0;
-        for (Fs fs : fileSystems.values()) {
-            n += fs.nodes;
-        }
-        return n;
+        return fileSystems.values().stream().mapToLong(fs -> fs.nodes).sum();
     }
 }

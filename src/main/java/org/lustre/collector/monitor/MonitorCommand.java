@@ -127,7 +127,7 @@ public final class MonitorCommand {
                     if (!follower.anyUp()) {
                         CollectorException e = round.lastError();
                         err.println("monitor: no collector answers" + (e == null ? "" : "; last error: " + e.getMessage()));
-                        return e == null ? ExitCodes.UNREACHABLE : e.kind().exitCode();
+                        return e == null ? CollectorException.Kind.UNREACHABLE.exitCode() : e.kind().exitCode();
                     }
                     if (!o.once || !follower.pending()) {
                         break;
@@ -287,21 +287,15 @@ public final class MonitorCommand {
         boolean warning = (o.warningNotResponding > 0 && down >= o.warningNotResponding) || !failures.isEmpty();
         List<String> parts = new ArrayList<>();
         if (down > 0) {
-            List<String> where = new ArrayList<>();
-            for (FileSystemSurvey.Fs fs : survey.fileSystems.values()) {
-                if (!fs.notResponding.isEmpty()) {
-                    where.add(fs.name);
-                }
-            }
+            List<String> where = survey.fileSystems.values().stream().filter(fs -> !fs.notResponding.isEmpty())
+                    .map(fs -> fs.name).toList();
             parts.add(down + (down == 1 ? " target" : " targets") + " not responding in " + String.join(", ", where));
         }
         if (trapsCritical > 0) {
             parts.add(trapsCritical + " " + TrapPrinter.label(o.criticalCategory)
                     + (o.criticalCategory < Category.FATAL.code() ? " or worse" : "") + " traps since " + o.sinceText);
         }
-        for (String f : failures) {
-            parts.add(f);
-        }
+        parts.addAll(failures);
         if (parts.isEmpty()) {
             parts.add(String.format(Locale.ROOT, "%d file systems, %,d targets, all responding",
                     survey.fileSystems.size(), survey.nodesTotal()));

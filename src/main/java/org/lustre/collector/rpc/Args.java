@@ -59,36 +59,16 @@ public final class Args {
 
     /** XML-RPC type names, so the message speaks the caller's language, not Java's. */
     static String typeName(Object v) {
-        if (v == null) {
-            return "nil";
-        }
-        if (v instanceof Integer) {
-            return "int";
-        }
-        if (v instanceof String) {
-            return "string";
-        }
-        if (v instanceof Boolean) {
-            return "boolean";
-        }
-        if (v instanceof Double) {
-            return "double";
-        }
-        if (v instanceof Object[] || v instanceof List) {
-            return "array";
-        }
-        if (v instanceof java.util.Map) {
-            return "struct";
-        }
-        if (v instanceof java.util.Date) {
-            return "dateTime.iso8601";
-        }
-        if (v instanceof byte[]) {
-            return "base64";
-        }
-        if (v instanceof UnusableValue u) {
-            return u.shown();
-        }
-        return "value";
+        return v == null ? "nil"
+                : v instanceof Integer ? "int"
+                : v instanceof String ? "string"
+                : v instanceof Boolean ? "boolean"
+                : v instanceof Double ? "double"
+                : v instanceof Object[] || v instanceof List ? "array"
+                : v instanceof java.util.Map ? "struct"
+                : v instanceof java.util.Date ? "dateTime.iso8601"
+                : v instanceof byte[] ? "base64"
+                : v instanceof UnusableValue u ? u.shown()
+                : "value";
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcHandler;
@@ -75,12 +76,7 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
     @Override
     public String[][] getMethodSignature(String name) {
         RpcMethod m = methods.get(name);
-        String[] sig = new String[m.argTypes().size() + 1];
-        sig[0] = m.returns();
-        for (int i = 0; i < m.argTypes().size(); i++) {
-            sig[i + 1] = m.argTypes().get(i);
-        }
-        return new String[][] {sig};
+        return new String[][] {Stream.concat(Stream.of(m.returns()), m.argTypes().stream()).toArray(String[]::new)};
     }
 
     @Override

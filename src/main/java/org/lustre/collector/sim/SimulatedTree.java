@@ -43,17 +43,10 @@ import static org.lustre.collector.sim.ImportFiles.serverUuidLine;
  */
 public final class SimulatedTree {
 
-    /** Layout names accepted by {@link #create}. */
-    public static final List<String> LAYOUTS = List.of("2.10", "2.12", "2.15", "2.17");
-    /** The layout used when none is given. */
     public static final String DEFAULT_LAYOUT = "2.15";
-    /** Name of the trap file inside the tree directory. */
+    /** The trap file and the kmsg record file, inside the tree directory. */
     public static final String TRAP_FILE = "traps.log";
-    /** Name of the kmsg record file inside the tree directory. */
     public static final String KMSG_FILE = "kmsg";
-
-    /** Size of every simulated OST in KiB: the one of lustrefs-OST0001 in hpe-2.10.1. */
-    static final long OST_KBYTES = TreeBuilder.OST_KBYTES;
 
     /**
      * How a tree departs from one MDS with one MDT per file system, as real trees do.
@@ -215,7 +208,7 @@ public final class SimulatedTree {
 
     // ------------------------------------------------------------------ names, NIDs, networks
 
-    /** Root directory of the tree (the collector's lustre-root). */
+    /** The collector's lustre-root. */
     public Path root() {
         return files.root();
     }
@@ -229,27 +222,23 @@ public final class SimulatedTree {
         return files.layout();
     }
 
-    /** The tree's clock, in milliseconds. */
     long nowMillis() {
         return clock.getAsLong();
     }
 
-    /** The tree's DNE and padding. */
     public Shape shape() {
         return files.shape();
     }
 
-    /** File-system names, sorted. */
+    /** Sorted. */
     public List<String> fileSystems() {
         return topology.fileSystems();
     }
 
-    /** Number of OSTs of a file system. */
     public synchronized int ostCount(String fs) {
         return topology.ostCount(topology.fsIndex(fs));
     }
 
-    /** Total number of OSTs. */
     public int totalOsts() {
         return topology.totalOsts();
     }
@@ -502,7 +491,6 @@ public final class SimulatedTree {
         events.appendKmsgRecords(EventWriter.one(priority, message), clock.getAsLong());
     }
 
-    /** Next kmsg sequence number that will be written. */
     public synchronized long nextKmsgSeq() {
         return events.nextKmsgSeq();
     }

@@ -89,11 +89,7 @@ final class TreeBuilder {
             long avail = Math.max(0, free - RESERVED_KBYTES);
             long filesFree = OST_FILES - 256 - usedPct * 1_000_000L;
             files.write(attr + "/active", "1\n");
-            files.write(attr + "/kbytestotal", OST_KBYTES + "\n");
-            files.write(attr + "/kbytesfree", free + "\n");
-            files.write(attr + "/kbytesavail", avail + "\n");
-            files.write(attr + "/filestotal", OST_FILES + "\n");
-            files.write(attr + "/filesfree", filesFree + "\n");
+            writeSpace(attr, OST_KBYTES, free, avail, OST_FILES, filesFree);
             files.write(attr + "/uuid", lod + "_UUID\n");
             files.write(attr + "/prealloc_status", "0\n");
             files.write(attr + "/ost_conn_uuid", topology.nid(f, i) + "\n");
@@ -115,11 +111,7 @@ final class TreeBuilder {
         files.write(obdDir + "/target_obd", obd.toString());
         files.write(lodAttr + "/numobd", n + "\n");
         files.write(lodAttr + "/activeobd", n + "\n");
-        files.write(lodAttr + "/kbytestotal", kTotal + "\n");
-        files.write(lodAttr + "/kbytesfree", kFree + "\n");
-        files.write(lodAttr + "/kbytesavail", kAvail + "\n");
-        files.write(lodAttr + "/filestotal", fTotal + "\n");
-        files.write(lodAttr + "/filesfree", fFree + "\n");
+        writeSpace(lodAttr, kTotal, kFree, kAvail, fTotal, fFree);
         files.write(lodAttr + "/uuid", lod + "_UUID\n");
         if (layout == Layout.V2_10) {
             // 2.10 keeps lov as a symlink to lod (hpe-2.10.1); optional for readers.
@@ -163,7 +155,7 @@ final class TreeBuilder {
                 String osp = targetName(fs, i) + "-osc-" + owner;
                 String attr = layout.ospAttrDir(osp);
                 String mdt0 = layout.ospAttrDir(ospName(fs, i));
-                for (String a : new String[] {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal", "filesfree"}) {
+                for (String a : SPACE) {
                     files.write(attr + "/" + a, files.read(mdt0 + "/" + a));
                 }
                 files.write(attr + "/ost_conn_uuid", topology.nid(f, i) + "\n");
@@ -184,6 +176,15 @@ final class TreeBuilder {
                             "current_state: " + FULL + "\nstate_history:\n" + history);
                 }
             }
+        }
+    }
+
+    private static final String[] SPACE = {"kbytestotal", "kbytesfree", "kbytesavail", "filestotal", "filesfree"};
+
+    /** The five {@link #SPACE} files of an OSP or LOD, in that order. */
+    private void writeSpace(String dir, long... values) throws IOException {
+        for (int i = 0; i < SPACE.length; i++) {
+            files.write(dir + "/" + SPACE[i], values[i] + "\n");
         }
     }
 

@@ -3,7 +3,6 @@ package org.lustre.collector.web;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.Filter;
@@ -28,9 +27,8 @@ import org.lustre.collector.log.RateLimitedLog;
  * alone would lock every administrator out. A plain HTTP request can never carry such a user: no
  * authentication is configured on our connectors, so Tomcat sets one only from AJP.
  * <p>
- * Deny by default, like Tomcat's RemoteCIDRFilter, whose NetMask does the matching. An invalid
- * list stops the webapp from starting (every bad entry named). Then the DNS-rebinding guard
- * ({@link HostCheck}, option {@code accept-host}) for Host and Origin.
+ * Deny by default, like Tomcat's RemoteCIDRFilter, whose NetMask does the matching. Then the
+ * DNS-rebinding guard ({@link HostCheck}, option {@code accept-host}) for Host and Origin.
  * <p>
  * The decision is taken from the peer and the headers only, before anything reads the body: this
  * filter comes first in web.xml, and Tomcat reads a body only when asked. A refusal answers 403
@@ -53,41 +51,18 @@ public final class AccessFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        Object cfg = filterConfig.getServletContext().getAttribute(CollectorListener.CONFIG_ATTRIBUTE);
-        List<String> entries;
-        if (cfg instanceof CollectorConfig c) {
-            entries = c.allow();
-            setAcceptHosts(c.acceptHosts());
-        } else {
-            String param = filterConfig.getInitParameter("allow");
-            entries = param == null ? List.of("127.0.0.1/32", "::1/128") : List.of(param.split(","));
+        // The listener, which runs first, has put the validated configuration there.
+        if (!(filterConfig.getServletContext().getAttribute(CollectorListener.CONFIG_ATTRIBUTE)
+                instanceof CollectorConfig c)) {
+            throw new ServletException("the collector did not start (see the log above)");
         }
-        setAllow(entries);
+        setAllow(c.allow());
+        hosts = new HostCheck(c.acceptHosts());
     }
 
-    /** Parses every entry; throws naming all bad ones, so a half-configured filter never runs. */
-    void setAllow(List<String> entries) throws ServletException {
-        List<NetMask> masks = new ArrayList<>();
-        List<String> bad = new ArrayList<>();
-        for (String e : entries) {
-            String t = e.trim();
-            if (t.isEmpty()) {
-                continue;
-            }
-            try {
-                masks.add(new NetMask(t));
-            } catch (IllegalArgumentException ex) {
-                bad.add(t);
-            }
-        }
-        if (!bad.isEmpty()) {
-            throw new ServletException("invalid allow entries: " + String.join(", ", bad));
-        }
-        allow = List.copyOf(masks);
-    }
-
-    void setAcceptHosts(List<String> names) {
-        hosts = new HostCheck(names);
+    /** The entries are valid: the allow option's parser checked each. */
+    void setAllow(List<String> entries) {
+        allow = entries.stream().map(NetMask::new).toList();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.lustre.collector.web;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +20,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.lustre.collector.config.CollectorConfig;
-import org.lustre.collector.config.ConfigException;
-import org.lustre.collector.config.Option;
 import org.lustre.collector.service.Collector;
 
 /**
@@ -54,14 +54,14 @@ public final class EmbeddedServer implements AutoCloseable {
     static final int MAX_REQUEST_THREADS = 8;
 
     /** Starts Tomcat and the collector; throws when a port cannot be bound or the webapp fails. */
-    public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException, ConfigException {
+    public static EmbeddedServer start(CollectorConfig config) throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("lustre-collector-");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setAddDefaultWebXmlToWebapp(false);
         tomcat.getServer().setPort(-1); // no shutdown port: SIGTERM stops us
 
-        String address = resolve(config);
+        InetAddress address = resolve(config.host());
         checkFree(address, config.port(), config, "port");
         if (config.ajpPort() != 0) {
             checkFree(address, config.ajpPort(), config, "ajp-port");
@@ -134,9 +134,9 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    private static void bindAddress(Connector c, String address) {
+    private static void bindAddress(Connector c, InetAddress address) {
         if (address != null) {
-            c.setProperty("address", address);
+            c.setProperty("address", address.getHostAddress());
         }
     }
 
@@ -159,21 +159,11 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * The address to bind: the host option resolved once, here, so that a name that does not
-     * resolve is an error rather than Tomcat's fallback to every interface. Null = all interfaces
-     * (host empty).
+     * The address to bind, resolved once, here, so that a name that does not resolve is an error
+     * rather than Tomcat's fallback to every interface. Null = all interfaces (host empty).
      */
-    static String resolve(CollectorConfig config) throws ConfigException {
-        String host = config.host();
-        if (host == null || host.isBlank()) {
-            return null;
-        }
-        try {
-            return java.net.InetAddress.getByName(host.trim()).getHostAddress();
-        } catch (java.net.UnknownHostException | SecurityException e) {
-            throw new ConfigException("option 'host' (" + origin(config, Option.HOST) + "): '" + host
-                    + "' does not resolve to an address");
-        }
+    private static InetAddress resolve(String host) throws UnknownHostException {
+        return host == null || host.isBlank() ? null : InetAddress.getByName(host.trim());
     }
 
     /**
@@ -182,24 +172,18 @@ public final class EmbeddedServer implements AutoCloseable {
      * The probe is a socket that never listens: a client connecting at that moment must not reach
      * it and be dropped (Linux refuses the bind while another socket listens on the port).
      */
-    private static void checkFree(String address, int port, CollectorConfig config, String option)
+    private static void checkFree(InetAddress address, int port, CollectorConfig config, String option)
             throws IOException {
         if (port == 0) {
             return;
         }
         try (java.net.Socket probe = new java.net.Socket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(address == null ? null : java.net.InetAddress.getByName(address),
-                    port));
+            probe.bind(new java.net.InetSocketAddress(address, port));
         } catch (IOException e) {
             throw new IOException("cannot bind " + describe(config.host(), port) + " (option '" + option + "'): "
                     + (e.getMessage() == null ? "in use, or not an address of this host" : e.getMessage()));
         }
-    }
-
-    private static String origin(CollectorConfig config, Option o) {
-        String from = config.origins().get(o);
-        return from == null ? "command line" : from;
     }
 
     private static String describe(String host, int port) {

@@ -33,6 +33,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import org.lustre.collector.monitor.CollectorException.Kind;
+
 class MonitorCommandTest {
     /** 2025-01-01T00:00:00Z. */
     private static final long NOW = 1_735_689_600_000L;
@@ -210,7 +212,7 @@ class MonitorCommandTest {
         StubCollector a = stub();
         a.addTrap("k1", T, 1, "fs00", "n", "m1 ");
         Result r = run(List.of(a::stop), false, "--interval", "1", a.url());
-        assertEquals(ExitCodes.UNREACHABLE, r.code());
+        assertEquals(Kind.UNREACHABLE.exitCode(), r.code());
         assertEachOnce(r, 1, "m");
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("unreachable"), r.err());
@@ -252,7 +254,7 @@ class MonitorCommandTest {
         assertEquals(0, ok.code(), ok.err());
         assertEachOnce(ok, 1, "m");
         Result untrusted = run("--once", a.url());
-        assertEquals(ExitCodes.TLS, untrusted.code(), untrusted.err());
+        assertEquals(Kind.TLS.exitCode(), untrusted.code(), untrusted.err());
         assertTrue(untrusted.err().contains("TLS failure"), untrusted.err());
         Path notPem = tmp.resolve("x.pem");
         Files.writeString(notPem, "not a certificate");
@@ -370,8 +372,8 @@ class MonitorCommandTest {
 
     @Test
     void httpStatusesMapToTheirExitCodes() throws IOException {
-        int[][] cases = {{401, ExitCodes.UNAUTHORIZED}, {403, ExitCodes.FORBIDDEN}, {405, ExitCodes.METHOD_NOT_ALLOWED},
-                {404, ExitCodes.HTTP_ERROR}, {500, ExitCodes.HTTP_ERROR}, {502, ExitCodes.UNREACHABLE}};
+        int[][] cases = {{401, Kind.UNAUTHORIZED.exitCode()}, {403, Kind.FORBIDDEN.exitCode()}, {405, Kind.METHOD_NOT_ALLOWED.exitCode()},
+                {404, Kind.HTTP_ERROR.exitCode()}, {500, Kind.HTTP_ERROR.exitCode()}, {502, Kind.UNREACHABLE.exitCode()}};
         for (int[] c : cases) {
             Result r = hostile((m, p) -> StubCollector.Canned.status(c[0]));
             assertEquals(c[1], r.code(), "HTTP " + c[0] + ": " + r.err());
@@ -385,7 +387,7 @@ class MonitorCommandTest {
         SafeResponseParserTest.Canary.DESERIALIZED.set(0);
         String fault = SafeResponseParserTest.faultWithCause();
         Result r = hostile((m, p) -> StubCollector.Canned.xml(fault));
-        assertEquals(ExitCodes.FAULT, r.code(), r.err());
+        assertEquals(Kind.FAULT.exitCode(), r.code(), r.err());
         assertTrue(r.err().contains("XML-RPC fault 7: boom"), r.err());
         assertEquals(0, SafeResponseParserTest.Canary.DESERIALIZED.get());
     }
@@ -394,7 +396,7 @@ class MonitorCommandTest {
     void plainFaultFromTheCollector() throws IOException {
         Result r = hostile((m, p) -> m.equals("getTrapRecords")
                 ? StubCollector.Canned.xml(StubCollector.fault(4, "collector not ready")) : null);
-        assertEquals(ExitCodes.FAULT, r.code());
+        assertEquals(Kind.FAULT.exitCode(), r.code());
         assertTrue(r.err().contains("fault 4: collector not ready"), r.err());
     }
 
@@ -404,7 +406,7 @@ class MonitorCommandTest {
         StubCollector a = stub();
         a.override = (m, p) -> new StubCollector.Canned(200, "text/xml", new byte[0], fifty, 0);
         Result r = run("--once", "--max-answer-mib", "16", a.url());
-        assertEquals(ExitCodes.TOO_LARGE, r.code(), r.err());
+        assertEquals(Kind.TOO_LARGE.exitCode(), r.code(), r.err());
         assertTrue(r.err().contains("more than 16 MiB"), r.err());
         a.stop(); // waits for the handler: it must have failed to write the rest
         assertFalse(a.streamFinished, "the client read the whole 50 MiB");
@@ -415,14 +417,14 @@ class MonitorCommandTest {
     void garbageIsNotXmlRpc() throws IOException {
         Result r = hostile((m, p) -> new StubCollector.Canned(200, "text/plain",
                 "hello, I am not XML".getBytes(StandardCharsets.UTF_8), 0, 0));
-        assertEquals(ExitCodes.NOT_XMLRPC, r.code(), r.err());
+        assertEquals(Kind.NOT_XMLRPC.exitCode(), r.code(), r.err());
         assertTrue(r.err().contains("not XML-RPC"), r.err());
         Result html = hostile((m, p) -> StubCollector.Canned.xml("<html><body>proxy login</body></html>"));
-        assertEquals(ExitCodes.NOT_XMLRPC, html.code(), html.err());
+        assertEquals(Kind.NOT_XMLRPC.exitCode(), html.code(), html.err());
         Result empty = hostile((m, p) -> new StubCollector.Canned(200, "text/xml", new byte[0], 0, 0));
-        assertEquals(ExitCodes.NOT_XMLRPC, empty.code(), empty.err());
+        assertEquals(Kind.NOT_XMLRPC.exitCode(), empty.code(), empty.err());
         Result wrongShape = hostile((m, p) -> StubCollector.Canned.xml(StubCollector.response("just a string")));
-        assertEquals(ExitCodes.NOT_XMLRPC, wrongShape.code(), wrongShape.err());
+        assertEquals(Kind.NOT_XMLRPC.exitCode(), wrongShape.code(), wrongShape.err());
     }
 
     @Test
@@ -431,7 +433,7 @@ class MonitorCommandTest {
         String xml = "<?xml version=\"1.0\"?><!DOCTYPE methodResponse [<!ENTITY x SYSTEM \"" + bait.url() + "\">]>"
                 + "<methodResponse><params><param><value>&x;</value></param></params></methodResponse>";
         Result r = hostile((m, p) -> StubCollector.Canned.xml(xml));
-        assertEquals(ExitCodes.NOT_XMLRPC, r.code(), r.err());
+        assertEquals(Kind.NOT_XMLRPC.exitCode(), r.code(), r.err());
         assertTrue(r.err().contains("DOCTYPE"), r.err());
         assertEquals(0, bait.calls.get(), "the external entity was fetched");
         assertFalse(r.err().contains("[Fatal Error]"), r.err());
@@ -441,7 +443,7 @@ class MonitorCommandTest {
     void slowAnswerTimesOut() throws IOException {
         Result r = hostile((m, p) -> new StubCollector.Canned(200, "text/xml",
                 StubCollector.response(1).getBytes(StandardCharsets.UTF_8), 0, 20_000), "--timeout", "0.5");
-        assertEquals(ExitCodes.TIMEOUT, r.code(), r.err());
+        assertEquals(Kind.TIMEOUT.exitCode(), r.code(), r.err());
         assertTrue(r.err().contains("timed out"), r.err());
     }
 
@@ -452,7 +454,7 @@ class MonitorCommandTest {
             port = s.getLocalPort();
         }
         Result r = run("--once", "http://127.0.0.1:" + port + "/RPC2");
-        assertEquals(ExitCodes.UNREACHABLE, r.code());
+        assertEquals(Kind.UNREACHABLE.exitCode(), r.code());
         assertTrue(r.err().contains("connection refused"), r.err());
     }
 
@@ -468,7 +470,7 @@ class MonitorCommandTest {
         assertTrue(r.err().contains("HTTP 403"), r.err());
         b.override = (m, p) -> StubCollector.Canned.status(401);
         Result none = run("--once", a.url(), b.url());
-        assertTrue(none.code() == ExitCodes.UNAUTHORIZED || none.code() == ExitCodes.FORBIDDEN, none.err());
+        assertTrue(none.code() == Kind.UNAUTHORIZED.exitCode() || none.code() == Kind.FORBIDDEN.exitCode(), none.err());
         assertTrue(none.err().contains("no collector answers"), none.err());
     }
 
@@ -517,7 +519,7 @@ class MonitorCommandTest {
         b.override = (m, p) -> StubCollector.Canned.status(403);
         c.override = (m, p) -> StubCollector.Canned.status(403);
         Result none = run(withUrls(List.of(a, b, c), "--once"));
-        assertEquals(ExitCodes.FORBIDDEN, none.code(), none.err());
+        assertEquals(Kind.FORBIDDEN.exitCode(), none.code(), none.err());
         assertTrue(none.err().contains("no collector answers"), none.err());
     }
 
@@ -637,7 +639,7 @@ class MonitorCommandTest {
         StubCollector a = stub();
         a.override = (m, p) -> StubCollector.Canned.status(405);
         Result r = run("status", a.url());
-        assertEquals(ExitCodes.METHOD_NOT_ALLOWED, r.code());
+        assertEquals(Kind.METHOD_NOT_ALLOWED.exitCode(), r.code());
         assertTrue(r.out().isEmpty());
     }
 
@@ -815,7 +817,7 @@ class MonitorCommandTest {
     void singleHungCollectorEndsWithTheTimeoutExitCode() throws Exception {
         try (HungCollector hung = new HungCollector()) {
             Result r = run("--once", "--interval", "0.2", "--timeout", "1", hung.url());
-            assertEquals(ExitCodes.TIMEOUT, r.code(), r.err());
+            assertEquals(Kind.TIMEOUT.exitCode(), r.code(), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().contains("timed out"), r.err());
             awaitNoPollThreads();

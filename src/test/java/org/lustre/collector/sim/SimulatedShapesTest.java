@@ -40,7 +40,7 @@ class SimulatedShapesTest {
         assertEquals("2.12.9_12.llnl", s.lustreVersion());
         NodeState mdt = s.nodes().get("fs00-MDT0001");
         assertEquals(3_096_018_432L, mdt.kbytesTotal(), "MDT space from osd-zfs");
-        assertEquals(SimulatedTree.OST_KBYTES, s.nodes().get("fs01-OST0002").kbytesTotal());
+        assertEquals(TreeBuilder.OST_KBYTES, s.nodes().get("fs01-OST0002").kbytesTotal());
 
         tree.ostDown("fs00", 2);   // MDT0000's OSP only: the target is as bad as its worst OSP
         LustreSnapshot s2 = sc.scan(T0 + 5000);
