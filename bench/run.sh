@@ -4,8 +4,8 @@
 # 100,000-OST tree (1.2 million files, ~5 GB) goes to /dev/shm when it has 8 GiB and 1.3 million inodes
 # free, else under the work directory (default /tmp/lustre-collector-bench); it is removed at the end.
 #   bash bench/run.sh [--work DIR] [--tree EXISTING_TREE] [--quick] [--out FILE] [--only PART]
-# --only ingest|scan|detect|longrun|api|storm|alerts|peers: one part alone, for iterating, not for
-# BENCHMARKS.md (api runs over a small tree; the others over the 100,000-OST tree).
+# --only ingest|scan|detect|longrun|api|storm|alerts|peers|tricks: one part alone, for iterating, not for
+# BENCHMARKS.md (api runs over a small tree, tricks over none; the others over the 100,000-OST tree).
 # Every collector figure comes for each JVM setup: the plain `java -jar` (no flags), the packaged flags
 # (BENCH_COLLECTOR_FLAGS="..." to try others; default Bench.COLLECTOR_FLAGS) and, where the collectors
 # run at once, the JVM defaults (LUSTRE_COLLECTOR_JAVA_OPTS=none). The intake peer needs rsyslog

@@ -23,7 +23,8 @@ import org.lustre.collector.sim.SimulatedTree;
  * alone, for iterating, not for a BENCHMARKS.md to commit: ingest (section 1), scan (section 2 and
  * the resident size), detect (section 3 and the scrape loop), longrun, api (section 4 over a small
  * tree: the API answers come from the trap store, not the tree), storm, alerts, peers (the intake
- * beside rsyslog).
+ * beside rsyslog), tricks (section 8: each kept hand-tuned path against its plain version, in a
+ * child JVM with the packaged flags; no tree).
  */
 public final class Bench {
     /**
@@ -41,7 +42,7 @@ public final class Bench {
 
     /** What {@code --only} may name: one part run alone, for iterating (not for a BENCHMARKS.md to commit). */
     private static final List<String> ONLY = List.of("ingest", "scan", "detect", "longrun", "api", "storm",
-            "alerts", "peers");
+            "alerts", "peers", "tricks");
 
     private Bench() {
     }
@@ -87,8 +88,16 @@ public final class Bench {
             runApiOnly(report, work, jar, classes, setups, flags, idle, api, longRun, out);
             return;
         }
+        if ("tricks".equals(only)) {
+            report.section(TricksBench.SECTION);
+            System.out.println("8. kept tricks");
+            TricksBench.run(report, work, flags, quick);
+            report.write(out, flags);
+            System.out.println("wrote " + out.toAbsolutePath());
+            return;
+        }
         for (String s : List.of(IngestBench.SECTION, ScanBench.SECTION, DetectionBench.SECTION, CollectorBench.API,
-                CollectorBench.MEMORY, CollectorBench.STORM, IntakeBench.SECTION)) {
+                CollectorBench.MEMORY, CollectorBench.STORM, IntakeBench.SECTION, TricksBench.SECTION)) {
             report.section(s);
         }
         report.setup("| work directory | `" + work + "` (JFR recordings and child logs stay there) |");
@@ -103,6 +112,8 @@ public final class Bench {
                 System.out.println("wrote " + out.toAbsolutePath());
                 return;
             }
+            System.out.println("8. kept tricks");
+            TricksBench.run(report, work, flags, quick);
         }
         CollectorBench.Part part = only == null ? CollectorBench.Part.ALL
                 : CollectorBench.Part.valueOf(only.toUpperCase(java.util.Locale.ROOT));

@@ -392,7 +392,8 @@ final class IngestBench {
         java.lang.ref.Reference.reachabilityFence(input);
     }
 
-    private static void stormInto(TrapStore store, List<String> input) {
+    /** Parses each line and appends it to the store, as the collector's intake does. */
+    static void stormInto(TrapStore store, List<String> input) {
         for (String line : input) {
             try {
                 TrapEvent e = TrapLineParser.parse(line);

@@ -20,6 +20,11 @@ import org.lustre.collector.sim.SimulatedTree;
  * feel: idle CPU (the scans; the tree is written under the work directory, 20,000 OSTs by default), resident size, API calls/s, p99 and CPU per call of
  * getTraps(0) and getTrapRecords(0, 250) under 8 keep-alive clients, and the CPU a 100,000-trap
  * storm costs (parse, storm keys, store). Writes a markdown table.
+ * <p>
+ * What each kept trick buys is now measured in every benchmark run, in process and side by side
+ * with its plain version: {@link TricksBench} (section 8 of BENCHMARKS.md, {@code bash bench/run.sh
+ * --only tricks}). This class stays for the jar-against-jar check: a whole simplification, old
+ * commit against new, as users run it (a child process each, over HTTP).
  * <pre>
  * mvn -B -q -o -Pbench -DskipTests -DskipITs package
  * java -cp target/test-classes:target/lustre-collector.jar org.lustre.collector.bench.TrickBench \

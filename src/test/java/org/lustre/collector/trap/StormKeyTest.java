@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,10 +112,10 @@ class StormKeyTest {
                 }
             };
             String what = "message '" + message + "' node '" + node + "'";
-            assertEquals(RegexReference.mask(message, node), StormKey.mask(message, node), what);
-            assertEquals(RegexReference.network(message), StormKey.network(message), what);
-            assertEquals(RegexReference.maskedNode(node), StormKey.maskedNode(node), what);
-            assertEquals(RegexReference.maskedNode(message), StormKey.maskedNode(message), what);
+            assertEquals(StormKeyRegexes.mask(message, node), StormKey.mask(message, node), what);
+            assertEquals(StormKeyRegexes.network(message), StormKey.network(message), what);
+            assertEquals(StormKeyRegexes.maskedNode(node), StormKey.maskedNode(node), what);
+            assertEquals(StormKeyRegexes.maskedNode(message), StormKey.maskedNode(message), what);
         }
     }
 
@@ -127,50 +125,6 @@ class StormKeyTest {
             sb.append(pieces[rnd.nextInt(pieces.length)]);
         }
         return sb.toString();
-    }
-
-    /** The regex implementation StormKey had before it was written by hand (the reference). */
-    private static final class RegexReference {
-        private static final Pattern NID = Pattern.compile("(?:\\d+\\.\\d+\\.\\d+\\.\\d+"
-                + "|(?<![0-9A-Fa-f:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]+)@(\\w+)");
-        private static final Pattern TARGET = Pattern.compile("(.*-(?:OST|MDT))[0-9a-fA-F]+");
-
-        static String mask(String message, String node) {
-            Matcher m = NID.matcher(message);
-            StringBuilder sb = new StringBuilder(message.length());
-            while (m.find()) {
-                m.appendReplacement(sb, "*@$1");
-            }
-            m.appendTail(sb);
-            if (node.isEmpty()) {
-                return sb.toString();
-            }
-            String text = sb.toString();
-            String masked = maskedNode(node);
-            sb.setLength(0);
-            int from = 0;
-            for (int i = text.indexOf(node); i >= 0; i = text.indexOf(node, i + 1)) {
-                int end = i + node.length();
-                boolean startOk = i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1));
-                boolean endOk = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
-                if (i >= from && startOk && endOk) {
-                    sb.append(text, from, i).append(masked);
-                    from = end;
-                }
-            }
-            sb.append(text, from, text.length());
-            return sb.toString();
-        }
-
-        static String maskedNode(String node) {
-            Matcher m = TARGET.matcher(node);
-            return m.matches() ? m.group(1) + "*" : "*";
-        }
-
-        static String network(String message) {
-            Matcher m = NID.matcher(message);
-            return m.find() ? m.group(1) : null;
-        }
     }
 
     static TrapEvent lost(String node, String nid) {
