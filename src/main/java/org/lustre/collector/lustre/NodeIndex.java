@@ -30,10 +30,6 @@ final class NodeIndex extends AbstractMap<String, NodeState> {
         this.size = n;
     }
 
-    Map<String, NodeState> ofFileSystem(String fs) {
-        return byFs.getOrDefault(fs, Map.of());
-    }
-
     @Override
     public NodeState get(Object key) {
         if (!(key instanceof String name)) {

@@ -210,8 +210,10 @@ public final class CollectorApi {
         }
         return cache.byFs().computeIfAbsent(f.name(), name -> {
             List<Object> out = new ArrayList<>();
+            // The file system's own map: one hash lookup a node, not the snapshot-wide two.
+            Map<String, NodeState> nodes = s.nodesOf(name);
             for (String node : f.nodes()) {
-                NodeState n = s.nodes().get(node);
+                NodeState n = nodes.get(node);
                 if (n != null && !n.responding()) {
                     out.add(node);
                 }
