@@ -27,6 +27,7 @@ final class Report {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     private final List<String> profiles = new ArrayList<>();
     private final List<String> setup = new ArrayList<>();
+    private final Map<String, String> reasons = new java.util.HashMap<>();
     private final long startedNanos = System.nanoTime();
 
     /** Declares a section, so sections print in the order declared whatever order rows come in. */
@@ -46,6 +47,14 @@ final class Report {
         sections.computeIfAbsent(section, k -> new ArrayList<>());
         notes.computeIfAbsent(section, k -> new ArrayList<>()).add(text);
         System.out.println("  [" + section + "] " + text);
+    }
+
+    /**
+     * Why the row with this figure would miss its target, from what this run measured: printed
+     * beside it in the summary of missed targets (only when it does miss).
+     */
+    void explain(String figure, String why) {
+        reasons.put(figure, why);
     }
 
     void setup(String line) {
@@ -86,6 +95,7 @@ final class Report {
             b.append(s).append('\n');
         }
         b.append("| run time | ").append((System.nanoTime() - startedNanos) / 1_000_000_000L).append(" s |\n\n");
+        missed(b);
 
         for (Map.Entry<String, List<Row>> e : sections.entrySet()) {
             b.append("## ").append(e.getKey()).append("\n\n");
@@ -109,5 +119,26 @@ final class Report {
             }
         }
         Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Every missed target first, each with its value, its target and why, so nobody has to hunt for them. */
+    private void missed(StringBuilder b) {
+        StringBuilder rows = new StringBuilder();
+        sections.forEach((section, list) -> {
+            for (Row r : list) {
+                if (r.status().contains("missed")) {
+                    rows.append("| ").append(section.replaceFirst("\\..*", "")).append(" | ").append(r.figure())
+                            .append(" | ").append(r.value()).append(" | ").append(r.target()).append(" | ")
+                            .append(reasons.getOrDefault(r.figure(), "no reason measured in this run: see the "
+                                    + "section's notes and the profiles at the end")).append(" |\n");
+                }
+            }
+        });
+        b.append("## Targets missed: by how much, and why\n\n");
+        if (rows.isEmpty()) {
+            b.append("None.\n\n");
+            return;
+        }
+        b.append("| section | figure | value | target | why |\n|---|---|---|---|---|\n").append(rows).append('\n');
     }
 }
