@@ -277,8 +277,9 @@ final class CollectorBench {
                         Report.f("%.0fx", used / Math.max(10.0, base)), "<= 1% of one core",
                         Report.status(pct <= 1.0));
                 CollectorChild twin = twins.get(e.getKey());
-                String start = w == 0 ? "; this first window also holds the JVM's and Tomcat's start and the first "
-                        + "discovery and sweep of 100,000 targets" : "";
+                String start = w == 0 ? "; this first window, which starts once the first scan is done, also holds "
+                        + "the first sweep (a new reading for each of 100,000 targets, every line parsed), the heap "
+                        + "growing to hold them (full collections) and the JIT still compiling" : "";
                 if (twin == null) {
                     report.explain(figure, "the JVM's defaults (C2 compiling, G1's threads; no twin without the "
                             + "sweep here): the packaged rows show the same collector with the flags the jar relaunches "
