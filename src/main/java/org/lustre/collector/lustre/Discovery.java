@@ -73,7 +73,60 @@ final class Discovery {
                 read.put(lod, now);
             }
         }
-        return changed ? discover(prev, read, errs) : prev;
+        if (!changed) {
+            return prev;
+        }
+        Inventory patched = patchFlags(prev, read);
+        return patched != null ? patched : discover(prev, read, errs);
+    }
+
+    /**
+     * {@code prev} with the ACTIVE flags and uuids of the changed target_obd files, when they list
+     * exactly the OSTs they listed before (an administrator's deactivation, a statfs failing
+     * during a router storm): only the targets whose line changed are new objects. Null when a
+     * file lists other OSTs, or does not parse: then a whole discovery (new OSTs come with new
+     * OSP devices, and it counts the errors). At 100,000 OSTs a whole discovery is about a second
+     * of CPU and 30 MB of garbage, for each scan that sees a flag flip.
+     */
+    private Inventory patchFlags(Inventory prev, Map<String, byte[]> read) {
+        Map<String, List<Target>> byFs = new HashMap<>(prev.byFs());
+        Map<String, byte[]> obdBytes = new HashMap<>(prev.obdBytes());
+        for (Map.Entry<String, String> e : prev.lods().entrySet()) {
+            String fs = e.getKey();
+            String lod = e.getValue();
+            byte[] now = read.get(lod);
+            if (now == null || now == prev.obdBytes().get(lod)) {
+                continue;
+            }
+            List<TargetObdParser.Target> lines;
+            try {
+                lines = TargetObdParser.parse(lod, new String(now, StandardCharsets.UTF_8));
+            } catch (LustreParseException ex) {
+                return null;
+            }
+            List<Target> before = byFs.getOrDefault(fs, List.of());
+            Map<String, TargetObdParser.Target> listed = new HashMap<>();
+            for (TargetObdParser.Target l : lines) {
+                listed.put(l.name(), l);
+            }
+            long listedBefore = before.stream().filter(t -> t.id().isOst() && t.lodActive() != null).count();
+            if (listed.size() != lines.size() || listed.size() != listedBefore) {
+                return null;
+            }
+            List<Target> out = new ArrayList<>(before.size());
+            for (Target t : before) {
+                TargetObdParser.Target l = t.id().isOst() && t.lodActive() != null ? listed.get(t.name()) : null;
+                if (t.id().isOst() && t.lodActive() != null && l == null) {
+                    return null;
+                }
+                boolean same = l == null || (t.lodActive() == l.active() && t.uuid().equals(l.uuid()));
+                out.add(same ? t : new Target(t.id(), l.uuid(), t.ospMdts(), l.active(), t.osd(), t.localMdt(),
+                        t.localOst()));
+            }
+            byFs.put(fs, List.copyOf(out));
+            obdBytes.put(lod, now);
+        }
+        return new Inventory(byFs, prev.lods(), obdBytes);
     }
 
     /** Lists everything and builds the inventory anew ({@code prev}: what to keep when a read fails). */

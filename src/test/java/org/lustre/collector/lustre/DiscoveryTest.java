@@ -94,6 +94,15 @@ class DiscoveryTest {
 
         // Nothing changed since: the next discovery hands back the inventory itself.
         assertSame(second, d.discover(second, errors.tally(T0 + D)));
+
+        // A fourth OST with its OSP device, listed in target_obd: found at once, by a whole discovery.
+        TestTrees.writeOst(dir, "ra", 3, "FULL", false);
+        Fixtures.put(dir, TestTrees.PROC + "lod/ra-MDT0000-mdtlov/target_obd", "0: ra-OST0000_UUID ACTIVE\n"
+                + "1: ra-OST0001_UUID INACTIVE\n2: ra-OST0002_UUID ACTIVE\n3: ra-OST0003_UUID ACTIVE\n");
+        Inventory third = d.refresh(second, errors.tally(T0 + D + 5_000));
+        assertEquals("MDT0000", third.byName().get("ra-OST0003").ospMdts().get(0));
+        assertEquals(Boolean.TRUE, third.byName().get("ra-OST0003").lodActive());
+        assertSame(second.byFs().get("rb"), third.byFs().get("rb"));
     }
 
     /** What each node shows, without its read time. */
