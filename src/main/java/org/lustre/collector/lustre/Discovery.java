@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs
  * seldom (the scanner's {@code DISCOVERY_MILLIS}) and keeps the inventory when every listing and
  * LOD file reads as before; between, {@link #refresh} only re-reads each LOD's target_obd
- * (compared in the read buffer with its last bytes) and asks for a new discovery when one changed.
+ * (compared in the read buffer with its last bytes): one that changed flags only patches those
+ * targets, one that lists other OSTs asks for a new discovery.
  *
  * <p>A listing or target_obd that cannot be read never drops a target: the targets of the
  * previous inventory that were not found again are kept (a vanished OSP device, read fine, does
@@ -52,7 +53,7 @@ final class Discovery {
 
     /**
      * Re-reads each LOD's target_obd of {@code prev}; {@code prev} itself when none changed (or
-     * one could not be read), else a new discovery.
+     * one could not be read), else {@code prev} patched or a new discovery.
      */
     Inventory refresh(Inventory prev, TreeErrors.Tally errs) {
         Map<String, byte[]> read = new HashMap<>();
