@@ -137,10 +137,17 @@ final class DetectionBench {
             Seen s = seen.getOrDefault(c, new Seen(Double.NaN, Double.NaN));
             double limit = c.kmsg ? 1.0 : CollectorBench.SWEEP;
             double worst = Math.max(nanToMax(s.traps()), nanToMax(s.notResponding()));
-            report.row(SECTION, Report.f("%s%s, %s: seconds to getTraps / to %s", c.setup.tag(),
-                            event.title, c.kmsg ? "kernel log followed" : "`--kmsg none`",
-                            event == Event.BACK ? "notResponding (gone from it)"
-                                    : event == Event.DEACTIVATED ? "getNodeInfo active false" : "notResponding"),
+            String figure = Report.f("%s%s, %s: seconds to getTraps / to %s", c.setup.tag(),
+                    event.title, c.kmsg ? "kernel log followed" : "`--kmsg none`",
+                    event == Event.BACK ? "notResponding (gone from it)"
+                            : event == Event.DEACTIVATED ? "getNodeInfo active false" : "notResponding");
+            report.explain(figure, c.kmsg
+                    ? Report.f("getTraps hands out closed seconds only (its exactly-once contract by timestamp), so a "
+                            + "trap waits for the end of the second it came in, 0-1 s, before the first call that "
+                            + "can see it; the node's own state changed after %s s", secs(s.notResponding()))
+                    : Report.f("without the kernel log the change is seen when the %d s sweep reaches the target's "
+                            + "ost_server_uuid: anywhere from one scan to the whole sweep", CollectorBench.SWEEP));
+            report.row(SECTION, figure,
                     secs(s.traps()) + " / " + secs(s.notResponding()),
                     Report.f("scrape loop %s", secs(loopSeconds)),
                     Double.isNaN(loopSeconds) || worst == Double.MAX_VALUE ? ""
