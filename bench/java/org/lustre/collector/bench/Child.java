@@ -99,6 +99,11 @@ final class Child implements AutoCloseable {
                 stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             } catch (java.nio.file.NoSuchFileException e) {
                 continue; // exited meanwhile
+            } catch (IOException e) {
+                if ("No such process".equals(e.getMessage())) {
+                    continue; // exited between the open and the read (a shell loop's short-lived commands)
+                }
+                throw e;
             }
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
