@@ -110,19 +110,23 @@ final class Discovery {
             for (TargetObdParser.Target l : lines) {
                 listed.put(l.name(), l);
             }
-            long listedBefore = before.stream().filter(t -> t.id().isOst() && t.lodActive() != null).count();
-            if (listed.size() != lines.size() || listed.size() != listedBefore) {
+            if (listed.size() != lines.size()) {
                 return null;
             }
             List<Target> out = new ArrayList<>(before.size());
             for (Target t : before) {
-                TargetObdParser.Target l = t.id().isOst() && t.lodActive() != null ? listed.get(t.name()) : null;
-                if (t.id().isOst() && t.lodActive() != null && l == null) {
+                // Each OST target_obd listed before takes its line; a line left over is a new OST.
+                boolean wasListed = t.id().isOst() && t.lodActive() != null;
+                TargetObdParser.Target l = wasListed ? listed.remove(t.name()) : null;
+                if (wasListed && l == null) {
                     return null;
                 }
                 boolean same = l == null || (t.lodActive() == l.active() && t.uuid().equals(l.uuid()));
                 out.add(same ? t : new Target(t.id(), l.uuid(), t.ospMdts(), l.active(), t.osd(), t.localMdt(),
                         t.localOst()));
+            }
+            if (!listed.isEmpty()) {
+                return null;
             }
             byFs.put(fs, List.copyOf(out));
             obdBytes.put(lod, now);
@@ -383,7 +387,6 @@ final class Discovery {
     }
 
     private List<String> mgsFileSystems(String text, TreeErrors.Tally errs) {
-        String rel = MGS_FILESYSTEMS;
         if (text == null) {
             return List.of();
         }
@@ -392,7 +395,7 @@ final class Discovery {
             if (FS_NAME.matcher(line.text()).matches()) {
                 out.add(line.text());
             } else {
-                errs.parse(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, rel) + ": not a file system name: \""
+                errs.parse(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS) + ": not a file system name: \""
                         + line.text() + "\"");
             }
         }
