@@ -36,7 +36,7 @@ final class Health {
         }
         List<String> devices = new ArrayList<>(hc.unhealthyDevices());
         if (!hc.healthy()) {
-            String twin = text(layout, LustreLayout.Item.HEALTH_DEVICES, errs);
+            String twin = layout.readCounting(LustreLayout.Item.HEALTH_DEVICES, "health_check", errs);
             if (twin != null) {
                 try {
                     for (String dev : HealthCheckParser.parseUnhealthyDevices(
@@ -54,14 +54,5 @@ final class Health {
             return hc.status();
         }
         return hc.status() + " (unhealthy devices: " + String.join(", ", devices) + ")";
-    }
-
-    private static String text(LustreLayout layout, LustreLayout.Item item, TreeErrors.Tally errs) {
-        try {
-            return layout.read(item, "health_check");
-        } catch (IOException e) {
-            errs.read(item, layout.pathOf(item, "health_check"), e);
-            return null;
-        }
     }
 }

@@ -131,6 +131,27 @@ final class LustreLayout {
         }
     }
 
+    /** Parses one file's text; {@code path} names the file in the exception. */
+    interface Parser<T> {
+        T parse(String path, String text) throws LustreParseException;
+    }
+
+    /**
+     * {@code rel} read and parsed: {@code absent} when no root has it, {@code previous} when it
+     * cannot be read or does not parse (counted in {@code errs}).
+     */
+    <T> T parse(Item item, String rel, Parser<T> parser, T absent, T previous, TreeErrors.Tally errs) {
+        try {
+            String text = read(item, rel);
+            return text == null ? absent : parser.parse(pathOf(item, rel), text);
+        } catch (IOException e) {
+            errs.read(item, pathOf(item, rel), e);
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+        }
+        return previous;
+    }
+
     /**
      * As {@link #read}, through {@link LustreTree#readIfChanged}: {@code previous} itself when the
      * file found holds exactly those bytes, its new bytes otherwise, null when no root has it.

@@ -148,17 +148,9 @@ final class TargetReads {
 
     /** Where a version has no server_uuid file: the import's state; {@code previous} when absent too. */
     private String importState(String osp, String previous, TreeErrors.Tally errs) {
-        String rel = "osp/" + osp + "/import";
-        String text = layout.readCounting(LustreLayout.Item.OSP_IMPORT, rel, errs);
-        if (text == null) {
-            return previous;
-        }
-        try {
-            return ImportStates.canonical(ImportParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text).state());
-        } catch (LustreParseException e) {
-            errs.parse(e.getMessage());
-            return previous;
-        }
+        ImportParser.Import imp = layout.parse(LustreLayout.Item.OSP_IMPORT, "osp/" + osp + "/import",
+                ImportParser::parse, null, null, errs);
+        return imp == null ? previous : ImportStates.canonical(imp.state());
     }
 
     /**
@@ -176,18 +168,9 @@ final class TargetReads {
         }
         for (int i = 0; i < c.states().length; i++) {
             if (c.states()[i].equals(state)) {
-                String rel = "osp/" + t.osp(i) + "/state";
-                String text = layout.readCounting(LustreLayout.Item.OSP_IMPORT, rel, errs);
-                if (text == null) {
-                    return -1;
-                }
-                try {
-                    StateParser.State st = StateParser.parse(layout.pathOf(LustreLayout.Item.OSP_IMPORT, rel), text);
-                    return st.current().equals(state) ? st.since() : -1;
-                } catch (LustreParseException e) {
-                    errs.parse(e.getMessage());
-                    return -1;
-                }
+                StateParser.State st = layout.parse(LustreLayout.Item.OSP_IMPORT, "osp/" + t.osp(i) + "/state",
+                        StateParser::parse, null, null, errs);
+                return st != null && st.current().equals(state) ? st.since() : -1;
             }
         }
         return -1;
@@ -197,19 +180,15 @@ final class TargetReads {
     private boolean activeZero(Target t, boolean previous, TreeErrors.Tally errs) {
         boolean seen = false;
         for (int i = 0; i < t.ospCount(); i++) {
-            String rel = "osp/" + t.osp(i) + "/active";
-            String text = layout.readCounting(LustreLayout.Item.OSP_ATTR, rel, errs);
-            if (text == null) {
+            Boolean active = layout.parse(LustreLayout.Item.OSP_ATTR, "osp/" + t.osp(i) + "/active",
+                    NumberParser::parseFlag, null, null, errs);
+            if (active == null) {
                 continue;
             }
-            try {
-                if (!NumberParser.parseFlag(layout.pathOf(LustreLayout.Item.OSP_ATTR, rel), text)) {
-                    return true;
-                }
-                seen = true;
-            } catch (LustreParseException e) {
-                errs.parse(e.getMessage());
+            if (!active) {
+                return true;
             }
+            seen = true;
         }
         return seen ? false : previous;
     }
@@ -258,7 +237,6 @@ final class TargetReads {
         }
     }
 
-    /** A one-line text file, stripped; {@code previous} when unreadable, "" when absent or blank. */
     private String shared(String nid) {
         String known = nids.get(nid);
         if (known != null) {
@@ -271,6 +249,7 @@ final class TargetReads {
         return known != null ? known : nid;
     }
 
+    /** A one-line text file, stripped; {@code previous} when unreadable, "" when absent or blank. */
     private String text(LustreLayout.Item item, String rel, String previous, TreeErrors.Tally errs) {
         try {
             String t = layout.read(item, rel);
@@ -282,17 +261,8 @@ final class TargetReads {
     }
 
     private RecoveryStatus recovery(String rel, RecoveryStatus previous, long nowMillis, TreeErrors.Tally errs) {
-        String text = layout.readCounting(LustreLayout.Item.RECOVERY_STATUS, rel, errs);
-        if (text == null) {
-            return previous;
-        }
-        try {
-            return RecoveryStatusParser.parse(layout.pathOf(LustreLayout.Item.RECOVERY_STATUS, rel), text,
-                    bootEpoch(nowMillis));
-        } catch (LustreParseException e) {
-            errs.parse(e.getMessage());
-            return previous;
-        }
+        return layout.parse(LustreLayout.Item.RECOVERY_STATUS, rel,
+                (path, text) -> RecoveryStatusParser.parse(path, text, bootEpoch(nowMillis)), previous, previous, errs);
     }
 
     /**
