@@ -1,6 +1,5 @@
 package org.lustre.collector.lustre;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,8 +70,8 @@ public final class LustreScanner {
     /** Scan thread only: per file system with a LOD, its {kbytestotal, kbytesfree} (-1 unknown). */
     private Map<String, long[]> lodSpace = Map.of();
     /** Scan thread only: where the spread reads of LOD space and of local targets stand. */
-    private int lodCursor;
-    private int localCursor;
+    private final ReadSchedule.Cursor lodCursor = new ReadSchedule.Cursor();
+    private final ReadSchedule.Cursor localCursor = new ReadSchedule.Cursor();
     /** Scan thread only. */
     private long discoveredMillis = Long.MIN_VALUE / 2;
     private boolean absentLogged;
@@ -205,11 +204,9 @@ public final class LustreScanner {
             touch(touched, it.next());
             it.remove();
         }
-        if (inv != before) {
-            if (!inv.byFs().equals(before.byFs())) {
-                readChangedInThisScan(before, inv);
-                adopt(inv);
-            }
+        if (inv != before && !inv.byFs().equals(before.byFs())) {
+            readChangedInThisScan(before, inv);
+            adopt(inv);
         }
         inventory = inv;
 
@@ -259,13 +256,7 @@ public final class LustreScanner {
         if (sweepScans == 0 || n <= sweepScans) {
             return locals;
         }
-        int per = (n + sweepScans - 1) / sweepScans;
-        Set<Target> out = new java.util.LinkedHashSet<>();
-        localCursor %= n;
-        for (int i = 0; i < per; i++) {
-            out.add(locals.get((localCursor + i) % n));
-        }
-        localCursor = (localCursor + per) % n;
+        Set<Target> out = new java.util.LinkedHashSet<>(localCursor.next(locals, (n + sweepScans - 1) / sweepScans));
         for (Target t : locals) {
             Reading r = readings.get(t.name());
             if (r == null || inRecovery(r.recovery())) {
@@ -288,15 +279,7 @@ public final class LustreScanner {
         List<String> names = new ArrayList<>(inv.lods().keySet());
         Map<String, long[]> next = new HashMap<>();
         int n = names.size();
-        int per = sweepScans == 0 ? n : Math.min(n, (n + sweepScans - 1) / sweepScans);
-        Set<String> due = new HashSet<>();
-        if (n > 0) {
-            lodCursor %= n;
-            for (int i = 0; i < per; i++) {
-                due.add(names.get((lodCursor + i) % n));
-            }
-            lodCursor = (lodCursor + per) % n;
-        }
+        Set<String> due = new HashSet<>(lodCursor.next(names, sweepScans == 0 ? n : (n + sweepScans - 1) / sweepScans));
         for (String fs : names) {
             long[] known = lodSpace.get(fs);
             next.put(fs, known == null || due.contains(fs) ? lodSpace(inv.lods().get(fs), errs) : known);
@@ -392,27 +375,10 @@ public final class LustreScanner {
     }
 
     private long lodNumber(String lod, String file, TreeErrors.Tally errs) {
-        String rel = "lod/" + lod + "/" + file;
-        try {
-            String text = layout.read(LustreLayout.Item.LOD_ATTR, rel);
-            return text == null ? -1 : NumberParser.parse(layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), text);
-        } catch (IOException e) {
-            errs.read(LustreLayout.Item.LOD_ATTR, layout.pathOf(LustreLayout.Item.LOD_ATTR, rel), e);
-        } catch (LustreParseException e) {
-            errs.parse(e.getMessage());
-        }
-        return -1;
+        return layout.parse(LustreLayout.Item.LOD_ATTR, "lod/" + lod + "/" + file, NumberParser::parse, -1L, -1L, errs);
     }
 
     private String readVersion(TreeErrors.Tally errs) {
-        try {
-            String text = layout.read(LustreLayout.Item.VERSION, "version");
-            return text == null ? "" : LustreVersionParser.parse(layout.pathOf(LustreLayout.Item.VERSION, "version"), text);
-        } catch (IOException e) {
-            errs.read(LustreLayout.Item.VERSION, layout.pathOf(LustreLayout.Item.VERSION, "version"), e);
-        } catch (LustreParseException e) {
-            errs.parse(e.getMessage());
-        }
-        return version;
+        return layout.parse(LustreLayout.Item.VERSION, "version", LustreVersionParser::parse, "", version, errs);
     }
 }

@@ -31,17 +31,37 @@ final class ReadSchedule {
     record Plan(List<Target> full, List<Target> sweep) {
     }
 
+    /** A place in a list that wraps around: each call takes the next entries and moves past them. */
+    static final class Cursor {
+        private int at;
+
+        /** The next {@code k} entries of {@code list} (all of them when it has fewer). */
+        <T> List<T> next(List<T> list, int k) {
+            int n = list.size();
+            int take = Math.min(k, n);
+            List<T> out = new ArrayList<>(take);
+            if (n == 0) {
+                return out;
+            }
+            at %= n;
+            for (int i = 0; i < take; i++) {
+                out.add(list.get((at + i) % n));
+            }
+            at = (at + take) % n;
+            return out;
+        }
+    }
+
     private final int budget;
     private final int sweepScans;
     /** In the order the sources named them: a storm's first targets are read first. Guarded by itself. */
     private final Set<String> urgent = new java.util.LinkedHashSet<>();
     /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
-    private List<Target> order = List.of();
     /** Every target by name (the scanner's map); written by the scan thread, read by {@link #prioritize} from any thread. */
     private volatile Map<String, Target> byName = Map.of();
-    private int roundRobin;
-    private int sweep;
+    private final Cursor roundRobin = new Cursor();
+    private final Cursor sweep = new Cursor();
 
     /**
      * @param budget     targets read in full per scan by the round robin (and at most as many priority reads)
@@ -65,7 +85,6 @@ final class ReadSchedule {
      */
     void targets(List<Target> all, Map<String, Target> byName) {
         remote = all.stream().filter(t -> !t.local()).toList();
-        order = remote;
         this.byName = byName;
     }
 
@@ -109,33 +128,14 @@ final class ReadSchedule {
 
     /** Targets per scan of the sweep: ceil(N / sweepScans); 0 without a sweep. */
     int sweepPerScan() {
-        int n = order.size();
+        int n = remote.size();
         return sweepScans == 0 || n == 0 ? 0 : (n + sweepScans - 1) / sweepScans;
     }
 
     /** The reads of the next scan, and the cursors moved past them. */
     Plan next() {
         List<Target> full = named();
-        int r = remote.size();
-        if (r > 0) {
-            int k = Math.min(budget, r);
-            roundRobin %= r;
-            for (int i = 0; i < k; i++) {
-                full.add(remote.get((roundRobin + i) % r));
-            }
-            roundRobin = (roundRobin + k) % r;
-        }
-        int n = order.size();
-        if (n == 0) {
-            return new Plan(full, List.of());
-        }
-        int s = Math.min(sweepPerScan(), n);
-        List<Target> swept = new ArrayList<>(s);
-        sweep %= n;
-        for (int i = 0; i < s; i++) {
-            swept.add(order.get((sweep + i) % n));
-        }
-        sweep = (sweep + s) % n;
-        return new Plan(full, swept);
+        full.addAll(roundRobin.next(remote, budget));
+        return new Plan(full, sweep.next(remote, sweepPerScan()));
     }
 }
