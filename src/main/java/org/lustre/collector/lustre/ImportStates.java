@@ -12,26 +12,15 @@ final class ImportStates {
 
     /** -1 unknown (""), 0 FULL, 1 IDLE (connected, quiet), 2 recovering, 3 connecting, 4 lost, 5 closed. */
     static int rank(String state) {
-        switch (state) {
-            case "":
-                return -1;
-            case "FULL":
-                return 0;
-            case "IDLE":
-                return 1;
-            case "REPLAY":
-            case "REPLAY_LOCKS":
-            case "REPLAY_WAIT":
-            case "RECOVER":
-                return 2;
-            case "NEW":
-            case "CONNECTING":
-                return 3;
-            case "CLOSED":
-                return 5;
-            default: // DISCONN, EVICTED, <UNKNOWN>, anything newer
-                return 4;
-        }
+        return switch (state) {
+            case "" -> -1;
+            case "FULL" -> 0;
+            case "IDLE" -> 1;
+            case "REPLAY", "REPLAY_LOCKS", "REPLAY_WAIT", "RECOVER" -> 2;
+            case "NEW", "CONNECTING" -> 3;
+            case "CLOSED" -> 5;
+            default -> 4; // DISCONN, EVICTED, <UNKNOWN>, anything newer
+        };
     }
 
     private static final String[] NAMES = {"CLOSED", "NEW", "DISCONN", "CONNECTING", "REPLAY", "REPLAY_LOCKS",
