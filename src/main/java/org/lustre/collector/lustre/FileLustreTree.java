@@ -71,11 +71,6 @@ public final class FileLustreTree implements LustreTree {
         this.defaultFs = this.root.getFileSystem() == FileSystems.getDefault();
     }
 
-    /** The directory paths are resolved against. */
-    public Path root() {
-        return root;
-    }
-
     @Override
     public String read(String path) throws IOException {
         Buffer buf = borrow();

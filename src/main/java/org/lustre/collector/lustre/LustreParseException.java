@@ -8,26 +8,13 @@ package org.lustre.collector.lustre;
 final class LustreParseException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final String path;
-    private final int lineNo;
-
     LustreParseException(String path, int lineNo, String reason) {
         super(path + (lineNo > 0 ? ":" + lineNo : "") + ": " + reason);
-        this.path = path;
-        this.lineNo = lineNo;
     }
 
     /** Builds the exception for one line, quoting it (shortened when long). */
     static LustreParseException atLine(String path, int lineNo, String line, String reason) {
         String quoted = line.length() <= 120 ? line : line.substring(0, 120) + "...";
         return new LustreParseException(path, lineNo, reason + ": \"" + quoted + "\"");
-    }
-
-    String path() {
-        return path;
-    }
-
-    int lineNo() {
-        return lineNo;
     }
 }
