@@ -11,17 +11,12 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Where each Lustre item lives on this node. From 2.10 to 2.17 files moved between
- * {@code proc/fs/lustre}, {@code sys/fs/lustre} and {@code sys/kernel/debug/lustre} (see
- * {@code docs/lustre-layout.md}), and a node may even be upgraded under a running collector, so
- * nothing here is keyed on a version number: each {@link Item} has a list of candidate roots, and
- * the layout remembers, per item, the root where the last successful read happened.
- *
- * <p>Cost: a read goes to the remembered root first, which is right every time in the steady
- * state (one open per file, as with a hard-coded path). Only when that read finds nothing are
- * the other candidates tried, and the first that has the file becomes the remembered one. So a
- * moved file is found again on the next read, and a file that is simply absent costs one failed
- * open per candidate root.
+ * Where each Lustre item lives on this node. From 2.10 to 2.17 files moved between proc, sysfs
+ * and debugfs (docs/lustre-layout.md), and a node may be upgraded under a running collector, so
+ * nothing here is keyed on a version: each {@link Item} has candidate roots, and a read goes
+ * first to the root where the item was last found (one open per file in the steady state, as
+ * with a hard-coded path); only when that finds nothing are the others tried. A file that is
+ * simply absent costs one failed open per candidate root.
  *
  * <p>Thread-safe: the remembered roots are an atomic array; the scanner thread and RPC threads
  * (single-node refresh) share one instance.
@@ -72,16 +67,12 @@ final class LustreLayout {
         Item(String... roots) {
             this.roots = List.of(roots);
         }
-
-        List<String> roots() {
-            return roots;
-        }
     }
 
     private final LustreTree tree;
-    /** Per item (by ordinal): index into {@link Item#roots()} of the root that answered last. */
+    /** Per item (by ordinal): index into {@code Item.roots} of the root that answered last. */
     private final AtomicIntegerArray where = new AtomicIntegerArray(Item.values().length);
-    /** item/root pairs already warned about (bounded: items x roots). */
+    /** Listings already warned about (a few per root). */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** Directory listings that failed with an I/O error, since start (discovery keeps what it knew). */
@@ -258,14 +249,10 @@ final class LustreLayout {
             return tree.list(path);
         } catch (IOException e) {
             listFailures.incrementAndGet();
-            warnOnce(path, e);
+            if (warned.add(path)) {
+                LOG.warn("cannot list Lustre {} ({}); treated as empty", path, e.toString());
+            }
             return List.of();
-        }
-    }
-
-    private void warnOnce(String key, IOException e) {
-        if (warned.add(key)) {
-            LOG.warn("cannot list Lustre {} ({}); treated as empty", key, e.toString());
         }
     }
 }
