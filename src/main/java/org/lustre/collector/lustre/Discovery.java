@@ -15,23 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the targets of this node from every place Lustre lists them, none of which every
- * version or capture has:
- * <ul>
- *   <li>OSP devices ({@code osp/<fs>-OSTxxxx-osc-MDTyyyy}, and {@code <fs>-MDTxxxx-osp-MDTyyyy}
- *       under DNE): one target seen by several local MDTs is one target with several OSPs;</li>
- *   <li>local MDTs: {@code mdt/}, {@code osd-*}{@code /<fs>-MDTxxxx}, {@code lod/<fs>-MDTxxxx-mdtlov};</li>
- *   <li>local OSTs (an OSS): {@code obdfilter/}, {@code osd-*}{@code /<fs>-OSTxxxx};</li>
- *   <li>the LOD's {@code target_obd} (OSTs, ACTIVE/INACTIVE) and {@code mdt_obd} (2.14+), when
- *       present and readable (absent in the LLNL 2.12.9 capture; a live 2.15 MDS fails the whole
- *       read with EIO while one OST's import is CLOSED);</li>
- *   <li>{@code mgs/MGS/filesystems} for the file-system names where this node is the MGS.</li>
- * </ul>
- * Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs
+ * Finds the targets of this node from every place Lustre lists them, since no single file has
+ * them all on every version or capture (the listings: docs/lustre-layout.md, "Which targets").
+ * A target seen through the OSP devices of several local MDTs is one target.
+ *
+ * <p>Directory listings cost one entry per OSP (100,000 at scale), so {@link #discover} runs
  * seldom (the scanner's {@code DISCOVERY_MILLIS}) and keeps the inventory when every listing and
- * LOD file reads as before; between, {@link #refresh} only re-reads each LOD's target_obd
- * (compared in the read buffer with its last bytes): one that changed flags only patches those
- * targets, one that lists other OSTs asks for a new discovery.
+ * LOD file reads as before; between, {@link #refresh} only re-reads each LOD's target_obd: one
+ * that changed flags only patches those targets, one that lists other OSTs asks for a new
+ * discovery.
  *
  * <p>A listing or target_obd that cannot be read never drops a target: the targets of the
  * previous inventory that were not found again are kept (a vanished OSP device, read fine, does
@@ -83,11 +75,10 @@ final class Discovery {
 
     /**
      * {@code prev} with the ACTIVE flags and uuids of the changed target_obd files, when they list
-     * exactly the OSTs they listed before (an administrator's deactivation, a statfs failing
-     * during a router storm): only the targets whose line changed are new objects. Null when a
-     * file lists other OSTs, or does not parse: then a whole discovery (new OSTs come with new
-     * OSP devices, and it counts the errors). At 100,000 OSTs a whole discovery is about a second
-     * of CPU and 30 MB of garbage, for each scan that sees a flag flip.
+     * exactly the OSTs they listed before (a deactivation, statfs failing in a router storm):
+     * only the targets whose line changed are new objects. Null when a file lists other OSTs or
+     * does not parse: then a whole discovery (new OSTs come with new OSP devices, and it counts
+     * the errors), at 100,000 OSTs about a second of CPU and 30 MB of garbage.
      */
     private Inventory patchFlags(Inventory prev, Map<String, byte[]> read) {
         Map<String, List<Target>> byFs = new HashMap<>(prev.byFs());
@@ -179,10 +170,9 @@ final class Discovery {
         String mgs = layout.readCounting(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS, errs);
         incomplete |= layout.listFailures() != failuresBefore;
 
-        // At 100,000 OSTs building the targets from the listings costs about a second of CPU,
-        // and the periodic discovery nearly always finds what the last one found: then the
-        // inventory stays. target_obd bytes compare by identity: readIfChanged hands back the
-        // previous array itself when the file holds the same bytes.
+        // Building the targets costs about a second of CPU at 100,000 OSTs, and the periodic
+        // discovery nearly always finds what the last one found. target_obd bytes compare by
+        // identity: readIfChanged hands back the previous array when the file is unchanged.
         Built now = Built.of(listings, obdBytes, mdtObd, mgs);
         if (!incomplete && now.sameAs(last) && prev.obdBytes().equals(obdBytes) && !prev.byFs().isEmpty()) {
             return prev;
@@ -193,7 +183,6 @@ final class Discovery {
         return inv;
     }
 
-    /** The inventory from what {@link #discover} read. */
     private Inventory build(Inventory prev, Built in, List<String> osps, Map<String, String> lods,
                             Map<String, TreeSet<String>> lodsByFs, boolean incomplete, TreeErrors.Tally errs) {
         Map<String, Builder> targets = new TreeMap<>();
@@ -273,9 +262,8 @@ final class Discovery {
 
     /**
      * {@code now}, each target equal to one of {@code before} replaced by that one, and
-     * {@code before} itself when nothing changed: a rediscovery after one OST's ACTIVE flag flipped
-     * keeps the other 99,999 targets (no second copy on the heap, and the scanner hands on the
-     * published node maps of the file systems that are the same).
+     * {@code before} itself when nothing changed: no second copy of 100,000 targets on the heap,
+     * and the scanner hands on the node maps of the file systems that are the same.
      */
     private static List<Target> reuse(List<Target> before, List<Target> now) {
         if (before == null) {
@@ -298,7 +286,6 @@ final class Discovery {
         return lod.substring(fs.length() + 1, lod.length() - "-mdtlov".length());
     }
 
-    /** The directory listings a discovery is built from. */
     private record Listings(List<String> lods, List<String> mdts, Map<String, List<String>> osds,
                             List<String> obdfilters, List<String> osps) {
         static Listings read(LustreLayout layout) {
@@ -311,10 +298,7 @@ final class Discovery {
         }
     }
 
-    /**
-     * Everything the last complete discovery was built from, the OSP listing (one name per
-     * target and MDT, 100,000 and more) as its SHA-256 alone: the targets do not hold the names.
-     */
+    /** What a complete discovery was built from, the OSP listing (100,000 names and more) as its SHA-256. */
     private record Built(Listings listings, ByteBuffer ospDigest, Map<String, byte[]> obdBytes,
                          Map<String, String> mdtObd, String mgs) {
         static Built of(Listings l, Map<String, byte[]> obdBytes, Map<String, String> mdtObd, String mgs) {
@@ -406,7 +390,6 @@ final class Discovery {
         return targets.computeIfAbsent(id.name(), k -> new Builder(id));
     }
 
-    /** A target being put together from the listings. */
     private static final class Builder {
         final TargetName id;
         /** Few (one per local MDT that reaches the target): a list, sorted when built. */

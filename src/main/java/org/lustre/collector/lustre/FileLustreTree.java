@@ -45,7 +45,6 @@ public final class FileLustreTree implements LustreTree {
      */
     private static final int WHOLE_IF_SHORTER = 1024;
 
-    /** A read buffer and the length read into it. */
     private static final class Buffer {
         byte[] bytes = new byte[CHUNK];
         int len;
@@ -57,10 +56,9 @@ public final class FileLustreTree implements LustreTree {
     /** True when the root is on the platform's file system (FileInputStream can open it). */
     private final boolean defaultFs;
     /**
-     * One read buffer kept between reads (it grows to the largest file read, at most
-     * {@link #MAX_BYTES}): the watcher reads about 2,000 files per scan, and a new 8 KiB buffer
-     * for each was most of what a scan allocated (a young collection per scan, a full one every
-     * few scans). A thread that finds it taken (a concurrent getNodeInfo) uses a buffer of its own.
+     * One read buffer kept between reads (it grows to the largest file read): a new 8 KiB buffer
+     * for each of a scan's 2,000 files would be most of what a scan allocates. A thread that
+     * finds it taken (a concurrent getNodeInfo) uses a buffer of its own.
      */
     private final AtomicReference<Buffer> spare = new AtomicReference<>(new Buffer());
 
@@ -84,10 +82,6 @@ public final class FileLustreTree implements LustreTree {
         }
     }
 
-    /**
-     * Reads the file into the spare buffer and compares it there with {@code previous}, so an
-     * unchanged file costs the read and one compare, with no copy and no decoding.
-     */
     @Override
     public byte[] readIfChanged(String path, byte[] previous) throws IOException {
         Buffer buf = borrow();
@@ -107,7 +101,7 @@ public final class FileLustreTree implements LustreTree {
     /**
      * Reads the whole file (up to {@link #MAX_BYTES}) into {@code buf}; false when it does not
      * exist. FileInputStream on a path string rather than Files.newInputStream: at 2,000 small
-     * files per scan the channel, its Path and the per-read heap ByteBuffer were a third of the
+     * files per scan the channel, its Path and the per-read heap ByteBuffer are a third of the
      * cost of a read under the collector's C1-only JVM.
      */
     private boolean fill(String path, Buffer buf) throws IOException {

@@ -13,28 +13,12 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Reads the Lustre tree of this node (an MDS, an OSS or both) into a {@link LustreSnapshot}.
- * One scan:
- * <ol>
- *   <li>{@code health_check} and {@code version};</li>
- *   <li>the targets ({@link Discovery}): a full discovery from the device directories every
- *       {@link #DISCOVERY_MILLIS} (scan clock) or when a LOD's target_obd changed; between, only
- *       each target_obd, compared with its last bytes;</li>
- *   <li>the targets this node serves (its MDTs; an OSS's OSTs), in full ({@link #localsThisScan});</li>
- *   <li>the reads that {@link ReadSchedule} plans: priority and round-robin targets in full, the
- *       sweep's targets' connection state alone ({@link TargetReads});</li>
- *   <li>each LOD's {@code kbytestotal}/{@code kbytesfree}, spread over the sweep;</li>
- *   <li>the snapshot ({@link SnapshotBuilder}), rebuilding only the file systems a read changed.</li>
- * </ol>
- * Between scans, {@link #scanNamed} reads the targets a source just named.
- * Where each file lives (proc, sysfs or debugfs) is found by {@link LustreLayout}, not by version.
- *
- * <h2>Bad input</h2>
- * A file that vanishes or holds garbage keeps the previous figure, counted in
- * {@link LustreSnapshot#parseErrors()}; one that exists but cannot be read (EIO, ENOTCONN,
- * EACCES) keeps it too, counted in {@link LustreSnapshot#readErrors()} and logged once per kind
- * ({@link TreeErrors}). Neither drops a known target nor changes its state. An absent tree (no
- * Lustre on this node) gives an empty snapshot and one INFO line.
+ * Reads the Lustre tree of this node (an MDS, an OSS or both) into a {@link LustreSnapshot}; the
+ * steps of one scan are in docs/design.md ("The scan"). Between scans, {@link #scanNamed} reads
+ * the targets a source just named. A file that vanishes, holds garbage or cannot be read keeps
+ * the previous figure and is counted ({@link TreeErrors}): it never drops a known target nor
+ * changes its state. An absent tree (no Lustre on this node) gives an empty snapshot and one
+ * INFO line.
  *
  * <h2>Threads</h2>
  * {@link #scan} is for one thread, the watcher (synchronized, so a second caller waits rather
@@ -45,10 +29,9 @@ import org.apache.logging.log4j.Logger;
 public final class LustreScanner {
     private static final Logger LOG = LogManager.getLogger(LustreScanner.class);
     /**
-     * A full discovery this often (scan clock); a target_obd change triggers one at once. At
-     * 100,000 OSTs one costs a listing of 100,000 OSP devices: ~0.15 s of CPU when it finds
-     * what the last one found (measured with the packaged flags), ten times that when it must
-     * build the targets again.
+     * A full discovery this often (scan clock); a target_obd that lists other OSTs triggers one at
+     * once. At 100,000 OSTs one lists 100,000 OSP devices: ~0.15 s of CPU when it finds what the
+     * last one found, ten times that when it must build the targets again.
      */
     static final long DISCOVERY_MILLIS = 300_000;
 
@@ -101,7 +84,7 @@ public final class LustreScanner {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, sweepSeconds / Math.max(1, intervalSeconds)));
     }
 
-    /** The last snapshot {@link #scan} produced ({@link LustreSnapshot#EMPTY} before the first). Any thread. */
+    /** {@link LustreSnapshot#EMPTY} before the first scan. Any thread. */
     public LustreSnapshot last() {
         return last;
     }
@@ -121,11 +104,7 @@ public final class LustreScanner {
         return errors.lastReadErrorKind();
     }
 
-    /**
-     * When the node entered its current import state, epoch seconds, from the {@code state_history}
-     * read last; -1 when unknown. For {@link StateChanges#diff(LustreSnapshot, LustreSnapshot,
-     * java.util.function.ToLongFunction)}. Any thread.
-     */
+    /** When the node entered its current import state (state_history), epoch seconds; -1 unknown. Any thread. */
     public long stateSince(String nodeName) {
         Reading r = readings.get(nodeName);
         return r == null ? -1 : r.sinceSeconds();
@@ -142,11 +121,10 @@ public final class LustreScanner {
     }
 
     /**
-     * Reads the targets sources named since the last scan (at most one budget; see
-     * {@link #prioritize}) and publishes a snapshot with them, between scans: a kernel-log
-     * disconnect shows in notResponding within a second instead of at the next scan. Nothing
-     * else is read (no discovery, no round robin, no sweep). Null when no target was named.
-     * Scan thread only.
+     * Reads the targets sources named since the last scan (at most one budget) and publishes a
+     * snapshot with them, so that a kernel-log disconnect shows in notResponding within a second
+     * instead of at the next scan. Nothing else is read. Null when no target was named. Scan
+     * thread only.
      */
     public synchronized LustreSnapshot scanNamed(long nowMillis) {
         List<Target> named = schedule.named();
@@ -272,8 +250,8 @@ public final class LustreScanner {
 
     /**
      * Each LOD's {@code kbytestotal}/{@code kbytesfree}: a new LOD at once, the others spread
-     * over the sweep like the connections (space moves slowly; at 100 file systems, reading both
-     * files of every LOD every scan was a sixth of an idle scan's reads).
+     * over the sweep (space moves slowly; at 100 file systems, reading them all every scan costs
+     * a sixth of an idle scan's reads).
      */
     private void readLodSpace(Inventory inv, TreeErrors.Tally errs) {
         List<String> names = new ArrayList<>(inv.lods().keySet());
@@ -288,9 +266,8 @@ public final class LustreScanner {
     }
 
     /**
-     * Reads one node now (getNodeInfo on demand), without waiting for the round robin; the
-     * figures are kept for the following scans. Empty when the last scan did not know the node.
-     * Any thread; never throws for bad input.
+     * Reads one node now (getNodeInfo), keeping the figures for the following scans. Empty when
+     * the last scan did not know the node. Any thread; never throws for bad input.
      */
     public Optional<NodeState> refresh(String nodeName, long nowMillis) {
         Target t = byName.get(nodeName);
@@ -310,8 +287,8 @@ public final class LustreScanner {
 
     /**
      * Targets whose ACTIVE/INACTIVE in target_obd changed are read in full in this scan: an
-     * administrator's deactivation shows in target_obd and in the OSP's own files at once, and
-     * judged by target_obd alone until the sweep came by it would look like a lost connection.
+     * administrator's deactivation shows in target_obd and the OSP's files at once, and judged
+     * by target_obd alone it would look like a lost connection until the sweep came by.
      */
     private void readChangedInThisScan(Inventory before, Inventory now) {
         now.byFs().forEach((fs, targets) -> {
@@ -342,7 +319,6 @@ public final class LustreScanner {
         locals = all.stream().filter(Target::local).toList();
     }
 
-    /** Notes a target whose reading changed what its node shows, by file system. */
     private static void touch(Map<String, List<Target>> touched, Target t) {
         touched.computeIfAbsent(t.fs(), fs -> new ArrayList<>()).add(t);
     }

@@ -6,21 +6,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which targets one scan reads, and how much of each. Three kinds of read:
+ * Which targets one scan reads, and how much of each (docs/lustre-layout.md, "Reading schedule"):
  * <ul>
- *   <li><b>Priority</b>: targets a source named (a kernel-log disconnect, a trap), read in full
- *       first, at most one budget per scan (a router storm naming 10,000 OSTs is worked off over
- *       a few scans), at most {@value #MAX_URGENT} remembered.</li>
- *   <li><b>Round robin</b>: {@code budget} targets read in full (space, active, peer, and the
- *       connection), a cursor walking the targets reached through OSP devices and wrapping: each is re-read every
- *       ceil(N / budget) scans (at 100,000 OSTs and 250, every 400 scans).</li>
- *   <li><b>Sweep</b>: the connection state alone (one short line per OSP device, see
- *       {@link TargetReads#connection}), ceil(N / sweepScans) targets per scan with a second
- *       cursor, so every target's connection is re-read within {@code sweepScans} scans, that
- *       is within the {@code sweep} option's seconds, kernel log or not: a change just after a
- *       target's read is seen at most sweepScans scans later.</li>
+ *   <li><b>Priority</b>: targets a source named, in full, first; at most one budget per scan (a
+ *       router storm naming 10,000 OSTs is worked off over a few scans), at most
+ *       {@value #MAX_URGENT} remembered.</li>
+ *   <li><b>Round robin</b>: {@code budget} targets in full, from a cursor over the targets
+ *       reached through OSP devices.</li>
+ *   <li><b>Sweep</b>: the connection state alone ({@link TargetReads#connection}) of
+ *       ceil(N / sweepScans) targets per scan, so that every target's connection is re-read
+ *       within the {@code sweep} option's seconds, kernel log or not. 0 sweep scans: no sweep.</li>
  * </ul>
- * A sweep of 0 scans turns the sweep off (tests of the round robin alone).
  *
  * <p>Threads: {@link #prioritize} from any thread; the rest from the scan thread only.
  */
@@ -58,7 +54,7 @@ final class ReadSchedule {
     private final Set<String> urgent = new java.util.LinkedHashSet<>();
     /** Targets reached through OSP devices only (the round robin's and the sweep's). */
     private List<Target> remote = List.of();
-    /** Every target by name (the scanner's map); written by the scan thread, read by {@link #prioritize} from any thread. */
+    /** The scanner's map; written by the scan thread, read by {@link #prioritize} from any thread. */
     private volatile Map<String, Target> byName = Map.of();
     private final Cursor roundRobin = new Cursor();
     private final Cursor sweep = new Cursor();
@@ -79,9 +75,8 @@ final class ReadSchedule {
     }
 
     /**
-     * A new target list (after a discovery) and the same targets by name; the cursors keep their
-     * place as far as it exists. Targets served here (local) are left out: the scanner reads
-     * them every scan.
+     * A new target list and the same targets by name; the cursors keep their place. Targets
+     * served here are left out: the scanner reads them itself.
      */
     void targets(List<Target> all, Map<String, Target> byName) {
         remote = all.stream().filter(t -> !t.local()).toList();
@@ -108,10 +103,7 @@ final class ReadSchedule {
         return !known.isEmpty();
     }
 
-    /**
-     * The targets sources named since they were last taken, first named first, at most one budget
-     * (the rest wait for the next call). Scan thread only.
-     */
+    /** The targets sources named since the last call, first named first, at most one budget. */
     List<Target> named() {
         List<Target> out = new ArrayList<>();
         synchronized (urgent) {
@@ -132,7 +124,7 @@ final class ReadSchedule {
         return sweepScans == 0 || n == 0 ? 0 : (n + sweepScans - 1) / sweepScans;
     }
 
-    /** The reads of the next scan, and the cursors moved past them. */
+    /** The reads of the next scan. */
     Plan next() {
         List<Target> full = named();
         full.addAll(roundRobin.next(remote, budget));

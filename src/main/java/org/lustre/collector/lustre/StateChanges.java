@@ -81,7 +81,7 @@ public final class StateChanges {
     /**
      * The nodes of {@code after} in name order, leaving out the file systems whose node map the
      * scanner handed on unchanged from {@code before} (the same map object): at 100,000 OSTs most
-     * scans change a few file systems, and comparing every node each time was most of a diff.
+     * scans change a few file systems, and comparing every node would be most of a diff.
      */
     private static Iterable<NodeState> nodesToCompare(LustreSnapshot before, LustreSnapshot after) {
         List<NodeState> out = new ArrayList<>();

@@ -5,17 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Reads the files of one target, each from its home in this version (see {@link LustreLayout}):
- * <ul>
- *   <li>{@link #connection}: the cheap read of the sweep, one short line per OSP device,
- *       {@code ost_server_uuid} ({@code mdt_server_uuid} for an MDT), {@code uuid\tSTATE[\tDEACTIVATED]},
- *       compared in the read buffer with the line its last state prints and parsed only when
- *       changed; where it is absent, the OSP's {@code import}. When the state changed, the {@code state} file for when.</li>
- *   <li>{@link #full}: the connection, and the slow figures: space ({@code kbytes*}, {@code files*}
- *       of the first OSP device that has them; of a local MDT its {@code osd-*} directory, of a
- *       local OST {@code obdfilter/}), the OSPs' {@code active}, the current peer
- *       ({@code ost_conn_uuid}), and of a local target {@code num_exports} and {@code recovery_status}.</li>
- * </ul>
+ * Reads the files of one target (which, and where in each version: docs/lustre-layout.md, "What is
+ * read per target"): {@link #connection} is the sweep's cheap read, {@link #full} everything.
  * A file that is absent gives "unknown" (-1, ""): versions and captures differ in what they
  * have. A file that exists but cannot be read, or holds garbage, keeps the previous value and is
  * counted: it never fakes a change. Any thread.
@@ -41,8 +32,8 @@ final class TargetReads {
     }
 
     /**
-     * The sweep's read: the connection state only; space and the rest are carried over. When
-     * every server_uuid file holds the bytes read last (the usual case), {@code prev} itself.
+     * The connection state only, from each OSP device's one-line server_uuid file (its
+     * {@code import} where absent); {@code prev} itself when every file is unchanged.
      */
     Reading connection(Target t, Reading prev, TreeErrors.Tally errs) {
         Reading.Connection c = readConnection(t, prev.connection(), errs);
@@ -55,7 +46,7 @@ final class TargetReads {
                 since, prev.updatedMillis());
     }
 
-    /** Everything of the target (round robin, local targets every scan, getNodeInfo on demand). */
+    /** The connection, space, the OSPs' {@code active}, the peer, and a local target's exports and recovery. */
     Reading full(Target t, Reading prev, long nowMillis, TreeErrors.Tally errs) {
         Reading.Connection c = readConnection(t, prev.connection(), errs);
         String state = c.worst();
@@ -139,8 +130,8 @@ final class TargetReads {
     /**
      * The line lprocfs_server_uuid_seq_show prints for this state, "%s\t%s%s\n": compared with
      * the file in the read buffer, so that an unchanged file is neither decoded nor kept (the
-     * last bytes of 100,000 files were 6 MB of the heap). A line that differs in any other way
-     * (another uuid, padding) is parsed at every read, and its figures are still right.
+     * last bytes of 100,000 files would be 6 MB of the heap). A line that differs in any other
+     * way (another uuid, padding) is parsed at every read, and its figures are still right.
      */
     static byte[] serverUuidLine(String uuid, String state, boolean deactivated) {
         return (uuid + "\t" + state + (deactivated ? "\tDEACTIVATED\n" : "\n")).getBytes(StandardCharsets.UTF_8);
