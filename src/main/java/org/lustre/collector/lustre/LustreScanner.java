@@ -1,5 +1,6 @@
 package org.lustre.collector.lustre;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -163,10 +164,7 @@ public final class LustreScanner {
             LOG.info("Lustre tree found under lustre-root");
             absentLogged = false;
         }
-        String health = Health.read(layout, errs);
-        if (health == null) {
-            health = last.health();
-        }
+        String health = readHealth(errs);
 
         Inventory before = inventory;
         Inventory inv;
@@ -278,10 +276,7 @@ public final class LustreScanner {
         Reading r = reads.full(t, reading(t), nowMillis, errs);
         store(t, r, false);
         refreshed.add(t); // the next scan publishes this node
-        String health = t.local() ? Health.read(layout, errs) : "";
-        if (health == null) {
-            health = last.health();
-        }
+        String health = t.local() ? readHealth(errs) : "";
         return Optional.of(SnapshotBuilder.node(t, r, health.isEmpty() || health.equals("healthy")));
     }
 
@@ -352,6 +347,44 @@ public final class LustreScanner {
 
     private long lodNumber(String lod, String file, TreeErrors.Tally errs) {
         return layout.parse(LustreLayout.Item.LOD_ATTR, "lod/" + lod + "/" + file, NumberParser::parse, -1L, -1L, errs);
+    }
+
+    /**
+     * {@code health_check}, followed by {@code " (unhealthy devices: a, b)"} when it is not healthy
+     * and its 2.13-2.16 debugfs twin names some; "" when absent or garbage; the last snapshot's
+     * when it cannot be read.
+     */
+    private String readHealth(TreeErrors.Tally errs) {
+        String text;
+        try {
+            text = layout.read(LustreLayout.Item.HEALTH_CHECK, "health_check");
+        } catch (IOException e) {
+            errs.read(LustreLayout.Item.HEALTH_CHECK, layout.pathOf(LustreLayout.Item.HEALTH_CHECK, "health_check"), e);
+            return last.health();
+        }
+        if (text == null) {
+            return "";
+        }
+        HealthCheckParser.HealthCheck hc;
+        try {
+            hc = HealthCheckParser.parse(layout.pathOf(LustreLayout.Item.HEALTH_CHECK, "health_check"), text);
+        } catch (LustreParseException e) {
+            errs.parse(e.getMessage());
+            return "";
+        }
+        List<String> devices = new ArrayList<>(hc.unhealthyDevices());
+        if (!hc.healthy()) {
+            for (String dev : layout.<List<String>>parse(LustreLayout.Item.HEALTH_DEVICES, "health_check",
+                    HealthCheckParser::parseUnhealthyDevices, List.of(), List.of(), errs)) {
+                if (!devices.contains(dev)) {
+                    devices.add(dev);
+                }
+            }
+        }
+        if (hc.healthy() || devices.isEmpty()) {
+            return hc.status();
+        }
+        return hc.status() + " (unhealthy devices: " + String.join(", ", devices) + ")";
     }
 
     private String readVersion(TreeErrors.Tally errs) {

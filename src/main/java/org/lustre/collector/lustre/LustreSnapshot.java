@@ -7,12 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Everything one scan of the Lustre tree found. Immutable, published whole by the watcher so
- * readers always see one consistent scan.
- *
- * <p>Nodes are held per file system ({@link #nodesByFs()}): a scan hands on the node map of a
- * file system in which nothing changed as the very same object, so that at 100,000 OSTs neither
- * the scan nor {@link StateChanges} walks the maps that did not change. {@link #nodes()} is a
- * read-only view over all of them.
+ * readers always see one consistent scan. Nodes are held per file system, the unchanged ones
+ * handed on from the last scan (see {@link SnapshotBuilder}).
  *
  * <p>fileSystems: by name, sorted. nodesByFs: per file system, its nodes by target name (the maps
  * are not changed afterwards). health: content of health_check, "" when absent. lustreVersion:

@@ -22,12 +22,11 @@ public interface LustreTree {
     String read(String path) throws IOException;
 
     /**
-     * The file's bytes, as {@link #read} would decode them, for a caller that keeps the last
-     * content of a large file that seldom changes (target_obd: 30 KB per 1,000 OSTs, read every
-     * scan): {@code previous} itself (the same array) when the file holds exactly those bytes,
-     * else a new array; null when the file does not exist. {@link FileLustreTree} compares in its
-     * read buffer, so an unchanged file costs no allocation and no decoding. This default reads
-     * the text and encodes it as UTF-8 (enough for trees held in memory).
+     * The file's bytes, for a caller that keeps the last content of a file that seldom changes
+     * (target_obd, read every scan): {@code previous} itself (the same array) when the file holds
+     * exactly those bytes, else a new array; null when the file does not exist.
+     * {@link FileLustreTree} compares in its read buffer, so an unchanged file costs no allocation
+     * and no decoding; this default (enough for trees held in memory) encodes {@link #read}'s text.
      *
      * @param previous the bytes this returned last time for the path, or null
      * @throws IOException when the file exists but cannot be read

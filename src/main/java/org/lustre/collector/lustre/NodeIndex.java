@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * All nodes of a snapshot as one read-only map, kept as one map per file system so that a scan
- * can hand on the maps of the file systems that did not change instead of rebuilding 100,000
- * entries. A target's file system is its name less the "-OSTxxxx"/"-MDTxxxx" suffix, so a lookup
- * by name is two hash lookups. Immutable; any thread. Kept over a plain HashMap of all nodes:
- * rebuilding that each scan costs 6 ms of CPU and ~3 MB of garbage at 100,000 OSTs with the
- * collector's JVM flags, an eighth of the 1%-of-a-core idle target at the default interval.
+ * All nodes of a snapshot as one read-only map over the per-file-system maps. A target's file
+ * system is its name less the "-OSTxxxx"/"-MDTxxxx" suffix, so a lookup by name is two hash
+ * lookups. Immutable; any thread. Kept over a plain HashMap of all nodes: rebuilding that each
+ * scan costs 6 ms of CPU and ~3 MB of garbage at 100,000 OSTs with the collector's JVM flags, an
+ * eighth of the 1%-of-a-core idle target at the default interval.
  */
 final class NodeIndex extends AbstractMap<String, NodeState> {
     private static final int SUFFIX = "-OST0000".length();

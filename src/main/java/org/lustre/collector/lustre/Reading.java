@@ -30,7 +30,7 @@ record Reading(Connection connection, String state, boolean activeZero, String n
     }
 
     /**
-     * Per OSP device, aligned with the target's {@link Target#ospMdts} that {@code ospMdts} is: the import state last read ("" unknown), whether
+     * Per OSP device (in {@code ospMdts} order): the import state last read ("" unknown), whether
      * its server_uuid file said DEACTIVATED, and whether that file was read at all (versions
      * without it give the state through {@code import}, which does not say DEACTIVATED).
      */

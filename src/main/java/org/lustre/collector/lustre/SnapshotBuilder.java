@@ -12,17 +12,12 @@ import java.util.function.Function;
  * Turns the inventory and the readings into a {@link LustreSnapshot}. A file system none of
  * whose targets changed since the last snapshot (same targets, no reading that changed what a
  * node shows, same health) keeps its node map and state objects: at 100,000 OSTs a scan rebuilds
- * the few file systems it touched, and {@link StateChanges} compares only those.
- *
- * <p>Node rules (see {@link NodeState}): active unless an OSP device says the administrator
- * deactivated it; a lost connection is a known import state other than FULL/IDLE, or INACTIVE in
- * target_obd (its statfs failed with ENOTCONN), on an active target; a local target also needs a
- * healthy health_check to respond.
+ * the few file systems it touched, and {@link StateChanges} compares only those. The node rules
+ * are {@link NodeState}'s.
  *
  * <p>Scan thread only.
  */
 final class SnapshotBuilder {
-    /** One file system as last published. */
     private record Published(List<Target> targets, Map<String, NodeState> nodes, FileSystemState state,
                              boolean healthy, long[] lodSpace) {
     }
@@ -71,7 +66,6 @@ final class SnapshotBuilder {
         return new LustreSnapshot(fileSystems, nodes, health, version, nowMillis, parseErrors, readErrors);
     }
 
-    /** The node a target's reading shows. */
     static NodeState node(Target t, Reading r, boolean healthy) {
         boolean active = !r.deactivated();
         boolean lost = active && (ImportStates.lost(r.state()) || Boolean.FALSE.equals(t.lodActive()));

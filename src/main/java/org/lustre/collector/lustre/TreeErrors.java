@@ -10,14 +10,9 @@ import org.lustre.collector.log.RateLimitedLog;
 
 /**
  * What went wrong reading the Lustre tree, since start: files that held garbage (parse errors)
- * and files that exist but could not be read (read errors: EIO on target_obd, ENOTCONN on a
- * deactivated OSP's kbytes*, EACCES on debugfs without root). Neither drops a known target nor
- * changes its state: the reader keeps what it had and tells this class.
- *
- * <p>Logging: a read error is logged once per kind (the Lustre item and the error text, so one
- * line for "debugfs: Permission denied" however many OSPs fail the same way; at most
- * {@value #MAX_KINDS} kinds); parse errors at most once a minute of scan clock. The counts and the
- * first message are for getCollectorInfo.
+ * and files that exist but could not be read (read errors; see docs/lustre-layout.md, "Errors").
+ * A read error is logged once per kind (at most {@value #MAX_KINDS} kinds), parse errors at most
+ * once a minute of scan clock. The counts and the first message are for getCollectorInfo.
  *
  * <p>Thread-safe: the scan thread and RPC threads (on-demand refresh) count into one instance;
  * each scan or refresh counts its own errors in a {@link Tally}.
