@@ -159,22 +159,16 @@ final class LustreLayout {
     private <T> T find(Item item, String rel, Reader<T> reader) throws IOException {
         int cached = where.get(item.ordinal());
         IOException failed = null;
-        try {
-            T found = reader.read(item.roots.get(cached) + "/" + rel);
-            if (found != null) {
-                return found;
-            }
-        } catch (IOException e) {
-            failed = e;
-        }
-        for (int i = 0; i < item.roots.size(); i++) {
-            if (i == cached) {
+        // The root that answered last, then the others in their order.
+        for (int k = -1; k < item.roots.size(); k++) {
+            int i = k < 0 ? cached : k;
+            if (k == cached) {
                 continue;
             }
             try {
                 T found = reader.read(item.roots.get(i) + "/" + rel);
                 if (found != null) {
-                    if (failed == null && where.compareAndSet(item.ordinal(), cached, i)) {
+                    if (i != cached && failed == null && where.compareAndSet(item.ordinal(), cached, i)) {
                         LOG.debug("{} now read under {}", item, item.roots.get(i));
                     }
                     return found;
