@@ -287,16 +287,11 @@ public final class LustreScanner {
      */
     private void readChangedInThisScan(Inventory before, Inventory now) {
         now.byFs().forEach((fs, targets) -> {
-            List<Target> old = before.byFs().get(fs);
-            if (old == null || old == targets) {
+            if (targets == before.byFs().get(fs)) {
                 return;
             }
-            Map<String, Target> was = new HashMap<>();
-            for (Target t : old) {
-                was.put(t.name(), t);
-            }
             for (Target t : targets) {
-                Target o = was.get(t.name());
+                Target o = byName.get(t.name()); // still the targets of before
                 if (o != null && !java.util.Objects.equals(o.lodActive(), t.lodActive())) {
                     schedule.prioritize(t.name());
                 }
