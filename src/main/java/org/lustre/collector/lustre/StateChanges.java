@@ -11,24 +11,14 @@ import org.lustre.collector.trap.Category;
 import org.lustre.collector.trap.TrapEvent;
 
 /**
- * Turns the difference between two scans into traps (source {@code "scan"}):
- * <ul>
- *   <li>a target that loses its connection (import DISCONN, CONNECTING, EVICTED, ..., or INACTIVE
- *       in target_obd while the OSP is not deactivated): Critical,
- *       {@code "<node> not responding (state DISCONN)"} or {@code "(INACTIVE)"};</li>
- *   <li>one that responds again: Info;</li>
- *   <li>a target the administrator deactivated (OSP {@code active} 0, DEACTIVATED in
- *       ost_server_uuid): Warning {@code "<node> deactivated by the administrator (INACTIVE)"};
- *       activated again: Info;</li>
- *   <li>a recovery over with clients evicted: Warning (Critical when it evicted every client),
- *       once per recovery;</li>
- *   <li>{@code health_check} turning to anything but {@code healthy} (or changing from one bad
- *       status to another): Fatal; healthy again: Info;</li>
- *   <li>an OST going past 95% used ({@code 1 - kbytesFree/kbytesTotal}): Warning; back under: Info.</li>
- * </ul>
- * For the first snapshot ({@code before} empty) only problems are reported, never "came back".
- * A node absent from {@code before} counts as having been responding and not full; a node
- * whose space is unknown (-1) keeps its previous full/not-full status.
+ * Turns the difference between two scans into traps (source {@code "scan"}): a lost connection
+ * (see {@link NodeState}) Critical, responding again Info; deactivated by the administrator
+ * Warning, activated again Info; a recovery over with clients evicted Warning (Critical when it
+ * evicted every client), once per recovery; {@code health_check} turning to anything but
+ * {@code healthy} (or from one bad status to another) Fatal, healthy again Info; an OST past
+ * 95% used Warning, back under Info. For the first snapshot ({@code before} empty) only problems
+ * are reported, never "came back". A node absent from {@code before} counts as having been
+ * responding and not full; a node whose space is unknown (-1) keeps its previous status.
  *
  * <p><b>health_check node:</b> health is per MDS, not per target; its trap names the first local
  * MDT (by name) of {@code after} as node, and that MDT's file system, so the traps of the two MDS
@@ -38,13 +28,13 @@ import org.lustre.collector.trap.TrapEvent;
  * the same id: {@code scan:<node>:<new state>:<epoch seconds>}, the epoch being when the import
  * entered that state according to its {@code state_history} (see {@link LustreScanner#stateSince}),
  * else the scan time rounded down to the minute. Administrative changes use
- * {@code DEACTIVATED}/{@code ACTIVATED} and the minute; INACTIVE in target_obd {@code INACTIVE}/{@code ACTIVE};
- * recovery {@code RECOVERY_EVICTED} and the recovery's start; health {@code HEALTH_<status>}; space {@code FULL95}/{@code BELOW95}, with the minute.
+ * {@code DEACTIVATED}/{@code ACTIVATED} and the minute; INACTIVE in target_obd
+ * {@code INACTIVE}/{@code ACTIVE}; recovery {@code RECOVERY_EVICTED} and the recovery's start;
+ * health {@code HEALTH_<status>}; space {@code FULL95}/{@code BELOW95}, with the minute.
  *
  * <p>Stateless; any thread.
  */
 public final class StateChanges {
-    /** Used fraction of an OST past which it counts as full. */
     static final double FULL_RATIO = 0.95;
     /** The source name of the traps a scan raises. */
     public static final String SOURCE = "scan";
