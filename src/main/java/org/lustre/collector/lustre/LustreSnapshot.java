@@ -1,7 +1,6 @@
 package org.lustre.collector.lustre;
 
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -68,17 +67,6 @@ public final class LustreSnapshot {
 
     public int readErrors() {
         return readErrors;
-    }
-
-    /** A snapshot from a flat node map (tests, tools): the nodes are grouped by their file system. */
-    public static LustreSnapshot of(Map<String, FileSystemState> fileSystems, Map<String, NodeState> nodes,
-                                    String health, long scanMillis, int parseErrors) {
-        Map<String, Map<String, NodeState>> byFs = new TreeMap<>();
-        for (NodeState n : nodes.values()) {
-            byFs.computeIfAbsent(n.fs(), k -> new HashMap<>()).put(n.name(), n);
-        }
-        byFs.replaceAll((fs, m) -> Collections.unmodifiableMap(m));
-        return new LustreSnapshot(fileSystems, byFs, health, "", scanMillis, parseErrors, 0);
     }
 
     /** All nodes, by target name: a read-only view over {@link #nodesByFs()}. */

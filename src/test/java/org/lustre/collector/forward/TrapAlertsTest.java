@@ -38,7 +38,8 @@ class TrapAlertsTest {
             m.put(n.name(), n);
             names.add(n.name());
         }
-        return LustreSnapshot.of(Map.of("fs0", new FileSystemState("fs0", names, 200, 100)), m, "healthy", millis, 0);
+        return new LustreSnapshot(Map.of("fs0", new FileSystemState("fs0", names, 200, 100)), Map.of("fs0", m),
+                "healthy", "", millis, 0, 0);
     }
 
     /** Stores the events in a fresh store (the test thread is its writer) and returns them as traps. */

@@ -40,8 +40,8 @@ class StateChangesTest {
         for (NodeState n : nodes) {
             m.put(n.name(), n);
         }
-        return LustreSnapshot.of(Map.of("fs", new FileSystemState("fs", List.copyOf(m.keySet()), -1, -1)),
-                m, health, when, 0);
+        return new LustreSnapshot(Map.of("fs", new FileSystemState("fs", List.copyOf(m.keySet()), -1, -1)),
+                Map.of("fs", m), health, "", when, 0, 0);
     }
 
     @Test
