@@ -162,12 +162,14 @@ final class Discovery {
             if (bytes != null) {
                 obdBytes.put(lod, bytes);
             }
-            String text = layout.readCounting(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd", errs);
+            String text = layout.parse(LustreLayout.Item.TARGET_OBD, "lod/" + lod + "/mdt_obd",
+                    LustreLayout.Parser.TEXT, null, null, errs);
             if (text != null) {
                 mdtObd.put(lod, text);
             }
         }
-        String mgs = layout.readCounting(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS, errs);
+        String mgs = layout.parse(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS, LustreLayout.Parser.TEXT, null,
+                null, errs);
         incomplete |= layout.listFailures() != failuresBefore;
 
         // Building the targets costs about a second of CPU at 100,000 OSTs, and the periodic

@@ -112,18 +112,11 @@ final class LustreLayout {
         return find(item, rel, textReader);
     }
 
-    /** As {@link #read}, but a file that cannot be read is counted in {@code errs} and gives null. */
-    String readCounting(Item item, String rel, TreeErrors.Tally errs) {
-        try {
-            return read(item, rel);
-        } catch (IOException e) {
-            errs.read(item, pathOf(item, rel), e);
-            return null;
-        }
-    }
-
     /** Parses one file's text; {@code path} names the file in the exception. */
     interface Parser<T> {
+        /** The text as read. */
+        Parser<String> TEXT = (path, text) -> text;
+
         T parse(String path, String text) throws LustreParseException;
     }
 
