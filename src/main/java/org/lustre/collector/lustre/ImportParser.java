@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *                  "172.20.20.5@o2ib": { connects: 1, replied: 1, uptodate: true, sec_ago: 3 }
  *               current_connection: "172.20.20.5@o2ib"
  * </pre>
- * Only what the collector uses is kept: name, target, state, failover NIDs and the current NID
+ * Kept: name, target, state, failover NIDs and the current NID
  * ({@code <none>} gives ""). Stateless; any thread.
  */
 final class ImportParser {

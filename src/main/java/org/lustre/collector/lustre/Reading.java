@@ -42,7 +42,6 @@ record Reading(Connection connection, String state, boolean activeZero, String n
             return new Connection(ospMdts, states, new boolean[n], new boolean[n]);
         }
 
-        /** The worst state over the devices. */
         String worst() {
             String w = "";
             for (String s : states) {
@@ -51,7 +50,6 @@ record Reading(Connection connection, String state, boolean activeZero, String n
             return w;
         }
 
-        /** True when every device's server_uuid file has been read. */
         boolean allRead() {
             for (boolean r : serverUuidRead) {
                 if (!r) {

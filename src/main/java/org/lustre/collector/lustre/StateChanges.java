@@ -36,7 +36,6 @@ import org.lustre.collector.trap.TrapEvent;
  */
 public final class StateChanges {
     static final double FULL_RATIO = 0.95;
-    /** The source name of the traps a scan raises. */
     public static final String SOURCE = "scan";
 
     private StateChanges() {

@@ -29,12 +29,10 @@ final class TreeErrors {
     private volatile String firstReadError = "";
     private volatile long clock;
 
-    /** Files that did not parse (or vanished mid-read), since start. */
     long parseErrors() {
         return parseErrors.get();
     }
 
-    /** Reads that failed with an I/O error, since start. */
     long readErrors() {
         return readErrors.get();
     }
@@ -57,7 +55,6 @@ final class TreeErrors {
         return colon >= 0 ? message.substring(colon + 2) : message;
     }
 
-    /** A new count for one scan or refresh. */
     Tally tally(long nowMillis) {
         clock = nowMillis;
         return new Tally();
