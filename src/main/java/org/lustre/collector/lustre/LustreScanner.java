@@ -61,11 +61,6 @@ public final class LustreScanner {
     private boolean absentLogged;
     private String version = "";
 
-    /** A scanner without the sweep (round robin and priority reads only): tests of those. */
-    public LustreScanner(LustreTree tree, int budget) {
-        this(tree, budget, 0);
-    }
-
     /**
      * @param tree       the Lustre tree (rooted at lustre-root)
      * @param budget     targets read in full per scan by the round robin (at least 1)

@@ -26,7 +26,7 @@ class LustreScannerTest {
 
     @Test
     void scansTheReal210Tree() {
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(Fixtures.HPE), 100).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(Fixtures.HPE), 100, 0).scan(T0);
         assertEquals(List.of("lustrefs"), List.copyOf(s.fileSystems().keySet()));
         FileSystemState fs = s.fileSystems().get("lustrefs");
         List<String> expected = new ArrayList<>(List.of("lustrefs-MDT0000"));
@@ -70,7 +70,7 @@ class LustreScannerTest {
         Path tobd = dir.resolve("proc/fs/lustre/lod/lustrefs-MDT0000-mdtlov/target_obd");
         Files.writeString(tobd, Files.readString(tobd).replace("3: lustrefs-OST0003_UUID ACTIVE",
                 "3: lustrefs-OST0003_UUID INACTIVE"));
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 2).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 2, 0).scan(T0);
         NodeState n3 = s.nodes().get("lustrefs-OST0003");
         // INACTIVE in target_obd means its statfs failed with ENOTCONN: unreachable, though the
         // OSP (active 1, no DEACTIVATED) says no administrator deactivated it.
@@ -88,7 +88,7 @@ class LustreScannerTest {
     void scansThe215Layout() {
         TestTrees.write(dir, "fs15", 3, false);
         TestTrees.writeOst(dir, "fs15", 1, "DISCONN", false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10, 0);
         LustreSnapshot s = sc.scan(T0);
         assertEquals(List.of("fs15-MDT0000", "fs15-OST0000", "fs15-OST0001", "fs15-OST0002"),
                 s.fileSystems().get("fs15").nodes());
@@ -154,7 +154,7 @@ class LustreScannerTest {
     @Test
     void scansThe217Layout() {
         TestTrees.write(dir, "fs17", 2, true);
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10, 0).scan(T0);
         assertEquals(List.of("fs17-MDT0000", "fs17-OST0000", "fs17-OST0001"), s.fileSystems().get("fs17").nodes());
         NodeState o1 = s.nodes().get("fs17-OST0001");
         assertEquals("FULL", o1.state());
@@ -169,7 +169,7 @@ class LustreScannerTest {
         TestTrees.write(dir, "ua", 3, false);
         TestTrees.write(dir, "ub", 3, false);
         Path tobd = dir.resolve(TestTrees.PROC + "lod/ua-MDT0000-mdtlov/target_obd");
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 0);
         LustreSnapshot s1 = sc.scan(T0);                 // round robin reads ua-OST0000
         // The same bytes written again (a new mtime) change nothing a caller sees.
         Files.writeString(tobd, Files.readString(tobd));
@@ -224,7 +224,7 @@ class LustreScannerTest {
                 return files.exists(path);
             }
         };
-        LustreScanner sc = new LustreScanner(counting, 1);
+        LustreScanner sc = new LustreScanner(counting, 1, 0);
         sc.scan(T0);
         sc.scan(T0 + 5000);
         assertEquals(List.of(TestTrees.PROC + "lod/cnt-MDT0000-mdtlov/target_obd",
@@ -236,7 +236,7 @@ class LustreScannerTest {
     @Test
     void roundRobinReadsEveryOstWithinCeilNOverBudgetScans() {
         TestTrees.write(dir, "rr", 5, false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 2);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 2, 0);
         int[] withDetails = new int[3];
         for (int scan = 0; scan < 3; scan++) {
             LustreSnapshot s = sc.scan(T0 + scan * 5000L);
@@ -257,7 +257,7 @@ class LustreScannerTest {
     @Test
     void prioritizedTargetsAreReadBeforeTheRoundRobin() {
         TestTrees.write(dir, "pr", 5, false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 0);
         sc.prioritize("pr-OST0003");
         sc.prioritize("pr-OST0004");
         sc.prioritize("not-a-target");
@@ -369,7 +369,7 @@ class LustreScannerTest {
     @Test
     void carriesFiguresForwardForOstsNotReadThisScan() throws IOException {
         TestTrees.write(dir, "cf", 2, false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 0);
         sc.scan(T0);                       // reads OST0000
         Files.writeString(dir.resolve(TestTrees.SYS + "osp/cf-OST0000-osc-MDT0000/kbytesfree"), "10\n");
         LustreSnapshot s2 = sc.scan(T0 + 5000);   // reads OST0001 only
@@ -386,7 +386,7 @@ class LustreScannerTest {
     @Test
     void vanishingFilesAndGarbageAreCountedNotFatal() throws IOException {
         TestTrees.write(dir, "bad", 4, false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 10, 0);
         LustreSnapshot s1 = sc.scan(T0);
         assertEquals(0, s1.parseErrors());
         Files.writeString(dir.resolve(TestTrees.SYS + "osp/bad-OST0001-osc-MDT0000/kbytesfree"), "garbage\n");
@@ -435,7 +435,7 @@ class LustreScannerTest {
                 return real.exists(path);
             }
         };
-        LustreSnapshot s = new LustreScanner(flaky, 10).scan(T0);
+        LustreSnapshot s = new LustreScanner(flaky, 10, 0).scan(T0);
         assertEquals(1000, s.nodes().get("io-OST0000").kbytesTotal());
         assertEquals(-1, s.nodes().get("io-OST0001").kbytesTotal());
         assertTrue(s.readErrors() >= 1);
@@ -444,7 +444,7 @@ class LustreScannerTest {
 
     @Test
     void absentTreeGivesAnEmptySnapshot() {
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir.resolve("nothing")), 10);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir.resolve("nothing")), 10, 0);
         for (int i = 0; i < 3; i++) {
             LustreSnapshot s = sc.scan(T0 + i);
             assertTrue(s.fileSystems().isEmpty());
@@ -459,7 +459,7 @@ class LustreScannerTest {
     @Test
     void refreshReadsOneNodeNowAndKeepsIt() throws IOException {
         TestTrees.write(dir, "rf", 5, false);
-        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 0);
         sc.scan(T0);
         assertEquals(-1, sc.last().nodes().get("rf-OST0004").kbytesTotal());
         TestTrees.writeOst(dir, "rf", 4, "EVICTED", false);
@@ -486,7 +486,7 @@ class LustreScannerTest {
         TestTrees.write(dir, "hc", 1, false);
         Files.writeString(dir.resolve(TestTrees.SYS + "health_check"), "NOT HEALTHY\n");
         Files.writeString(dir.resolve(TestTrees.DBG + "health_check"), "device hc-OST0000 reported unhealthy\n");
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10, 0).scan(T0);
         assertEquals("NOT HEALTHY (unhealthy devices: hc-OST0000)", s.health());
         assertFalse(s.nodes().get("hc-MDT0000").responding());
         List<TrapEvent> ev = StateChanges.diff(LustreSnapshot.EMPTY, s);

@@ -84,7 +84,7 @@ class ReadErrorsTest {
                 return tree.exists(path);
             }
         };
-        LustreScanner sc = new LustreScanner(failingLists, 100);
+        LustreScanner sc = new LustreScanner(failingLists, 100, 0);
         List<String> all = sc.scan(T0).fileSystems().get("lquake").nodes();
         assertEquals(20, all.size(), all.toString());
         broken.set(true);
@@ -103,7 +103,7 @@ class ReadErrorsTest {
         String pad = "\0".repeat(4096 - "1000\n".length());
         Fixtures.put(dir, TestTrees.SYS + "osp/nul-OST0000-osc-MDT0000/kbytestotal", "1000\n" + pad);
         Fixtures.put(dir, TestTrees.SYS + "health_check", "healthy\n" + "\0".repeat(4088));
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(dir), 10, 0).scan(T0);
         assertEquals(1000, s.nodes().get("nul-OST0000").kbytesTotal());
         assertEquals("healthy", s.health());
         assertEquals(0, s.parseErrors());

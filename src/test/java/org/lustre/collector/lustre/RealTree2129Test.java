@@ -30,7 +30,7 @@ class RealTree2129Test {
 
     @Test
     void everyTargetAndEverySpaceFigure() {
-        LustreSnapshot s = new LustreScanner(new FileLustreTree(Fixtures.LLNL), 100).scan(T0);
+        LustreSnapshot s = new LustreScanner(new FileLustreTree(Fixtures.LLNL), 100, 0).scan(T0);
         assertEquals(List.of(FS), List.copyOf(s.fileSystems().keySet()));
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -93,7 +93,7 @@ class RealTree2129Test {
     void ostSpaceFromTheOspWhenNotServedHere() {
         OverlayTree tree = overlay().hide("sys/fs/lustre/obdfilter").hide("proc/fs/lustre/obdfilter")
                 .hide("proc/fs/lustre/osd-zfs/" + ost(1));
-        LustreSnapshot s = new LustreScanner(tree, 100).scan(T0);
+        LustreSnapshot s = new LustreScanner(tree, 100, 0).scan(T0);
         NodeState n = s.nodes().get(ost(1));
         String osp = "sys/fs/lustre/osp/" + ost(1) + "-osc-MDT0000/";   // the first OSP device by name
         assertEquals(Fixtures.llnlNumber(osp + "kbytestotal"), n.kbytesTotal());
@@ -106,7 +106,7 @@ class RealTree2129Test {
     @Test
     void recoveryStartInSecondsSinceBootIsConvertedWithTheUptime() {
         OverlayTree tree = overlay().put("proc/uptime", "2000.50 3900.00\n");
-        LustreSnapshot s = new LustreScanner(tree, 100).scan(T0);
+        LustreSnapshot s = new LustreScanner(tree, 100, 0).scan(T0);
         long boot = (T0 - 2_000_500) / 1000;
         assertEquals(boot + 1406, s.nodes().get(mdt(0)).recovery().startEpoch(), "recovery_start: 1406");
     }
@@ -114,7 +114,7 @@ class RealTree2129Test {
     @Test
     void oneOspInDisconnMakesTheOstNotRespondingAndRaisesACriticalTrap() {
         OverlayTree tree = overlay();
-        LustreScanner sc = new LustreScanner(tree, 100);
+        LustreScanner sc = new LustreScanner(tree, 100, 0);
         LustreSnapshot before = sc.scan(T0);
         // One of the 16 MDTs lost OST0002: the target is as bad as the worst OSP says.
         tree.put("sys/kernel/debug/lustre/osp/" + ost(2) + "-osc-MDT0005/ost_server_uuid",
@@ -135,7 +135,7 @@ class RealTree2129Test {
     @Test
     void deactivatedIsAWarningNotALostConnection() {
         OverlayTree tree = overlay();
-        LustreScanner sc = new LustreScanner(tree, 100);
+        LustreScanner sc = new LustreScanner(tree, 100, 0);
         LustreSnapshot before = sc.scan(T0);
         tree.put("sys/kernel/debug/lustre/osp/" + ost(3) + "-osc-MDT0000/ost_server_uuid",
                 ost(3) + "_UUID\tDISCONN\tDEACTIVATED\n");
@@ -152,7 +152,7 @@ class RealTree2129Test {
     @Test
     void mdtToMdtOspDevicesAreWatchedToo() {
         OverlayTree tree = overlay();
-        LustreScanner sc = new LustreScanner(tree, 100);
+        LustreScanner sc = new LustreScanner(tree, 100, 0);
         LustreSnapshot before = sc.scan(T0);
         // The capture has no mdt_server_uuid; a live 2.12 MDS has it in debugfs (lproc_osp.c).
         tree.put("sys/kernel/debug/lustre/osp/" + mdt(3) + "-osp-MDT0000/mdt_server_uuid",
@@ -168,7 +168,7 @@ class RealTree2129Test {
     void anOssTreeListsItsOstsWithSpaceExportsAndRecovery() {
         // The OSS part of the capture only: obdfilter and the OSTs' osd-zfs.
         OverlayTree tree = overlayOss();
-        LustreSnapshot s = new LustreScanner(tree, 100).scan(T0);
+        LustreSnapshot s = new LustreScanner(tree, 100, 0).scan(T0);
         assertEquals(List.of(ost(0), ost(1), ost(2), ost(3)), s.fileSystems().get(FS).nodes());
         NodeState n = s.nodes().get(ost(0));
         assertEquals(Fixtures.llnlNumber("sys/fs/lustre/obdfilter/" + ost(0) + "/kbytestotal"), n.kbytesTotal());
@@ -180,8 +180,8 @@ class RealTree2129Test {
 
         // The OSS turns unhealthy: its OSTs stop responding, for that reason, not as INACTIVE.
         tree.put("sys/fs/lustre/health_check", "NOT HEALTHY\n");
-        LustreScanner sc = new LustreScanner(tree, 100);
-        LustreSnapshot healthy = new LustreScanner(overlayOss(), 100).scan(T0);
+        LustreScanner sc = new LustreScanner(tree, 100, 0);
+        LustreSnapshot healthy = new LustreScanner(overlayOss(), 100, 0).scan(T0);
         LustreSnapshot sick = sc.scan(T0 + 5000);
         assertFalse(sick.nodes().get(ost(0)).responding());
         List<String> messages = StateChanges.diff(healthy, sick).stream().map(TrapEvent::message).toList();
