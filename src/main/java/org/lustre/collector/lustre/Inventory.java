@@ -1,6 +1,5 @@
 package org.lustre.collector.lustre;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +24,7 @@ record Inventory(Map<String, List<Target>> byFs, Map<String, String> lods, Map<S
 
     /** Every target, file systems in name order: the order of the round robin and the sweep. */
     List<Target> all() {
-        List<Target> out = new ArrayList<>();
-        for (List<Target> ts : byFs.values()) {
-            out.addAll(ts);
-        }
-        return out;
+        return byFs.values().stream().flatMap(List::stream).toList();
     }
 
     /** Targets by name (a target is in one file system only). */
