@@ -381,8 +381,8 @@ final class Discovery {
             if (FS_NAME.matcher(line.text()).matches()) {
                 out.add(line.text());
             } else {
-                errs.parse(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS) + ": not a file system name: \""
-                        + line.text() + "\"");
+                errs.parse(layout.pathOf(LustreLayout.Item.MGS_FILESYSTEMS, MGS_FILESYSTEMS)
+                        + ": not a file system name: \"" + line.text() + "\"");
             }
         }
         return out;

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  *                  "172.20.20.5@o2ib": { connects: 1, replied: 1, uptodate: true, sec_ago: 3 }
  *               current_connection: "172.20.20.5@o2ib"
  * </pre>
- * Kept: name, target, state, failover NIDs and the current NID
- * ({@code <none>} gives ""). Stateless; any thread.
+ * Kept: name, target, state, failover NIDs and the current NID ({@code <none>} gives ""); the
+ * collector uses the state. Stateless; any thread.
  */
 final class ImportParser {
     record Import(String name, String target, String state, List<String> failoverNids, String currentNid) {
