@@ -151,7 +151,7 @@ public final class LustreScanner {
                 absentLogged = true;
             }
             inventory = Inventory.EMPTY;
-            byName = Map.of();
+            adopt(inventory);
             last = new LustreSnapshot(Map.of(), Map.of(), "", "", nowMillis, 0, 0);
             return last;
         }

@@ -457,6 +457,18 @@ class LustreScannerTest {
     }
 
     @Test
+    void aTreeThatVanishesForgetsItsTargets() throws IOException {
+        Path root = dir.resolve("mounted");
+        TestTrees.write(root, "gone", 2, false);
+        LustreScanner sc = new LustreScanner(new FileLustreTree(root), 10, 0);
+        assertEquals(2, sc.scan(T0).nodes().keySet().stream().filter(n -> n.contains("OST")).count());
+        Files.move(root, dir.resolve("unmounted"));
+        assertTrue(sc.scan(T0 + 1000).nodes().isEmpty());
+        assertFalse(sc.prioritize("gone-OST0001"), "a target of the vanished tree is no longer asked for");
+        assertEquals(Optional.empty(), sc.refresh("gone-OST0001", T0 + 2000));
+    }
+
+    @Test
     void refreshReadsOneNodeNowAndKeepsIt() throws IOException {
         TestTrees.write(dir, "rf", 5, false);
         LustreScanner sc = new LustreScanner(new FileLustreTree(dir), 1, 0);
