@@ -62,8 +62,8 @@ public final class RpcServlet extends HttpServlet {
         byte[] body;
         try {
             long deadline = System.nanoTime() + EmbeddedServer.BODY_SECONDS * 1_000_000_000L;
-            body = readAtMost(decoded(new Deadline(req.getInputStream(), deadline), coding), MAX_BODY);
-        } catch (Deadline.Passed | java.net.SocketTimeoutException e) {
+            body = decoded(new Deadline(req.getInputStream(), deadline), coding).readNBytes(MAX_BODY + 1);
+        } catch (java.net.SocketTimeoutException e) {
             refuse(resp, HttpServletResponse.SC_REQUEST_TIMEOUT,
                     "the request body took over " + EmbeddedServer.BODY_SECONDS + " s");
             return;
@@ -71,7 +71,7 @@ public final class RpcServlet extends HttpServlet {
             refuse(resp, HttpServletResponse.SC_BAD_REQUEST, "the " + coding + " body does not decode");
             return;
         }
-        if (body == null) {
+        if (body.length > MAX_BODY) {
             tooLarge(resp);
             return;
         }
@@ -163,26 +163,12 @@ public final class RpcServlet extends HttpServlet {
         return null;
     }
 
-    /** The whole body, or null when it is longer than {@code max}. */
-    static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] body = in.readNBytes(max + 1);
-        return body.length > max ? null : body;
-    }
-
     /**
-     * The request body, failing once its deadline has passed: each read waits at most the
-     * connector's upload timeout, so a client that sends a byte now and then is cut off at the
-     * deadline plus one such wait.
+     * The request body, failing (as a socket read timeout does) once its deadline has passed: each
+     * read waits at most the connector's upload timeout, so a client that sends a byte now and then
+     * is cut off at the deadline plus one such wait.
      */
     static final class Deadline extends java.io.FilterInputStream {
-        static final class Passed extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Passed() {
-                super("deadline passed", null);
-            }
-        }
-
         private final long deadlineNanos;
 
         Deadline(InputStream in, long deadlineNanos) {
@@ -190,9 +176,9 @@ public final class RpcServlet extends HttpServlet {
             this.deadlineNanos = deadlineNanos;
         }
 
-        private void check() throws Passed {
+        private void check() throws java.net.SocketTimeoutException {
             if (System.nanoTime() - deadlineNanos > 0) {
-                throw new Passed();
+                throw new java.net.SocketTimeoutException("deadline passed");
             }
         }
 
