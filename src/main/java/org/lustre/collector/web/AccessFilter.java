@@ -113,19 +113,13 @@ public final class AccessFilter implements Filter {
         if (remoteAddr == null || !LITERAL.matcher(remoteAddr).matches()) {
             return false;
         }
-        InetAddress addr;
         try {
             // Only literals get here (checked above), so this never asks DNS.
-            addr = InetAddress.getByName(remoteAddr);
+            InetAddress addr = InetAddress.getByName(remoteAddr);
+            return allow.stream().anyMatch(m -> m.matches(addr));
         } catch (UnknownHostException | RuntimeException e) {
             return false;
         }
-        for (NetMask m : allow) {
-            if (m.matches(addr)) {
-                return true;
-            }
-        }
-        return false;
     }
 
 }
