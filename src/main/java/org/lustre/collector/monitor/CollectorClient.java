@@ -71,7 +71,7 @@ final class CollectorClient implements TrapFollower.Source {
         if (malformed > 0) {
             LOG.debug("{}: skipped {} malformed trap entries", name, malformed);
         }
-        return new TrapBatch(traps, num(m, "cursor"), num(m, "dropped"), malformed);
+        return new TrapBatch(traps, num(m, "cursor"), num(m, "dropped"));
     }
 
     @Override
@@ -82,8 +82,7 @@ final class CollectorClient implements TrapFollower.Source {
         if (s != null) {
             for (Object o : array(s, "getCollectorInfo sources")) {
                 if (o instanceof Map<?, ?> src) {
-                    sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "path"), str(src, "state"),
-                            str(src, "message")));
+                    sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "state"), str(src, "message")));
                 }
             }
         }
@@ -108,9 +107,7 @@ final class CollectorClient implements TrapFollower.Source {
                 down.add(Text.clean(String.valueOf(o)));
             }
         }
-        String fsName = str(m, "name");
-        return new FileSystemInfo(fsName.isEmpty() ? fs : fsName, num(m, "nodes"), down, num(m, "kbytesTotal"),
-                num(m, "kbytesFree"), num(m, "traps"));
+        return new FileSystemInfo(fs, num(m, "nodes"), down, num(m, "kbytesTotal"), num(m, "kbytesFree"));
     }
 
     private Object call(String method, Object... params) throws CollectorException {

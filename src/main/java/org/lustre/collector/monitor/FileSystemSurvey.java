@@ -3,37 +3,21 @@ package org.lustre.collector.monitor;
 import org.lustre.collector.Threads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Asks each collector for its file systems and merges them by name (both MDS of a pair may know
- * the same file system: node counts and space are taken from the larger answer, non-responding
- * targets are united). Used by {@code status} and {@code check}. The collectors are asked at once,
- * each on its own daemon thread ({@code monitor-survey-NAME}), so that one that hangs costs its
- * read timeout once, not once per collector before it; the answers are merged on the calling
- * thread, in the order of the URLs. Created and read by one thread.
+ * Asks each collector for its file systems and merges them by name ({@link FileSystemInfo#merge}).
+ * Used by {@code status} and {@code check}. The collectors are asked at once, each on its own
+ * daemon thread ({@code monitor-survey-NAME}), so that one that hangs costs its read timeout once,
+ * not once per collector before it; the answers are merged on the calling thread, in the order
+ * of the URLs. Created and read by one thread.
  */
 final class FileSystemSurvey {
-
-    /** A file system as seen by the collectors that know it. */
-    static final class Fs {
-        final String name;
-        long nodes;
-        long kbytesTotal;
-        long kbytesFree;
-        final Set<String> notResponding = new LinkedHashSet<>();
-
-        Fs(String name) {
-            this.name = name;
-        }
-    }
 
     /** How one collector answered: its info (may be null) or its failure. */
     record Answer(CollectorClient client, CollectorInfo info, CollectorException failure) {
@@ -43,7 +27,7 @@ final class FileSystemSurvey {
     private record Asked(Answer answer, Map<String, FileSystemInfo> fileSystems) {
     }
 
-    final Map<String, Fs> fileSystems = new TreeMap<>();
+    final Map<String, FileSystemInfo> fileSystems = new TreeMap<>();
     private final List<Answer> answers = new ArrayList<>();
 
     FileSystemSurvey(List<CollectorClient> clients) {
@@ -60,15 +44,8 @@ final class FileSystemSurvey {
             for (Future<Asked> f : pending) {
                 Asked a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
                 answers.add(a.answer());
-                for (Map.Entry<String, FileSystemInfo> e : a.fileSystems().entrySet()) {
-                    FileSystemInfo fi = e.getValue();
-                    Fs fs = fileSystems.computeIfAbsent(e.getKey(), Fs::new);
-                    fs.nodes = Math.max(fs.nodes, fi.nodes());
-                    if (fi.kbytesTotal() > fs.kbytesTotal) {
-                        fs.kbytesTotal = fi.kbytesTotal();
-                        fs.kbytesFree = fi.kbytesFree();
-                    }
-                    fs.notResponding.addAll(fi.notResponding());
+                for (FileSystemInfo fi : a.fileSystems().values()) {
+                    fileSystems.merge(fi.name(), fi, FileSystemInfo::merge);
                 }
             }
         } finally {
@@ -125,10 +102,10 @@ final class FileSystemSurvey {
     }
 
     int notRespondingTotal() {
-        return fileSystems.values().stream().mapToInt(fs -> fs.notResponding.size()).sum();
+        return fileSystems.values().stream().mapToInt(fs -> fs.notResponding().size()).sum();
     }
 
     long nodesTotal() {
-        return fileSystems.values().stream().mapToLong(fs -> fs.nodes).sum();
+        return fileSystems.values().stream().mapToLong(FileSystemInfo::nodes).sum();
     }
 }

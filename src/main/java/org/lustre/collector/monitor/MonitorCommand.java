@@ -214,27 +214,28 @@ public final class MonitorCommand {
         if (survey.fileSystems.isEmpty()) {
             out.println("No file systems.");
         }
-        for (FileSystemSurvey.Fs fs : survey.fileSystems.values()) {
-            StringBuilder b = new StringBuilder(fs.name).append(": ")
-                    .append(String.format(Locale.ROOT, "%,d targets, ", fs.nodes));
-            b.append(fs.notResponding.isEmpty() ? "all responding" : fs.notResponding.size() + " not responding");
-            if (fs.kbytesTotal > 0) {
-                long used = fs.kbytesTotal - fs.kbytesFree;
-                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)", 100.0 * used / fs.kbytesTotal,
-                        kib(used), kib(fs.kbytesTotal), kib(fs.kbytesFree)));
+        for (FileSystemInfo fs : survey.fileSystems.values()) {
+            StringBuilder b = new StringBuilder(fs.name()).append(": ")
+                    .append(String.format(Locale.ROOT, "%,d targets, ", fs.nodes()));
+            List<String> down = fs.notResponding();
+            b.append(down.isEmpty() ? "all responding" : down.size() + " not responding");
+            if (fs.kbytesTotal() > 0) {
+                long used = fs.kbytesTotal() - fs.kbytesFree();
+                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)", 100.0 * used / fs.kbytesTotal(),
+                        kib(used), kib(fs.kbytesTotal()), kib(fs.kbytesFree())));
             } else {
                 b.append(", space unknown");
             }
             out.println(b);
             int shown = 0;
-            for (String node : fs.notResponding) {
+            for (String node : down) {
                 if (shown++ == MAX_LISTED) {
                     break;
                 }
                 out.println("    " + node);
             }
-            if (fs.notResponding.size() > MAX_LISTED) {
-                out.println(String.format(Locale.ROOT, "    ... and %,d more", fs.notResponding.size() - MAX_LISTED));
+            if (down.size() > MAX_LISTED) {
+                out.println(String.format(Locale.ROOT, "    ... and %,d more", down.size() - MAX_LISTED));
             }
         }
         out.flush();
@@ -287,8 +288,8 @@ public final class MonitorCommand {
         boolean warning = (o.warningNotResponding > 0 && down >= o.warningNotResponding) || !failures.isEmpty();
         List<String> parts = new ArrayList<>();
         if (down > 0) {
-            List<String> where = survey.fileSystems.values().stream().filter(fs -> !fs.notResponding.isEmpty())
-                    .map(fs -> fs.name).toList();
+            List<String> where = survey.fileSystems.values().stream().filter(fs -> !fs.notResponding().isEmpty())
+                    .map(FileSystemInfo::name).toList();
             parts.add(down + (down == 1 ? " target" : " targets") + " not responding in " + String.join(", ", where));
         }
         if (trapsCritical > 0) {
