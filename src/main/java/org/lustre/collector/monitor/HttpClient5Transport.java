@@ -31,6 +31,7 @@ import org.apache.xmlrpc.client.XmlRpcClientException;
 import org.apache.xmlrpc.client.XmlRpcHttpClientConfig;
 import org.apache.xmlrpc.client.XmlRpcHttpTransport;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.lustre.collector.monitor.CollectorException.Kind;
 import org.lustre.collector.rpc.HardenedSax;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -75,7 +76,7 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
         try {
             uri = config.getServerURL().toURI();
         } catch (URISyntaxException e) {
-            throw new CollectorException(CollectorException.Kind.UNREACHABLE, "bad URL: " + e.getMessage(), e);
+            throw new CollectorException(Kind.UNREACHABLE, "bad URL: " + e.getMessage(), e);
         }
         return super.sendRequest(request);
     }
@@ -140,7 +141,7 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     protected InputStream getInputStream() throws XmlRpcException {
         HttpEntity entity = response.getEntity();
         if (entity == null) {
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, "answer is not XML-RPC: empty answer");
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: empty answer");
         }
         try {
             return new CappedInputStream(entity.getContent(), maxAnswerBytes);
@@ -161,25 +162,21 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
         reader.setContentHandler(parser);
         try {
             reader.parse(new InputSource(stream));
-        } catch (IOException e) {
-            throw classify(uri, e);
-        } catch (SAXException e) {
+        } catch (IOException | SAXException e) {
             IOException io = ioCause(e);
             if (io != null) {
                 throw classify(uri, io);
             }
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
-                    "answer is not XML-RPC: " + describe(e), null);
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: " + describe(e));
         } catch (RuntimeException e) {
             // Upstream type parsers cast freely; a hostile answer must not escape as a crash.
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
-                    "answer is not XML-RPC: " + e.getClass().getSimpleName(), null);
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: " + e.getClass().getSimpleName());
         }
         answerComplete = true;
         if (parser.isSuccess()) {
             return parser.getResult();
         }
-        throw new CollectorException(CollectorException.Kind.FAULT, parser.getErrorCode(),
+        throw new CollectorException(Kind.FAULT, parser.getErrorCode(),
                 "XML-RPC fault " + parser.getErrorCode() + ": " + Text.clean(parser.getErrorMessage()), null);
     }
 
@@ -205,43 +202,40 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private static CollectorException statusFailure(int status, String reason) {
         String text = "HTTP " + status + (reason == null || reason.isEmpty() ? "" : " " + Text.clean(reason));
         return switch (status) {
-            case 401 -> new CollectorException(CollectorException.Kind.UNAUTHORIZED,
+            case 401 -> new CollectorException(Kind.UNAUTHORIZED,
                     "authentication required or refused (" + text + "): check --user and the password");
-            case 403 -> new CollectorException(CollectorException.Kind.FORBIDDEN,
+            case 403 -> new CollectorException(Kind.FORBIDDEN,
                     "access forbidden (" + text + "): this host or user is not allowed");
-            case 405 -> new CollectorException(CollectorException.Kind.METHOD_NOT_ALLOWED,
+            case 405 -> new CollectorException(Kind.METHOD_NOT_ALLOWED,
                     "method not allowed (" + text + "): is the URL the collector's /RPC2?");
-            case 502, 503, 504 -> new CollectorException(CollectorException.Kind.UNREACHABLE,
+            case 502, 503, 504 -> new CollectorException(Kind.UNREACHABLE,
                     "unreachable: the proxy answered " + text);
-            default -> new CollectorException(CollectorException.Kind.HTTP_ERROR, "HTTP error: " + text);
+            default -> new CollectorException(Kind.HTTP_ERROR, "HTTP error: " + text);
         };
     }
 
     /** Maps an I/O failure to the kind the user acts on. */
     static CollectorException classify(URI uri, IOException e) {
-        String where = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-        if (e instanceof CappedInputStream.TooLargeException tl) {
-            return new CollectorException(CollectorException.Kind.TOO_LARGE,
-                    "answer too large: more than " + MonitorOptions.formatBytes(tl.cap()) + " (--max-answer-mib)", null);
+        String where = " (" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + ")";
+        if (e instanceof CappedInputStream.TooLargeException) {
+            return new CollectorException(Kind.TOO_LARGE, e.getMessage());
         }
         if (e instanceof InterruptedIOException) {
-            return new CollectorException(CollectorException.Kind.TIMEOUT, "timed out: " + describe(e) + " (" + where + ")", null);
+            return new CollectorException(Kind.TIMEOUT, "timed out: " + describe(e) + where);
         }
         if (e instanceof SSLException) {
-            return new CollectorException(CollectorException.Kind.TLS, "TLS failure: " + describe(e) + " (" + where + ")", null);
+            return new CollectorException(Kind.TLS, "TLS failure: " + describe(e) + where);
         }
         if (e instanceof UnknownHostException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE, "unreachable: unknown host " + uri.getHost(), null);
+            return new CollectorException(Kind.UNREACHABLE, "unreachable: unknown host " + uri.getHost());
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE, "unreachable: connection refused (" + where + ")", null);
+            return new CollectorException(Kind.UNREACHABLE, "unreachable: connection refused" + where);
         }
         if (e instanceof NoHttpResponseException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE,
-                    "unreachable: the connection closed without an answer (" + where + ")", null);
+            return new CollectorException(Kind.UNREACHABLE, "unreachable: the connection closed without an answer" + where);
         }
-        return new CollectorException(CollectorException.Kind.UNREACHABLE,
-                "unreachable: connection lost: " + describe(e) + " (" + where + ")", null);
+        return new CollectorException(Kind.UNREACHABLE, "unreachable: connection lost: " + describe(e) + where);
     }
 
     private static IOException ioCause(Throwable t) {
