@@ -1,5 +1,6 @@
 package org.lustre.collector.monitor;
 
+import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,8 +27,8 @@ final class CollectorClient implements TrapFollower.Source {
     private final URL url;
     private final XmlRpcClient client;
 
-    /** @param authorization a full Authorization header value, or null */
-    CollectorClient(String name, URL url, HttpSession session, long maxAnswerBytes, String authorization) {
+    /** @param user for HTTP Basic, or null for none */
+    CollectorClient(String name, URL url, HttpSession session, long maxAnswerBytes, String user, String password) {
         this.name = name;
         this.url = url;
         XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
@@ -36,10 +37,13 @@ final class CollectorClient implements TrapFollower.Source {
         config.setContentLengthOptional(false);
         config.setGzipCompressing(false);
         config.setGzipRequesting(false); // httpclient5 negotiates gzip itself
+        // Sent preemptively by the transport: Apache httpd would otherwise answer every first request with 401.
+        config.setBasicUserName(user);
+        config.setBasicPassword(password);
         client = new XmlRpcClient();
         client.setConfig(config);
-        client.setTransportFactory(
-                () -> new HttpClient5Transport(client, session.client(), maxAnswerBytes, authorization));
+        URI uri = URI.create(url.toString()); // MonitorOptions made the URL from a URI
+        client.setTransportFactory(() -> new HttpClient5Transport(client, session.client(), uri, maxAnswerBytes));
     }
 
     @Override

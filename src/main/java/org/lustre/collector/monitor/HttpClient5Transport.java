@@ -7,7 +7,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,10 +24,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.xmlrpc.XmlRpcException;
-import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
-import org.apache.xmlrpc.client.XmlRpcHttpClientConfig;
 import org.apache.xmlrpc.client.XmlRpcHttpTransport;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.lustre.collector.monitor.CollectorException.Kind;
@@ -54,31 +51,18 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private static final ContentType TEXT_XML = ContentType.create("text/xml", StandardCharsets.UTF_8);
 
     private final CloseableHttpClient http;
+    private final URI uri;
     private final long maxAnswerBytes;
-    private final String authorization;
     private final List<BasicHeader> headers = new ArrayList<>();
-    private URI uri;
     private HttpPost post;
     private CloseableHttpResponse response;
     private boolean answerComplete;
 
-    /** @param authorization a full {@code Authorization} header value, or null for none */
-    HttpClient5Transport(XmlRpcClient client, CloseableHttpClient http, long maxAnswerBytes, String authorization) {
+    HttpClient5Transport(XmlRpcClient client, CloseableHttpClient http, URI uri, long maxAnswerBytes) {
         super(client, "lustre-collector-monitor");
         this.http = http;
+        this.uri = uri;
         this.maxAnswerBytes = maxAnswerBytes;
-        this.authorization = authorization;
-    }
-
-    @Override
-    public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
-        XmlRpcHttpClientConfig config = (XmlRpcHttpClientConfig) request.getConfig();
-        try {
-            uri = config.getServerURL().toURI();
-        } catch (URISyntaxException e) {
-            throw new CollectorException(Kind.UNREACHABLE, "bad URL: " + e.getMessage(), e);
-        }
-        return super.sendRequest(request);
     }
 
     @Override
@@ -87,24 +71,6 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
         if (!"Content-Length".equalsIgnoreCase(name) && !"Content-Type".equalsIgnoreCase(name)) {
             headers.add(new BasicHeader(name, value));
         }
-    }
-
-    @Override
-    protected void setContentLength(int length) {
-        // httpclient5 sets Content-Length from the ByteArrayEntity.
-    }
-
-    @Override
-    protected void setCredentials(XmlRpcHttpClientConfig config) {
-        // Preemptive Basic: Apache httpd would otherwise answer every first request with 401.
-        if (authorization != null) {
-            setRequestHeader("Authorization", authorization);
-        }
-    }
-
-    @Override
-    protected void setCompressionHeaders(XmlRpcHttpClientConfig config) {
-        // httpclient5 sends Accept-Encoding and inflates the answer itself.
     }
 
     @Override

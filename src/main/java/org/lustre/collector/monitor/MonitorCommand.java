@@ -5,10 +5,8 @@ import java.io.PrintStream;
 import java.net.URL;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.nio.charset.StandardCharsets;
 
 import javax.net.ssl.SSLContext;
 
@@ -61,16 +59,11 @@ public final class MonitorCommand {
                 return check ? ExitCodes.NAGIOS_UNKNOWN : ExitCodes.USAGE;
             }
         }
-        String authorization = null;
-        if (o.user != null) {
-            authorization = "Basic " + Base64.getEncoder()
-                    .encodeToString((o.user + ":" + o.password).getBytes(StandardCharsets.UTF_8));
-        }
         try (HttpSession session = new HttpSession(o.connectTimeout, o.readTimeout, ssl, o.urls.size())) {
             List<CollectorClient> clients = new ArrayList<>();
             List<String> names = names(o);
             for (int i = 0; i < o.urls.size(); i++) {
-                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, authorization));
+                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, o.user, o.password));
             }
             return switch (o.mode) {
                 case FOLLOW -> follow(o, clients, out, err, env);
