@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import javax.net.ssl.SSLContext;
 
+import org.apache.commons.cli.ParseException;
 import org.lustre.collector.trap.Category;
 
 /**
@@ -40,7 +41,7 @@ public final class MonitorCommand {
         MonitorOptions o;
         try {
             o = MonitorOptions.parse(args, env.clockMillis().getAsLong(), env.zone(), env.getenv());
-        } catch (MonitorOptions.UsageException e) {
+        } catch (ParseException e) {
             err.println("monitor: " + e.getMessage());
             return check ? ExitCodes.NAGIOS_UNKNOWN : ExitCodes.USAGE;
         }
