@@ -83,11 +83,9 @@ final class CollectorClient implements TrapFollower.Source {
         Map<?, ?> m = struct(call("getCollectorInfo"), "getCollectorInfo");
         List<CollectorInfo.SourceInfo> sources = new ArrayList<>();
         Object s = m.get("sources");
-        if (s != null) {
-            for (Object o : array(s, "getCollectorInfo sources")) {
-                if (o instanceof Map<?, ?> src) {
-                    sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "state"), str(src, "message")));
-                }
+        for (Object o : s == null ? List.of() : array(s, "getCollectorInfo sources")) {
+            if (o instanceof Map<?, ?> src) {
+                sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "state"), str(src, "message")));
             }
         }
         return new CollectorInfo(str(m, "version"), num(m, "started"), (int) num(m, "maxtraps"), num(m, "trapsReceived"),
@@ -95,22 +93,13 @@ final class CollectorClient implements TrapFollower.Source {
     }
 
     List<String> fileSystems() throws CollectorException {
-        List<String> names = new ArrayList<>();
-        for (Object o : array(call("getFileSystems"), "getFileSystems")) {
-            names.add(Text.clean(String.valueOf(o)));
-        }
-        return names;
+        return strings(call("getFileSystems"), "getFileSystems");
     }
 
     FileSystemInfo fileSystemInfo(String fs) throws CollectorException {
         Map<?, ?> m = struct(call("getFileSystemInfo", fs), "getFileSystemInfo");
-        List<String> down = new ArrayList<>();
         Object nr = m.get("notResponding");
-        if (nr != null) {
-            for (Object o : array(nr, "getFileSystemInfo notResponding")) {
-                down.add(Text.clean(String.valueOf(o)));
-            }
-        }
+        List<String> down = nr == null ? List.of() : strings(nr, "getFileSystemInfo notResponding");
         return new FileSystemInfo(fs, num(m, "nodes"), down, num(m, "kbytesTotal"), num(m, "kbytesFree"));
     }
 
@@ -144,6 +133,10 @@ final class CollectorClient implements TrapFollower.Source {
             return Collections.unmodifiableList(l);
         }
         throw shape(what + " is not an array");
+    }
+
+    private static List<String> strings(Object array, String what) throws CollectorException {
+        return array(array, what).stream().map(o -> Text.clean(String.valueOf(o))).toList();
     }
 
     private static CollectorException shape(String message) {

@@ -19,20 +19,17 @@ import java.util.concurrent.Future;
  */
 final class FileSystemSurvey {
 
-    /** How one collector answered: its info (may be null) or its failure. */
-    record Answer(CollectorClient client, CollectorInfo info, CollectorException failure) {
-    }
-
-    /** One collector's whole answer, fetched on its own thread. */
-    private record Asked(Answer answer, Map<String, FileSystemInfo> fileSystems) {
+    /** How one collector answered: its info (may be null) and file systems, or its failure. */
+    record Answer(CollectorClient client, CollectorInfo info, Map<String, FileSystemInfo> fileSystems,
+                  CollectorException failure) {
     }
 
     final Map<String, FileSystemInfo> fileSystems = new TreeMap<>();
-    private final List<Answer> answers = new ArrayList<>();
+    final List<Answer> answers = new ArrayList<>();
 
     FileSystemSurvey(List<CollectorClient> clients) {
         List<ExecutorService> threads = new ArrayList<>();
-        List<Future<Asked>> pending = new ArrayList<>();
+        List<Future<Answer>> pending = new ArrayList<>();
         try {
             for (CollectorClient c : clients) {
                 // a daemon: never keeps the JVM alive, e.g. blocked in a read on SIGTERM
@@ -41,9 +38,9 @@ final class FileSystemSurvey {
                 threads.add(thread);
                 pending.add(thread.submit(() -> ask(c)));
             }
-            for (Future<Asked> f : pending) {
-                Asked a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
-                answers.add(a.answer());
+            for (Future<Answer> f : pending) {
+                Answer a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
+                answers.add(a);
                 for (FileSystemInfo fi : a.fileSystems().values()) {
                     fileSystems.merge(fi.name(), fi, FileSystemInfo::merge);
                 }
@@ -56,7 +53,7 @@ final class FileSystemSurvey {
     }
 
     /** On the collector's thread: its info and every file system it knows, or its failure. */
-    private static Asked ask(CollectorClient c) {
+    private static Answer ask(CollectorClient c) {
         Map<String, FileSystemInfo> found = new LinkedHashMap<>();
         try {
             CollectorInfo info = null;
@@ -77,28 +74,14 @@ final class FileSystemSurvey {
                     throw e;
                 }
             }
-            return new Asked(new Answer(c, info, null), found);
+            return new Answer(c, info, found, null);
         } catch (CollectorException e) {
-            return new Asked(new Answer(c, null, e), Map.of());
+            return new Answer(c, null, Map.of(), e);
         }
-    }
-
-    List<Answer> answers() {
-        return answers;
     }
 
     List<CollectorClient> answering() {
         return answers.stream().filter(a -> a.failure() == null).map(Answer::client).toList();
-    }
-
-    CollectorException lastFailure() {
-        CollectorException last = null;
-        for (Answer a : answers) {
-            if (a.failure() != null) {
-                last = a.failure();
-            }
-        }
-        return last;
     }
 
     int notRespondingTotal() {

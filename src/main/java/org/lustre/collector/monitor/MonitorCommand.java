@@ -172,15 +172,16 @@ public final class MonitorCommand {
                               Env env) {
         FileSystemSurvey survey = new FileSystemSurvey(clients);
         TrapPrinter clock = new TrapPrinter(out, false, false, env.zone(), false);
-        for (FileSystemSurvey.Answer a : survey.answers()) {
+        int lastFailure = ExitCodes.OK;
+        for (FileSystemSurvey.Answer a : survey.answers) {
             if (a.failure() != null) {
-                err.println("monitor: " + a.client().name() + " (" + a.client().url() + "): " + a.failure().getMessage());
+                lastFailure = fail(err, a.client(), a.failure());
             }
         }
         if (survey.answering().isEmpty()) {
-            return survey.lastFailure().kind().exitCode();
+            return lastFailure;
         }
-        for (FileSystemSurvey.Answer a : survey.answers()) {
+        for (FileSystemSurvey.Answer a : survey.answers) {
             StringBuilder b = new StringBuilder("Collector ").append(a.client().name())
                     .append(" (").append(a.client().url()).append("): ");
             if (a.failure() != null) {
@@ -239,12 +240,8 @@ public final class MonitorCommand {
     private static int check(MonitorOptions o, List<CollectorClient> clients, PrintStream out, Env env) {
         FileSystemSurvey survey = new FileSystemSurvey(clients);
         List<CollectorClient> ok = survey.answering();
-        List<String> failures = new ArrayList<>();
-        for (FileSystemSurvey.Answer a : survey.answers()) {
-            if (a.failure() != null) {
-                failures.add(a.client().name() + ": " + a.failure().getMessage());
-            }
-        }
+        List<String> failures = new ArrayList<>(survey.answers.stream().filter(a -> a.failure() != null)
+                .map(a -> a.client().name() + ": " + a.failure().getMessage()).toList());
         int trapsCritical = 0;
         if (!ok.isEmpty()) {
             long wait = o.interval.toMillis();

@@ -268,7 +268,8 @@ final class TrapFollower implements AutoCloseable {
                 }
                 continue;
             }
-            Attempt a = finished(f);
+            Attempt a = Futures.result(f.inFlight, "collecting a finished attempt"); // done: cannot block
+            f.inFlight = null;
             CollectorException e = a.error();
             if (e == null) {
                 answered++;
@@ -311,13 +312,6 @@ final class TrapFollower implements AutoCloseable {
             out.add(new Delivered(t, x.from().source.name()));
         }
         return new Round(out, gaps, changes, startedNow.size(), answered, pending, lastError);
-    }
-
-    /** The finished attempt's outcome; a bug in a Source (a RuntimeException) is rethrown as is. */
-    private static Attempt finished(Follow f) {
-        Future<Attempt> done = f.inFlight;
-        f.inFlight = null;
-        return Futures.result(done, "collecting a finished attempt"); // done: cannot block
     }
 
     private void pollOne(Follow f, List<Fetched> fetched, List<Gap> gaps) throws CollectorException {
