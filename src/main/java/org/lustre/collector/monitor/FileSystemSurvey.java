@@ -32,7 +32,6 @@ final class FileSystemSurvey {
         List<Future<Answer>> pending = new ArrayList<>();
         try {
             for (CollectorClient c : clients) {
-                // a daemon: never keeps the JVM alive, e.g. blocked in a read on SIGTERM
                 ExecutorService thread = Executors.newSingleThreadExecutor(
                         r -> Threads.daemon(r, "monitor-survey-" + c.name()));
                 threads.add(thread);

@@ -111,9 +111,8 @@ public final class MonitorCommand {
                 new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval, 0))) {
             while (true) {
                 long began = env.clockMillis().getAsLong();
-                TrapFollower.Round round = follower.poll();
                 // --once: every collector answers or fails once; a slow one's traps follow the other's.
-                while (true) {
+                for (TrapFollower.Round round = follower.poll(); ; round = follower.collectPending(interval)) {
                     print(round, printer, out, err, clients.size(), o.readTimeout.toMillis());
                     if (!several && round.lastError() != null) {
                         return fail(err, clients.get(0), round.lastError());
@@ -126,7 +125,6 @@ public final class MonitorCommand {
                     if (!o.once || !follower.pending()) {
                         break;
                     }
-                    round = follower.collectPending(interval);
                 }
                 if (o.once) {
                     return ExitCodes.OK;
@@ -134,7 +132,7 @@ public final class MonitorCommand {
                 // The time poll() waited for a slow collector counts toward the interval: the other's
                 // traps keep their pace.
                 long waited = Math.max(0, env.clockMillis().getAsLong() - began);
-                if (!env.sleeper().sleep(Math.max(0, interval - waited))) {
+                if (!env.sleeper().test(Math.max(0, interval - waited))) {
                     return ExitCodes.OK;
                 }
             }
@@ -248,9 +246,8 @@ public final class MonitorCommand {
             try (TrapFollower follower = new TrapFollower(ok, env.clockMillis(),
                     new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS, wait, wait))) {
                 // Every collector's answer or failure: a slow one is waited for (up to its read timeout).
-                TrapFollower.Round round = follower.poll();
                 int answered = 0;
-                while (true) {
+                for (TrapFollower.Round round = follower.poll(); ; round = follower.collectPending(wait)) {
                     trapsCritical += round.traps().size();
                     answered += round.answered();
                     for (TrapFollower.StateChange c : round.changes()) {
@@ -261,7 +258,6 @@ public final class MonitorCommand {
                     if (!follower.pending()) {
                         break;
                     }
-                    round = follower.collectPending(wait);
                 }
                 if (answered == 0) {
                     ok = List.of();

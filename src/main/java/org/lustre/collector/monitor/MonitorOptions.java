@@ -68,10 +68,7 @@ final class MonitorOptions {
                     + "(default Critical)"),
             new Spec("critical-traps", "N", "check: CRITICAL when traps_critical is at least N (default 1; 0 = off)"));
 
-    /**
-     * Most collectors one monitor follows: each has its own thread and connection. 100 file
-     * systems, each with an MDS pair, are 200.
-     */
+    /** Most collectors one monitor follows, each with its own thread and connection (100 MDS pairs are 200). */
     static final int MAX_COLLECTORS = 512;
 
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)([smhdw])");
