@@ -110,10 +110,10 @@ final class CollectorClient implements TrapFollower.Source {
             throw e;
         } catch (XmlRpcException e) {
             // Upstream's own failures (e.g. writing the request): nothing the collector said.
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
+            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, 0,
                     "answer is not XML-RPC: " + Text.clean(e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
+            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, 0,
                     "answer is not XML-RPC: " + e.getClass().getSimpleName(), e);
         }
     }

@@ -9,8 +9,6 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import javax.net.ssl.SSLException;
 
@@ -22,7 +20,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
@@ -53,8 +50,7 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private final CloseableHttpClient http;
     private final URI uri;
     private final long maxAnswerBytes;
-    private final List<BasicHeader> headers = new ArrayList<>();
-    private HttpPost post;
+    private final HttpPost post;
     private CloseableHttpResponse response;
     private boolean answerComplete;
 
@@ -63,13 +59,14 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
         this.http = http;
         this.uri = uri;
         this.maxAnswerBytes = maxAnswerBytes;
+        this.post = new HttpPost(uri);
     }
 
     @Override
     protected void setRequestHeader(String name, String value) {
         // httpclient5 derives both from the entity; a second copy would make a malformed request.
         if (!"Content-Length".equalsIgnoreCase(name) && !"Content-Type".equalsIgnoreCase(name)) {
-            headers.add(new BasicHeader(name, value));
+            post.addHeader(name, value);
         }
     }
 
@@ -82,10 +79,6 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     protected void writeRequest(ReqWriter writer) throws XmlRpcException, IOException, SAXException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(512);
         writer.write(body);
-        post = new HttpPost(uri);
-        for (BasicHeader h : headers) {
-            post.addHeader(h);
-        }
         post.setEntity(new ByteArrayEntity(body.toByteArray(), TEXT_XML));
         try {
             response = execute(post);
