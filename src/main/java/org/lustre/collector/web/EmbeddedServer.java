@@ -197,12 +197,7 @@ public final class EmbeddedServer implements AutoCloseable {
             resources.addPreResources(new JarResourceSet(resources, "/",
                     Path.of(java.net.URI.create("file:" + jar)).toString(), "/webapp"));
         } else {
-            Path webXml;
-            try {
-                webXml = Path.of(url.toURI());
-            } catch (java.net.URISyntaxException e) {
-                throw new IOException(e);
-            }
+            Path webXml = Path.of(java.net.URI.create(s)); // a class loader's file: URL is a valid URI
             resources.addPreResources(new DirResourceSet(resources, "/",
                     webXml.getParent().getParent().toString(), "/"));
         }

@@ -31,11 +31,10 @@ public final class RpcServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        Object e = getServletContext().getAttribute(CollectorListener.ENDPOINT_ATTRIBUTE);
-        if (!(e instanceof XmlRpcEndpoint)) {
+        if (!(getServletContext().getAttribute(CollectorListener.ENDPOINT_ATTRIBUTE) instanceof XmlRpcEndpoint e)) {
             throw new ServletException("the collector did not start (see the log above)");
         }
-        endpoint = (XmlRpcEndpoint) e;
+        endpoint = e;
     }
 
     @Override
@@ -129,17 +128,13 @@ public final class RpcServlet extends HttpServlet {
             return new java.util.zip.GZIPInputStream(in, 8192);
         }
         if (coding.equals("deflate")) {
-            java.io.PushbackInputStream p = new java.io.PushbackInputStream(in, 2);
-            int b0 = p.read();
-            int b1 = b0 < 0 ? -1 : p.read();
-            if (b1 >= 0) {
-                p.unread(b1);
-            }
-            if (b0 >= 0) {
-                p.unread(b0);
-            }
+            InputStream b = new java.io.BufferedInputStream(in, 8192);
+            b.mark(2);
+            int b0 = b.read();
+            int b1 = b.read();
+            b.reset();
             boolean zlib = b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
-            return new java.util.zip.InflaterInputStream(p, new java.util.zip.Inflater(!zlib), 8192);
+            return new java.util.zip.InflaterInputStream(b, new java.util.zip.Inflater(!zlib), 8192);
         }
         return in;
     }
