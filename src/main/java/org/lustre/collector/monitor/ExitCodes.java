@@ -22,8 +22,8 @@ final class ExitCodes {
     record Entry(int code, String meaning) {
     }
 
-    static final List<Entry> TABLE = Stream.concat(Stream.of(
-                    new Entry(OK, "success (with two URLs: at least one collector answered)"),
+    static final List<Entry> TABLE = Stream.concat(
+            Stream.of(new Entry(OK, "success (with two URLs: at least one collector answered)"),
                     new Entry(INTERNAL, "unexpected internal error"),
                     new Entry(USAGE, "bad command line, unreadable --password-file or --cacert")),
             Arrays.stream(CollectorException.Kind.values()).map(k -> new Entry(k.exitCode, k.meaning))).toList();

@@ -192,7 +192,8 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
             return new CollectorException(Kind.UNREACHABLE, "unreachable: connection refused" + where);
         }
         if (e instanceof NoHttpResponseException) {
-            return new CollectorException(Kind.UNREACHABLE, "unreachable: the connection closed without an answer" + where);
+            return new CollectorException(Kind.UNREACHABLE,
+                    "unreachable: the connection closed without an answer" + where);
         }
         return new CollectorException(Kind.UNREACHABLE, "unreachable: connection lost: " + describe(e) + where);
     }

@@ -64,7 +64,8 @@ public final class MonitorCommand {
             List<CollectorClient> clients = new ArrayList<>();
             List<String> names = names(o);
             for (int i = 0; i < o.urls.size(); i++) {
-                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, o.user, o.password));
+                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, o.user,
+                        o.password));
             }
             return switch (o.mode) {
                 case FOLLOW -> follow(o, clients, out, err, env);
@@ -214,8 +215,8 @@ public final class MonitorCommand {
             b.append(down.isEmpty() ? "all responding" : down.size() + " not responding");
             if (fs.kbytesTotal() > 0) {
                 long used = fs.kbytesTotal() - fs.kbytesFree();
-                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)", 100.0 * used / fs.kbytesTotal(),
-                        kib(used), kib(fs.kbytesTotal()), kib(fs.kbytesFree())));
+                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)",
+                        100.0 * used / fs.kbytesTotal(), kib(used), kib(fs.kbytesTotal()), kib(fs.kbytesFree())));
             } else {
                 b.append(", space unknown");
             }
