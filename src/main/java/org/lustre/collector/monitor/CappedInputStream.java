@@ -13,18 +13,12 @@ import java.io.InputStream;
  */
 final class CappedInputStream extends FilterInputStream {
 
-    /** Thrown when the cap is passed; recognised by the transport. */
+    /** Thrown when the cap is passed; recognised by the transport, which shows its message. */
     static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
-        private final long cap;
 
         TooLargeException(long cap) {
-            super("answer larger than " + MonitorOptions.formatBytes(cap));
-            this.cap = cap;
-        }
-
-        long cap() {
-            return cap;
+            super("answer too large: more than " + MonitorOptions.formatBytes(cap) + " (--max-answer-mib)");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.lustre.collector.monitor;
 
+import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,8 +27,8 @@ final class CollectorClient implements TrapFollower.Source {
     private final URL url;
     private final XmlRpcClient client;
 
-    /** @param authorization a full Authorization header value, or null */
-    CollectorClient(String name, URL url, HttpSession session, long maxAnswerBytes, String authorization) {
+    /** @param user for HTTP Basic, or null for none */
+    CollectorClient(String name, URL url, HttpSession session, long maxAnswerBytes, String user, String password) {
         this.name = name;
         this.url = url;
         XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
@@ -36,10 +37,13 @@ final class CollectorClient implements TrapFollower.Source {
         config.setContentLengthOptional(false);
         config.setGzipCompressing(false);
         config.setGzipRequesting(false); // httpclient5 negotiates gzip itself
+        // Sent preemptively by the transport: Apache httpd would otherwise answer every first request with 401.
+        config.setBasicUserName(user);
+        config.setBasicPassword(password);
         client = new XmlRpcClient();
         client.setConfig(config);
-        client.setTransportFactory(
-                () -> new HttpClient5Transport(client, session.client(), maxAnswerBytes, authorization));
+        URI uri = URI.create(url.toString()); // MonitorOptions made the URL from a URI
+        client.setTransportFactory(() -> new HttpClient5Transport(client, session.client(), uri, maxAnswerBytes));
     }
 
     @Override
@@ -71,7 +75,7 @@ final class CollectorClient implements TrapFollower.Source {
         if (malformed > 0) {
             LOG.debug("{}: skipped {} malformed trap entries", name, malformed);
         }
-        return new TrapBatch(traps, num(m, "cursor"), num(m, "dropped"), malformed);
+        return new TrapBatch(traps, num(m, "cursor"), num(m, "dropped"));
     }
 
     @Override
@@ -79,12 +83,9 @@ final class CollectorClient implements TrapFollower.Source {
         Map<?, ?> m = struct(call("getCollectorInfo"), "getCollectorInfo");
         List<CollectorInfo.SourceInfo> sources = new ArrayList<>();
         Object s = m.get("sources");
-        if (s != null) {
-            for (Object o : array(s, "getCollectorInfo sources")) {
-                if (o instanceof Map<?, ?> src) {
-                    sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "path"), str(src, "state"),
-                            str(src, "message")));
-                }
+        for (Object o : s == null ? List.of() : array(s, "getCollectorInfo sources")) {
+            if (o instanceof Map<?, ?> src) {
+                sources.add(new CollectorInfo.SourceInfo(str(src, "name"), str(src, "state"), str(src, "message")));
             }
         }
         return new CollectorInfo(str(m, "version"), num(m, "started"), (int) num(m, "maxtraps"), num(m, "trapsReceived"),
@@ -92,25 +93,14 @@ final class CollectorClient implements TrapFollower.Source {
     }
 
     List<String> fileSystems() throws CollectorException {
-        List<String> names = new ArrayList<>();
-        for (Object o : array(call("getFileSystems"), "getFileSystems")) {
-            names.add(Text.clean(String.valueOf(o)));
-        }
-        return names;
+        return strings(call("getFileSystems"), "getFileSystems");
     }
 
     FileSystemInfo fileSystemInfo(String fs) throws CollectorException {
         Map<?, ?> m = struct(call("getFileSystemInfo", fs), "getFileSystemInfo");
-        List<String> down = new ArrayList<>();
         Object nr = m.get("notResponding");
-        if (nr != null) {
-            for (Object o : array(nr, "getFileSystemInfo notResponding")) {
-                down.add(Text.clean(String.valueOf(o)));
-            }
-        }
-        String fsName = str(m, "name");
-        return new FileSystemInfo(fsName.isEmpty() ? fs : fsName, num(m, "nodes"), down, num(m, "kbytesTotal"),
-                num(m, "kbytesFree"), num(m, "traps"));
+        List<String> down = nr == null ? List.of() : strings(nr, "getFileSystemInfo notResponding");
+        return new FileSystemInfo(fs, num(m, "nodes"), down, num(m, "kbytesTotal"), num(m, "kbytesFree"));
     }
 
     private Object call(String method, Object... params) throws CollectorException {
@@ -120,10 +110,10 @@ final class CollectorClient implements TrapFollower.Source {
             throw e;
         } catch (XmlRpcException e) {
             // Upstream's own failures (e.g. writing the request): nothing the collector said.
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
+            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, 0,
                     "answer is not XML-RPC: " + Text.clean(e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
+            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, 0,
                     "answer is not XML-RPC: " + e.getClass().getSimpleName(), e);
         }
     }
@@ -143,6 +133,10 @@ final class CollectorClient implements TrapFollower.Source {
             return Collections.unmodifiableList(l);
         }
         throw shape(what + " is not an array");
+    }
+
+    private static List<String> strings(Object array, String what) throws CollectorException {
+        return array(array, what).stream().map(o -> Text.clean(String.valueOf(o))).toList();
     }
 
     private static CollectorException shape(String message) {

@@ -42,10 +42,6 @@ final class CollectorException extends XmlRpcException {
         this(kind, 0, message, null);
     }
 
-    CollectorException(Kind kind, String message, Throwable cause) {
-        this(kind, 0, message, cause);
-    }
-
     /** @param faultCode the XML-RPC fault code for {@link Kind#FAULT}, else 0 */
     CollectorException(Kind kind, int faultCode, String message, Throwable cause) {
         super(faultCode, message, cause);

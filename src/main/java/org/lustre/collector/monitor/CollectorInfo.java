@@ -9,7 +9,7 @@ record CollectorInfo(String version, long started, int maxtraps, long trapsRecei
         sources = List.copyOf(sources);
     }
 
-    /** One trap source of the collector: name, path, state ("ok" or "error"), message. */
-    record SourceInfo(String name, String path, String state, String message) {
+    /** One trap source of the collector: name, state ("ok" or "error"), message. */
+    record SourceInfo(String name, String state, String message) {
     }
 }

@@ -2,6 +2,7 @@ package org.lustre.collector.monitor;
 
 import java.time.ZoneId;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,15 +13,11 @@ import java.util.function.LongSupplier;
  * @param zone        for printing times and reading --since local times
  * @param getenv      environment lookup (the password variable)
  * @param console     stdout is a terminal (colours allowed)
- * @param sleeper     waits between polls
+ * @param sleeper     waits between polls the given milliseconds; false to stop following (interrupted,
+ *                    or a test's script is done)
  */
-record Env(LongSupplier clockMillis, ZoneId zone, Function<String, String> getenv, boolean console, Sleeper sleeper) {
-
-    /** Waits between polls. */
-    interface Sleeper {
-        /** @return false to stop following (interrupted, or a test's script is done) */
-        boolean sleep(long millis);
-    }
+record Env(LongSupplier clockMillis, ZoneId zone, Function<String, String> getenv, boolean console,
+           LongPredicate sleeper) {
 
     static Env system() {
         return new Env(System::currentTimeMillis, ZoneId.systemDefault(), System::getenv, System.console() != null,

@@ -1,7 +1,8 @@
 package org.lustre.collector.monitor;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Exit codes of {@code monitor} and {@code monitor status}: these, and one per
@@ -21,19 +22,12 @@ final class ExitCodes {
     record Entry(int code, String meaning) {
     }
 
-    static final List<Entry> TABLE = table();
+    static final List<Entry> TABLE = Stream.concat(
+            Stream.of(new Entry(OK, "success (with two URLs: at least one collector answered)"),
+                    new Entry(INTERNAL, "unexpected internal error"),
+                    new Entry(USAGE, "bad command line, unreadable --password-file or --cacert")),
+            Arrays.stream(CollectorException.Kind.values()).map(k -> new Entry(k.exitCode, k.meaning))).toList();
 
     private ExitCodes() {
-    }
-
-    private static List<Entry> table() {
-        List<Entry> t = new ArrayList<>(List.of(
-                new Entry(OK, "success (with two URLs: at least one collector answered)"),
-                new Entry(INTERNAL, "unexpected internal error"),
-                new Entry(USAGE, "bad command line, unreadable --password-file or --cacert")));
-        for (CollectorException.Kind k : CollectorException.Kind.values()) {
-            t.add(new Entry(k.exitCode, k.meaning));
-        }
-        return List.copyOf(t);
     }
 }

@@ -3,72 +3,45 @@ package org.lustre.collector.monitor;
 import org.lustre.collector.Threads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Asks each collector for its file systems and merges them by name (both MDS of a pair may know
- * the same file system: node counts and space are taken from the larger answer, non-responding
- * targets are united). Used by {@code status} and {@code check}. The collectors are asked at once,
- * each on its own daemon thread ({@code monitor-survey-NAME}), so that one that hangs costs its
- * read timeout once, not once per collector before it; the answers are merged on the calling
- * thread, in the order of the URLs. Created and read by one thread.
+ * Asks each collector for its file systems and merges them by name ({@link FileSystemInfo#merge}).
+ * Used by {@code status} and {@code check}. The collectors are asked at once, each on its own
+ * daemon thread ({@code monitor-survey-NAME}), so that one that hangs costs its read timeout once,
+ * not once per collector before it; the answers are merged on the calling thread, in the order
+ * of the URLs. Created and read by one thread.
  */
 final class FileSystemSurvey {
 
-    /** A file system as seen by the collectors that know it. */
-    static final class Fs {
-        final String name;
-        long nodes;
-        long kbytesTotal;
-        long kbytesFree;
-        final Set<String> notResponding = new LinkedHashSet<>();
-
-        Fs(String name) {
-            this.name = name;
-        }
+    /** How one collector answered: its info (may be null) and file systems, or its failure. */
+    record Answer(CollectorClient client, CollectorInfo info, Map<String, FileSystemInfo> fileSystems,
+                  CollectorException failure) {
     }
 
-    /** How one collector answered: its info (may be null) or its failure. */
-    record Answer(CollectorClient client, CollectorInfo info, CollectorException failure) {
-    }
-
-    /** One collector's whole answer, fetched on its own thread. */
-    private record Asked(Answer answer, Map<String, FileSystemInfo> fileSystems) {
-    }
-
-    final Map<String, Fs> fileSystems = new TreeMap<>();
-    private final List<Answer> answers = new ArrayList<>();
+    final Map<String, FileSystemInfo> fileSystems = new TreeMap<>();
+    final List<Answer> answers = new ArrayList<>();
 
     FileSystemSurvey(List<CollectorClient> clients) {
         List<ExecutorService> threads = new ArrayList<>();
-        List<Future<Asked>> pending = new ArrayList<>();
+        List<Future<Answer>> pending = new ArrayList<>();
         try {
             for (CollectorClient c : clients) {
-                // a daemon: never keeps the JVM alive, e.g. blocked in a read on SIGTERM
                 ExecutorService thread = Executors.newSingleThreadExecutor(
                         r -> Threads.daemon(r, "monitor-survey-" + c.name()));
                 threads.add(thread);
                 pending.add(thread.submit(() -> ask(c)));
             }
-            for (Future<Asked> f : pending) {
-                Asked a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
-                answers.add(a.answer());
-                for (Map.Entry<String, FileSystemInfo> e : a.fileSystems().entrySet()) {
-                    FileSystemInfo fi = e.getValue();
-                    Fs fs = fileSystems.computeIfAbsent(e.getKey(), Fs::new);
-                    fs.nodes = Math.max(fs.nodes, fi.nodes());
-                    if (fi.kbytesTotal() > fs.kbytesTotal) {
-                        fs.kbytesTotal = fi.kbytesTotal();
-                        fs.kbytesFree = fi.kbytesFree();
-                    }
-                    fs.notResponding.addAll(fi.notResponding());
+            for (Future<Answer> f : pending) {
+                Answer a = Futures.result(f, "asking the collectors"); // bounded by the HTTP timeouts
+                answers.add(a);
+                for (FileSystemInfo fi : a.fileSystems().values()) {
+                    fileSystems.merge(fi.name(), fi, FileSystemInfo::merge);
                 }
             }
         } finally {
@@ -79,7 +52,7 @@ final class FileSystemSurvey {
     }
 
     /** On the collector's thread: its info and every file system it knows, or its failure. */
-    private static Asked ask(CollectorClient c) {
+    private static Answer ask(CollectorClient c) {
         Map<String, FileSystemInfo> found = new LinkedHashMap<>();
         try {
             CollectorInfo info = null;
@@ -100,35 +73,21 @@ final class FileSystemSurvey {
                     throw e;
                 }
             }
-            return new Asked(new Answer(c, info, null), found);
+            return new Answer(c, info, found, null);
         } catch (CollectorException e) {
-            return new Asked(new Answer(c, null, e), Map.of());
+            return new Answer(c, null, Map.of(), e);
         }
-    }
-
-    List<Answer> answers() {
-        return answers;
     }
 
     List<CollectorClient> answering() {
         return answers.stream().filter(a -> a.failure() == null).map(Answer::client).toList();
     }
 
-    CollectorException lastFailure() {
-        CollectorException last = null;
-        for (Answer a : answers) {
-            if (a.failure() != null) {
-                last = a.failure();
-            }
-        }
-        return last;
-    }
-
     int notRespondingTotal() {
-        return fileSystems.values().stream().mapToInt(fs -> fs.notResponding.size()).sum();
+        return fileSystems.values().stream().mapToInt(fs -> fs.notResponding().size()).sum();
     }
 
     long nodesTotal() {
-        return fileSystems.values().stream().mapToLong(fs -> fs.nodes).sum();
+        return fileSystems.values().stream().mapToLong(FileSystemInfo::nodes).sum();
     }
 }

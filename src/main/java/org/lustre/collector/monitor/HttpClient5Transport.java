@@ -7,11 +7,8 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import javax.net.ssl.SSLException;
 
@@ -23,14 +20,12 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.xmlrpc.XmlRpcException;
-import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientException;
-import org.apache.xmlrpc.client.XmlRpcHttpClientConfig;
 import org.apache.xmlrpc.client.XmlRpcHttpTransport;
 import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.lustre.collector.monitor.CollectorException.Kind;
 import org.lustre.collector.rpc.HardenedSax;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -53,57 +48,26 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private static final ContentType TEXT_XML = ContentType.create("text/xml", StandardCharsets.UTF_8);
 
     private final CloseableHttpClient http;
+    private final URI uri;
     private final long maxAnswerBytes;
-    private final String authorization;
-    private final List<BasicHeader> headers = new ArrayList<>();
-    private URI uri;
-    private HttpPost post;
+    private final HttpPost post;
     private CloseableHttpResponse response;
     private boolean answerComplete;
 
-    /** @param authorization a full {@code Authorization} header value, or null for none */
-    HttpClient5Transport(XmlRpcClient client, CloseableHttpClient http, long maxAnswerBytes, String authorization) {
+    HttpClient5Transport(XmlRpcClient client, CloseableHttpClient http, URI uri, long maxAnswerBytes) {
         super(client, "lustre-collector-monitor");
         this.http = http;
+        this.uri = uri;
         this.maxAnswerBytes = maxAnswerBytes;
-        this.authorization = authorization;
-    }
-
-    @Override
-    public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
-        XmlRpcHttpClientConfig config = (XmlRpcHttpClientConfig) request.getConfig();
-        try {
-            uri = config.getServerURL().toURI();
-        } catch (URISyntaxException e) {
-            throw new CollectorException(CollectorException.Kind.UNREACHABLE, "bad URL: " + e.getMessage(), e);
-        }
-        return super.sendRequest(request);
+        this.post = new HttpPost(uri);
     }
 
     @Override
     protected void setRequestHeader(String name, String value) {
         // httpclient5 derives both from the entity; a second copy would make a malformed request.
         if (!"Content-Length".equalsIgnoreCase(name) && !"Content-Type".equalsIgnoreCase(name)) {
-            headers.add(new BasicHeader(name, value));
+            post.addHeader(name, value);
         }
-    }
-
-    @Override
-    protected void setContentLength(int length) {
-        // httpclient5 sets Content-Length from the ByteArrayEntity.
-    }
-
-    @Override
-    protected void setCredentials(XmlRpcHttpClientConfig config) {
-        // Preemptive Basic: Apache httpd would otherwise answer every first request with 401.
-        if (authorization != null) {
-            setRequestHeader("Authorization", authorization);
-        }
-    }
-
-    @Override
-    protected void setCompressionHeaders(XmlRpcHttpClientConfig config) {
-        // httpclient5 sends Accept-Encoding and inflates the answer itself.
     }
 
     @Override
@@ -115,10 +79,6 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     protected void writeRequest(ReqWriter writer) throws XmlRpcException, IOException, SAXException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(512);
         writer.write(body);
-        post = new HttpPost(uri);
-        for (BasicHeader h : headers) {
-            post.addHeader(h);
-        }
         post.setEntity(new ByteArrayEntity(body.toByteArray(), TEXT_XML));
         try {
             response = execute(post);
@@ -140,7 +100,7 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     protected InputStream getInputStream() throws XmlRpcException {
         HttpEntity entity = response.getEntity();
         if (entity == null) {
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC, "answer is not XML-RPC: empty answer");
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: empty answer");
         }
         try {
             return new CappedInputStream(entity.getContent(), maxAnswerBytes);
@@ -161,25 +121,21 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
         reader.setContentHandler(parser);
         try {
             reader.parse(new InputSource(stream));
-        } catch (IOException e) {
-            throw classify(uri, e);
-        } catch (SAXException e) {
+        } catch (IOException | SAXException e) {
             IOException io = ioCause(e);
             if (io != null) {
                 throw classify(uri, io);
             }
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
-                    "answer is not XML-RPC: " + describe(e), null);
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: " + describe(e));
         } catch (RuntimeException e) {
             // Upstream type parsers cast freely; a hostile answer must not escape as a crash.
-            throw new CollectorException(CollectorException.Kind.NOT_XMLRPC,
-                    "answer is not XML-RPC: " + e.getClass().getSimpleName(), null);
+            throw new CollectorException(Kind.NOT_XMLRPC, "answer is not XML-RPC: " + e.getClass().getSimpleName());
         }
         answerComplete = true;
         if (parser.isSuccess()) {
             return parser.getResult();
         }
-        throw new CollectorException(CollectorException.Kind.FAULT, parser.getErrorCode(),
+        throw new CollectorException(Kind.FAULT, parser.getErrorCode(),
                 "XML-RPC fault " + parser.getErrorCode() + ": " + Text.clean(parser.getErrorMessage()), null);
     }
 
@@ -205,43 +161,41 @@ final class HttpClient5Transport extends XmlRpcHttpTransport {
     private static CollectorException statusFailure(int status, String reason) {
         String text = "HTTP " + status + (reason == null || reason.isEmpty() ? "" : " " + Text.clean(reason));
         return switch (status) {
-            case 401 -> new CollectorException(CollectorException.Kind.UNAUTHORIZED,
+            case 401 -> new CollectorException(Kind.UNAUTHORIZED,
                     "authentication required or refused (" + text + "): check --user and the password");
-            case 403 -> new CollectorException(CollectorException.Kind.FORBIDDEN,
+            case 403 -> new CollectorException(Kind.FORBIDDEN,
                     "access forbidden (" + text + "): this host or user is not allowed");
-            case 405 -> new CollectorException(CollectorException.Kind.METHOD_NOT_ALLOWED,
+            case 405 -> new CollectorException(Kind.METHOD_NOT_ALLOWED,
                     "method not allowed (" + text + "): is the URL the collector's /RPC2?");
-            case 502, 503, 504 -> new CollectorException(CollectorException.Kind.UNREACHABLE,
+            case 502, 503, 504 -> new CollectorException(Kind.UNREACHABLE,
                     "unreachable: the proxy answered " + text);
-            default -> new CollectorException(CollectorException.Kind.HTTP_ERROR, "HTTP error: " + text);
+            default -> new CollectorException(Kind.HTTP_ERROR, "HTTP error: " + text);
         };
     }
 
     /** Maps an I/O failure to the kind the user acts on. */
     static CollectorException classify(URI uri, IOException e) {
-        String where = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-        if (e instanceof CappedInputStream.TooLargeException tl) {
-            return new CollectorException(CollectorException.Kind.TOO_LARGE,
-                    "answer too large: more than " + MonitorOptions.formatBytes(tl.cap()) + " (--max-answer-mib)", null);
+        String where = " (" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + ")";
+        if (e instanceof CappedInputStream.TooLargeException) {
+            return new CollectorException(Kind.TOO_LARGE, e.getMessage());
         }
         if (e instanceof InterruptedIOException) {
-            return new CollectorException(CollectorException.Kind.TIMEOUT, "timed out: " + describe(e) + " (" + where + ")", null);
+            return new CollectorException(Kind.TIMEOUT, "timed out: " + describe(e) + where);
         }
         if (e instanceof SSLException) {
-            return new CollectorException(CollectorException.Kind.TLS, "TLS failure: " + describe(e) + " (" + where + ")", null);
+            return new CollectorException(Kind.TLS, "TLS failure: " + describe(e) + where);
         }
         if (e instanceof UnknownHostException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE, "unreachable: unknown host " + uri.getHost(), null);
+            return new CollectorException(Kind.UNREACHABLE, "unreachable: unknown host " + uri.getHost());
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE, "unreachable: connection refused (" + where + ")", null);
+            return new CollectorException(Kind.UNREACHABLE, "unreachable: connection refused" + where);
         }
         if (e instanceof NoHttpResponseException) {
-            return new CollectorException(CollectorException.Kind.UNREACHABLE,
-                    "unreachable: the connection closed without an answer (" + where + ")", null);
+            return new CollectorException(Kind.UNREACHABLE,
+                    "unreachable: the connection closed without an answer" + where);
         }
-        return new CollectorException(CollectorException.Kind.UNREACHABLE,
-                "unreachable: connection lost: " + describe(e) + " (" + where + ")", null);
+        return new CollectorException(Kind.UNREACHABLE, "unreachable: connection lost: " + describe(e) + where);
     }
 
     private static IOException ioCause(Throwable t) {

@@ -65,7 +65,15 @@ final class HttpSession implements Closeable {
         http = HttpClients.custom()
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(request)
-                .setRetryStrategy(new ReadOnlyRetry())
+                // A POST is retried once when a pooled keep-alive connection turned out dead (the collector
+                // closed it or restarted between polls): safe because every collector method only reads.
+                // Refused connections, timeouts and TLS failures are not retried (the default's exclusions).
+                .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ZERO_MILLISECONDS) {
+                    @Override
+                    protected boolean handleAsIdempotent(HttpRequest request) {
+                        return true;
+                    }
+                })
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
@@ -78,22 +86,6 @@ final class HttpSession implements Closeable {
     @Override
     public void close() throws IOException {
         http.close();
-    }
-
-    /**
-     * Retries a POST once when a pooled keep-alive connection turned out dead (the collector closed
-     * it or restarted between polls). Safe because every collector method only reads. Refused
-     * connections, timeouts and TLS failures are not retried (the default strategy's exclusions).
-     */
-    private static final class ReadOnlyRetry extends DefaultHttpRequestRetryStrategy {
-        ReadOnlyRetry() {
-            super(1, TimeValue.ZERO_MILLISECONDS);
-        }
-
-        @Override
-        protected boolean handleAsIdempotent(HttpRequest request) {
-            return true;
-        }
     }
 
     /** An SSLContext trusting exactly the certificates in a PEM file (--cacert). */

@@ -5,13 +5,12 @@ import java.io.PrintStream;
 import java.net.URL;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.nio.charset.StandardCharsets;
 
 import javax.net.ssl.SSLContext;
 
+import org.apache.commons.cli.ParseException;
 import org.lustre.collector.trap.Category;
 
 /**
@@ -42,7 +41,7 @@ public final class MonitorCommand {
         MonitorOptions o;
         try {
             o = MonitorOptions.parse(args, env.clockMillis().getAsLong(), env.zone(), env.getenv());
-        } catch (MonitorOptions.UsageException e) {
+        } catch (ParseException e) {
             err.println("monitor: " + e.getMessage());
             return check ? ExitCodes.NAGIOS_UNKNOWN : ExitCodes.USAGE;
         }
@@ -61,16 +60,12 @@ public final class MonitorCommand {
                 return check ? ExitCodes.NAGIOS_UNKNOWN : ExitCodes.USAGE;
             }
         }
-        String authorization = null;
-        if (o.user != null) {
-            authorization = "Basic " + Base64.getEncoder()
-                    .encodeToString((o.user + ":" + o.password).getBytes(StandardCharsets.UTF_8));
-        }
         try (HttpSession session = new HttpSession(o.connectTimeout, o.readTimeout, ssl, o.urls.size())) {
             List<CollectorClient> clients = new ArrayList<>();
             List<String> names = names(o);
             for (int i = 0; i < o.urls.size(); i++) {
-                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, authorization));
+                clients.add(new CollectorClient(names.get(i), o.urls.get(i), session, o.maxAnswerBytes, o.user,
+                        o.password));
             }
             return switch (o.mode) {
                 case FOLLOW -> follow(o, clients, out, err, env);
@@ -117,9 +112,8 @@ public final class MonitorCommand {
                 new TrapFollower.Settings(o.limit, o.sinceSeconds, o.minCategory, REMEMBER_IDS, interval, 0))) {
             while (true) {
                 long began = env.clockMillis().getAsLong();
-                TrapFollower.Round round = follower.poll();
                 // --once: every collector answers or fails once; a slow one's traps follow the other's.
-                while (true) {
+                for (TrapFollower.Round round = follower.poll(); ; round = follower.collectPending(interval)) {
                     print(round, printer, out, err, clients.size(), o.readTimeout.toMillis());
                     if (!several && round.lastError() != null) {
                         return fail(err, clients.get(0), round.lastError());
@@ -132,7 +126,6 @@ public final class MonitorCommand {
                     if (!o.once || !follower.pending()) {
                         break;
                     }
-                    round = follower.collectPending(interval);
                 }
                 if (o.once) {
                     return ExitCodes.OK;
@@ -140,7 +133,7 @@ public final class MonitorCommand {
                 // The time poll() waited for a slow collector counts toward the interval: the other's
                 // traps keep their pace.
                 long waited = Math.max(0, env.clockMillis().getAsLong() - began);
-                if (!env.sleeper().sleep(Math.max(0, interval - waited))) {
+                if (!env.sleeper().test(Math.max(0, interval - waited))) {
                     return ExitCodes.OK;
                 }
             }
@@ -178,15 +171,16 @@ public final class MonitorCommand {
                               Env env) {
         FileSystemSurvey survey = new FileSystemSurvey(clients);
         TrapPrinter clock = new TrapPrinter(out, false, false, env.zone(), false);
-        for (FileSystemSurvey.Answer a : survey.answers()) {
+        int lastFailure = ExitCodes.OK;
+        for (FileSystemSurvey.Answer a : survey.answers) {
             if (a.failure() != null) {
-                err.println("monitor: " + a.client().name() + " (" + a.client().url() + "): " + a.failure().getMessage());
+                lastFailure = fail(err, a.client(), a.failure());
             }
         }
         if (survey.answering().isEmpty()) {
-            return survey.lastFailure().kind().exitCode();
+            return lastFailure;
         }
-        for (FileSystemSurvey.Answer a : survey.answers()) {
+        for (FileSystemSurvey.Answer a : survey.answers) {
             StringBuilder b = new StringBuilder("Collector ").append(a.client().name())
                     .append(" (").append(a.client().url()).append("): ");
             if (a.failure() != null) {
@@ -214,27 +208,28 @@ public final class MonitorCommand {
         if (survey.fileSystems.isEmpty()) {
             out.println("No file systems.");
         }
-        for (FileSystemSurvey.Fs fs : survey.fileSystems.values()) {
-            StringBuilder b = new StringBuilder(fs.name).append(": ")
-                    .append(String.format(Locale.ROOT, "%,d targets, ", fs.nodes));
-            b.append(fs.notResponding.isEmpty() ? "all responding" : fs.notResponding.size() + " not responding");
-            if (fs.kbytesTotal > 0) {
-                long used = fs.kbytesTotal - fs.kbytesFree;
-                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)", 100.0 * used / fs.kbytesTotal,
-                        kib(used), kib(fs.kbytesTotal), kib(fs.kbytesFree)));
+        for (FileSystemInfo fs : survey.fileSystems.values()) {
+            StringBuilder b = new StringBuilder(fs.name()).append(": ")
+                    .append(String.format(Locale.ROOT, "%,d targets, ", fs.nodes()));
+            List<String> down = fs.notResponding();
+            b.append(down.isEmpty() ? "all responding" : down.size() + " not responding");
+            if (fs.kbytesTotal() > 0) {
+                long used = fs.kbytesTotal() - fs.kbytesFree();
+                b.append(String.format(Locale.ROOT, ", %.1f%% used (%s of %s, %s free)",
+                        100.0 * used / fs.kbytesTotal(), kib(used), kib(fs.kbytesTotal()), kib(fs.kbytesFree())));
             } else {
                 b.append(", space unknown");
             }
             out.println(b);
             int shown = 0;
-            for (String node : fs.notResponding) {
+            for (String node : down) {
                 if (shown++ == MAX_LISTED) {
                     break;
                 }
                 out.println("    " + node);
             }
-            if (fs.notResponding.size() > MAX_LISTED) {
-                out.println(String.format(Locale.ROOT, "    ... and %,d more", fs.notResponding.size() - MAX_LISTED));
+            if (down.size() > MAX_LISTED) {
+                out.println(String.format(Locale.ROOT, "    ... and %,d more", down.size() - MAX_LISTED));
             }
         }
         out.flush();
@@ -244,21 +239,16 @@ public final class MonitorCommand {
     private static int check(MonitorOptions o, List<CollectorClient> clients, PrintStream out, Env env) {
         FileSystemSurvey survey = new FileSystemSurvey(clients);
         List<CollectorClient> ok = survey.answering();
-        List<String> failures = new ArrayList<>();
-        for (FileSystemSurvey.Answer a : survey.answers()) {
-            if (a.failure() != null) {
-                failures.add(a.client().name() + ": " + a.failure().getMessage());
-            }
-        }
+        List<String> failures = new ArrayList<>(survey.answers.stream().filter(a -> a.failure() != null)
+                .map(a -> a.client().name() + ": " + a.failure().getMessage()).toList());
         int trapsCritical = 0;
         if (!ok.isEmpty()) {
             long wait = o.interval.toMillis();
             try (TrapFollower follower = new TrapFollower(ok, env.clockMillis(),
                     new TrapFollower.Settings(o.limit, o.sinceSeconds, o.criticalCategory, REMEMBER_IDS, wait, wait))) {
                 // Every collector's answer or failure: a slow one is waited for (up to its read timeout).
-                TrapFollower.Round round = follower.poll();
                 int answered = 0;
-                while (true) {
+                for (TrapFollower.Round round = follower.poll(); ; round = follower.collectPending(wait)) {
                     trapsCritical += round.traps().size();
                     answered += round.answered();
                     for (TrapFollower.StateChange c : round.changes()) {
@@ -269,7 +259,6 @@ public final class MonitorCommand {
                     if (!follower.pending()) {
                         break;
                     }
-                    round = follower.collectPending(wait);
                 }
                 if (answered == 0) {
                     ok = List.of();
@@ -287,8 +276,8 @@ public final class MonitorCommand {
         boolean warning = (o.warningNotResponding > 0 && down >= o.warningNotResponding) || !failures.isEmpty();
         List<String> parts = new ArrayList<>();
         if (down > 0) {
-            List<String> where = survey.fileSystems.values().stream().filter(fs -> !fs.notResponding.isEmpty())
-                    .map(fs -> fs.name).toList();
+            List<String> where = survey.fileSystems.values().stream().filter(fs -> !fs.notResponding().isEmpty())
+                    .map(FileSystemInfo::name).toList();
             parts.add(down + (down == 1 ? " target" : " targets") + " not responding in " + String.join(", ", where));
         }
         if (trapsCritical > 0) {

@@ -33,21 +33,13 @@ import org.lustre.collector.trap.Category;
 /**
  * The monitor's command line: one option table feeds the parser and {@code --help}. Parsing is
  * pure apart from reading --password-file; values are checked here so that the command gets a
- * consistent, immutable set. Any thread.
+ * consistent, immutable set. A bad command line is a {@link ParseException} whose message is the
+ * one line to print. Any thread.
  */
 final class MonitorOptions {
     static final String PASSWORD_ENV = "LUSTRE_COLLECTOR_PASSWORD";
 
     enum Mode { FOLLOW, STATUS, CHECK }
-
-    /** A bad command line; the message is the one line to print. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
 
     /** One row of the option table. {@code arg} null = a flag. */
     private record Spec(String name, String arg, String help) {
@@ -76,10 +68,7 @@ final class MonitorOptions {
                     + "(default Critical)"),
             new Spec("critical-traps", "N", "check: CRITICAL when traps_critical is at least N (default 1; 0 = off)"));
 
-    /**
-     * Most collectors one monitor follows: each has its own thread and connection. 100 file
-     * systems, each with an MDS pair, are 200.
-     */
+    /** Most collectors one monitor follows, each with its own thread and connection (100 MDS pairs are 200). */
     static final int MAX_COLLECTORS = 512;
 
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)([smhdw])");
@@ -107,7 +96,7 @@ final class MonitorOptions {
     final int criticalTraps;
 
     private MonitorOptions(CommandLine cl, Mode mode, List<URL> urls, long nowMillis, ZoneId zone,
-                           java.util.function.Function<String, String> getenv) throws UsageException {
+                           java.util.function.Function<String, String> getenv) throws ParseException {
         this.mode = mode;
         this.urls = List.copyOf(urls);
         this.help = cl.hasOption("help") || cl.hasOption("h");
@@ -133,7 +122,7 @@ final class MonitorOptions {
         String passwordFile = cl.getOptionValue("password-file");
         if (user == null) {
             if (passwordFile != null) {
-                throw new UsageException("--password-file needs --user");
+                throw new ParseException("--password-file needs --user");
             }
             this.password = null;
         } else if (passwordFile != null) {
@@ -141,17 +130,17 @@ final class MonitorOptions {
         } else {
             String fromEnv = getenv.apply(PASSWORD_ENV);
             if (fromEnv == null) {
-                throw new UsageException("--user needs --password-file FILE or the environment variable " + PASSWORD_ENV);
+                throw new ParseException("--user needs --password-file FILE or the environment variable " + PASSWORD_ENV);
             }
             this.password = fromEnv;
         }
         if (user != null && user.indexOf(':') >= 0) {
-            throw new UsageException("--user: a Basic user name cannot contain ':'");
+            throw new ParseException("--user: a Basic user name cannot contain ':'");
         }
     }
 
     static MonitorOptions parse(String[] args, long nowMillis, ZoneId zone,
-                                java.util.function.Function<String, String> getenv) throws UsageException {
+                                java.util.function.Function<String, String> getenv) throws ParseException {
         CommandLine cl;
         try {
             // No prefix matching: "--password x" must not quietly mean "--password-file x".
@@ -163,7 +152,7 @@ final class MonitorOptions {
                     hint = " (a password is never taken on the command line: use --password-file or " + PASSWORD_ENV + ")";
                 }
             }
-            throw new UsageException(e.getMessage() + hint);
+            throw new ParseException(e.getMessage() + hint);
         }
         List<String> rest = new ArrayList<>(cl.getArgList());
         Mode mode = Mode.FOLLOW;
@@ -174,10 +163,10 @@ final class MonitorOptions {
             return new MonitorOptions(cl, mode, List.of(), nowMillis, zone, name -> null);
         }
         if (rest.isEmpty()) {
-            throw new UsageException("want at least one collector URL (see --help)");
+            throw new ParseException("want at least one collector URL (see --help)");
         }
         if (rest.size() > MAX_COLLECTORS) {
-            throw new UsageException("at most " + MAX_COLLECTORS + " collector URLs, got " + rest.size());
+            throw new ParseException("at most " + MAX_COLLECTORS + " collector URLs, got " + rest.size());
         }
         List<URL> urls = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -185,7 +174,7 @@ final class MonitorOptions {
             URL url = url(u);
             // Twice the same collector: its traps would be fetched twice and its failures counted twice.
             if (!seen.add(url.toString())) {
-                throw new UsageException("collector URL given twice: " + url);
+                throw new ParseException("collector URL given twice: " + url);
             }
             urls.add(url);
         }
@@ -236,18 +225,18 @@ final class MonitorOptions {
         return b.toString();
     }
 
-    static URL url(String text) throws UsageException {
+    static URL url(String text) throws ParseException {
         try {
             URI u = new URI(text);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new UsageException("not an http or https URL: " + text);
+                throw new ParseException("not an http or https URL: " + text);
             }
             if (u.getHost() == null) {
-                throw new UsageException("URL without a host: " + text);
+                throw new ParseException("URL without a host: " + text);
             }
             if (u.getUserInfo() != null) {
-                throw new UsageException("no credentials in the URL, please: use --user and --password-file");
+                throw new ParseException("no credentials in the URL, please: use --user and --password-file");
             }
             String path = u.getRawPath();
             if (path == null || path.isEmpty() || path.equals("/")) {
@@ -255,11 +244,11 @@ final class MonitorOptions {
             }
             return u.toURL();
         } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-            throw new UsageException("bad URL " + text + ": " + e.getMessage());
+            throw new ParseException("bad URL " + text + ": " + e.getMessage());
         }
     }
 
-    static long parseSince(String text, long nowMillis, ZoneId zone) throws UsageException {
+    static long parseSince(String text, long nowMillis, ZoneId zone) throws ParseException {
         String t = text.trim();
         long nowSeconds = Math.floorDiv(nowMillis, 1000);
         try {
@@ -297,23 +286,23 @@ final class MonitorOptions {
             }
             return LocalDate.parse(t).atStartOfDay(zone).toEpochSecond();
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new UsageException("--since: want 2h, 30m, 1d, PT2H or an ISO-8601 time, got '" + text + "'");
+            throw new ParseException("--since: want 2h, 30m, 1d, PT2H or an ISO-8601 time, got '" + text + "'");
         }
     }
 
-    private static String readPassword(Path file) throws UsageException {
+    private static String readPassword(Path file) throws ParseException {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             if (lines.isEmpty() || lines.get(0).isEmpty()) {
-                throw new UsageException("--password-file " + file + ": first line is empty");
+                throw new ParseException("--password-file " + file + ": first line is empty");
             }
             return lines.get(0);
         } catch (IOException e) {
-            throw new UsageException("--password-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+            throw new ParseException("--password-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private static int category(CommandLine cl, String name, Category dflt) throws UsageException {
+    private static int category(CommandLine cl, String name, Category dflt) throws ParseException {
         String v = cl.getOptionValue(name);
         if (v == null) {
             return dflt.code();
@@ -321,11 +310,11 @@ final class MonitorOptions {
         try {
             return Category.parse(v).code();
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + name + ": " + e.getMessage());
+            throw new ParseException("--" + name + ": " + e.getMessage());
         }
     }
 
-    private static int integer(CommandLine cl, String name, int dflt, int min) throws UsageException {
+    private static int integer(CommandLine cl, String name, int dflt, int min) throws ParseException {
         String v = cl.getOptionValue(name);
         if (v == null) {
             return dflt;
@@ -333,25 +322,25 @@ final class MonitorOptions {
         try {
             int n = Integer.parseInt(v.trim());
             if (n < min) {
-                throw new UsageException("--" + name + ": want at least " + min + ", got " + n);
+                throw new ParseException("--" + name + ": want at least " + min + ", got " + n);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + ": want a whole number, got '" + v + "'");
+            throw new ParseException("--" + name + ": want a whole number, got '" + v + "'");
         }
     }
 
-    private static Duration seconds(CommandLine cl, String name, double dflt, double min) throws UsageException {
+    private static Duration seconds(CommandLine cl, String name, double dflt, double min) throws ParseException {
         String v = cl.getOptionValue(name);
         double s = dflt;
         if (v != null) {
             try {
                 s = Double.parseDouble(v.trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + ": want seconds, got '" + v + "'");
+                throw new ParseException("--" + name + ": want seconds, got '" + v + "'");
             }
             if (!(s >= min) || s > 86_400) {
-                throw new UsageException("--" + name + ": want " + min + " to 86400 seconds, got " + v);
+                throw new ParseException("--" + name + ": want " + min + " to 86400 seconds, got " + v);
             }
         }
         return Duration.ofMillis(Math.round(s * 1000));

@@ -5,12 +5,11 @@ import java.util.List;
 /**
  * One getTrapRecords answer.
  *
- * @param traps     oldest first
- * @param cursor    to pass back next time
- * @param dropped   traps that left the collector's store before this client read them
- * @param malformed entries of the traps array that were not a usable struct (skipped)
+ * @param traps   oldest first
+ * @param cursor  to pass back next time
+ * @param dropped traps that left the collector's store before this client read them
  */
-record TrapBatch(List<RemoteTrap> traps, long cursor, long dropped, int malformed) {
+record TrapBatch(List<RemoteTrap> traps, long cursor, long dropped) {
     TrapBatch {
         traps = List.copyOf(traps);
     }

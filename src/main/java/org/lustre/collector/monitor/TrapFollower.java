@@ -13,35 +13,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Follows any number of collectors' trap streams and merges them into one, without the network: each
  * collector is a {@link Source} (a fetch function) and time comes from an injected clock, so the
- * whole cursor, dedup, gap and backoff logic is testable in memory.
- *
- * <h2>Per collector</h2>
- * A cursor (0 at first: everything the collector still holds), its {@code started} time and
- * {@code maxtraps} from getCollectorInfo (asked on first contact and after every failure), a state
- * (new, up, down) and a backoff. A round calls getTrapRecords until the collector has nothing more
- * (a short, empty or non-advancing batch; at most {@value #MAX_CALLS_PER_ROUND} calls).
- * <ul>
- * <li><b>Gaps.</b> {@code dropped} is reported as a {@link Gap}, except on the very first answer of
- * a collector, where it counts history from before this monitor started.</li>
- * <li><b>Failure.</b> The collector is skipped until now + backoff; backoff starts at
- * {@value #INITIAL_BACKOFF_MILLIS} ms, doubles, is capped at {@value #MAX_BACKOFF_MILLIS} ms and is
- * reset by the first answer. The cursor is kept, so a collector that comes back resumes where it
- * stopped.</li>
- * <li><b>Restart.</b> A collector restarted when getCollectorInfo's {@code started} changed, or when
- * it answers a cursor below ours (its newest sequence number is below what we read: numbering began
- * again). Then its cursor goes back to 0 and, from its catch-up on, its traps older than the newest
- * trap we had seen from it are skipped: they are the re-read kernel log we printed already.</li>
- * </ul>
- *
- * <h2>Merging</h2>
- * A round's traps from all collectors are sorted by {@link RemoteTrap#when()} (then receive time,
- * then id) and each id is delivered once: the ids delivered recently are remembered in an LRU set
- * of bounded size ({@code rememberIds}), enough for hours of traps, so memory stays bounded. Then
- * {@code --since} and {@code --min-category} filter.
+ * whole cursor, dedup, gap and backoff logic is testable in memory. What it does for the user (gaps,
+ * backoff, restarts, one line per trap id across collectors) is told in docs/monitor.md, "Following
+ * traps". A round calls getTrapRecords until the collector has nothing more (a short, empty or
+ * non-advancing batch; at most {@value #MAX_CALLS_PER_ROUND} calls). A {@code dropped} on a
+ * collector's very first answer is not a gap: it counts history from before this monitor started.
  *
  * <h2>Threads</h2>
  * Each collector is asked on its own daemon thread ({@code monitor-poll-NAME}), so a collector
@@ -209,15 +190,12 @@ final class TrapFollower implements AutoCloseable {
             f.inFlight = f.thread.submit(() -> attempt(f));
             startedNow.add(f);
         }
-        List<Follow> retries = new ArrayList<>();
-        List<Follow> others = new ArrayList<>();
-        for (Follow f : startedNow) {
-            (f.state == State.DOWN ? retries : others).add(f);
-        }
+        Map<Boolean, List<Follow>> down = startedNow.stream()
+                .collect(Collectors.partitioningBy(f -> f.state == State.DOWN));
         long began = System.nanoTime();
-        awaitAll(others, settings.waitMillis());
+        awaitAll(down.get(false), settings.waitMillis());
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        awaitAll(retries, Math.max(0, settings.retryWaitMillis() - waited));
+        awaitAll(down.get(true), Math.max(0, settings.retryWaitMillis() - waited));
         return merge(startedNow);
     }
 
@@ -227,24 +205,13 @@ final class TrapFollower implements AutoCloseable {
      * (or failure) without asking anyone twice.
      */
     Round collectPending(long maxWaitMillis) {
-        List<Follow> running = new ArrayList<>();
-        for (Follow f : follows) {
-            if (f.inFlight != null) {
-                running.add(f);
-            }
-        }
-        awaitAll(running, maxWaitMillis);
+        awaitAll(follows.stream().filter(f -> f.inFlight != null).toList(), maxWaitMillis);
         return merge(List.of());
     }
 
     /** True when an attempt is still running. */
     boolean pending() {
-        for (Follow f : follows) {
-            if (f.inFlight != null) {
-                return true;
-            }
-        }
-        return false;
+        return follows.stream().anyMatch(f -> f.inFlight != null);
     }
 
     /** Waits real time (not the injected clock: this bounds a blocking wait) for the attempts. */
@@ -301,7 +268,8 @@ final class TrapFollower implements AutoCloseable {
                 }
                 continue;
             }
-            Attempt a = finished(f);
+            Attempt a = Futures.result(f.inFlight, "collecting a finished attempt"); // done: cannot block
+            f.inFlight = null;
             CollectorException e = a.error();
             if (e == null) {
                 answered++;
@@ -344,13 +312,6 @@ final class TrapFollower implements AutoCloseable {
             out.add(new Delivered(t, x.from().source.name()));
         }
         return new Round(out, gaps, changes, startedNow.size(), answered, pending, lastError);
-    }
-
-    /** The finished attempt's outcome; a bug in a Source (a RuntimeException) is rethrown as before. */
-    private static Attempt finished(Follow f) {
-        Future<Attempt> done = f.inFlight;
-        f.inFlight = null;
-        return Futures.result(done, "collecting a finished attempt"); // done: cannot block
     }
 
     private void pollOne(Follow f, List<Fetched> fetched, List<Gap> gaps) throws CollectorException {
@@ -410,12 +371,7 @@ final class TrapFollower implements AutoCloseable {
      * collector not yet heard from, or slow, is not given up before its read timeout).
      */
     boolean anyUp() {
-        for (Follow f : follows) {
-            if (f.state == State.UP || f.inFlight != null) {
-                return true;
-            }
-        }
-        return false;
+        return follows.stream().anyMatch(f -> f.state == State.UP || f.inFlight != null);
     }
 
     /**
@@ -432,11 +388,6 @@ final class TrapFollower implements AutoCloseable {
 
     /** The cursor held for a collector (by name), for tests and messages; not while it is in flight. */
     long cursorOf(String name) {
-        for (Follow f : follows) {
-            if (f.source.name().equals(name)) {
-                return f.cursor;
-            }
-        }
-        throw new IllegalArgumentException("no collector " + name);
+        return follows.stream().filter(f -> f.source.name().equals(name)).findFirst().orElseThrow().cursor;
     }
 }

@@ -84,15 +84,13 @@ final class TrapPrinter {
             }));
             return;
         }
-        String line;
         if (gap.afterRestart()) {
-            line = "-- " + gap.source() + " restarted: " + gap.missed()
-                    + " traps left its store before we read them (older ones may have been shown before) --";
+            out.println("-- " + gap.source() + " restarted: " + gap.missed()
+                    + " traps left its store before we read them (older ones may have been shown before) --");
         } else {
-            line = "-- " + gap.missed() + " traps missed on " + gap.source()
-                    + (severalCollectors ? " (another collector may have had them)" : "") + " --";
+            out.println("-- " + gap.missed() + " traps missed on " + gap.source()
+                    + (severalCollectors ? " (another collector may have had them)" : "") + " --");
         }
-        out.println(line);
     }
 
     String iso(long epochSeconds) {

@@ -30,12 +30,10 @@ import org.lustre.collector.log.RateLimitedLog;
  * Deny by default, like Tomcat's RemoteCIDRFilter, whose NetMask does the matching. Then the
  * DNS-rebinding guard ({@link HostCheck}, option {@code accept-host}) for Host and Origin.
  * <p>
- * The decision is taken from the peer and the headers only, before anything reads the body: this
- * filter comes first in web.xml, and Tomcat reads a body only when asked. A refusal answers 403
- * with {@code Connection: close}, and the connectors swallow none of a refused body
- * ({@code maxSwallowSize=0}), so a refused peer announcing a large body and sending it slowly
- * cannot keep a request thread. Refusals are logged at most once a minute in all, whatever the
- * number of peers, with a count of the rest ({@link RateLimitedLog}). Thread-safe.
+ * The decision is taken from the peer and the headers only, before anything reads the body (this
+ * filter comes first in web.xml); a refusal is a 403 that closes the connection, its body unread
+ * (see EmbeddedServer's hardenBodyReads). Refusals are logged at most once a minute in all, whatever
+ * the number of peers, with a count of the rest ({@link RateLimitedLog}). Thread-safe.
  */
 public final class AccessFilter implements Filter {
     // Not static: one logger per filter instance is what Tomcat's own filters do across reloads.
@@ -83,7 +81,6 @@ public final class AccessFilter implements Filter {
         chain.doFilter(req, res);
     }
 
-    /** 403, the body left unread, the connection closed after the answer. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
         refusals.warnFrom(String.valueOf(request.getRemoteAddr()), "refused {} {} from {} ({})", request.getMethod(),
                 shown(request.getRequestURI()), request.getRemoteAddr(), why);
@@ -100,10 +97,8 @@ public final class AccessFilter implements Filter {
      * blank one (an httpd rule that forwards " " for "nobody") is no user.
      */
     static boolean isUser(String name) {
-        if (name == null || name.codePoints().anyMatch(Character::isISOControl)) {
-            return false;
-        }
-        return name.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c));
+        return name != null && name.codePoints().noneMatch(Character::isISOControl)
+                && name.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c));
     }
 
     boolean isAllowed(String remoteAddr, String remoteUser) {
@@ -113,19 +108,13 @@ public final class AccessFilter implements Filter {
         if (remoteAddr == null || !LITERAL.matcher(remoteAddr).matches()) {
             return false;
         }
-        InetAddress addr;
         try {
             // Only literals get here (checked above), so this never asks DNS.
-            addr = InetAddress.getByName(remoteAddr);
+            InetAddress addr = InetAddress.getByName(remoteAddr);
+            return allow.stream().anyMatch(m -> m.matches(addr));
         } catch (UnknownHostException | RuntimeException e) {
             return false;
         }
-        for (NetMask m : allow) {
-            if (m.matches(addr)) {
-                return true;
-            }
-        }
-        return false;
     }
 
 }

@@ -37,14 +37,9 @@ public final class CollectorListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
-        CollectorConfig config;
         Object given = ctx.getAttribute(CONFIG_ATTRIBUTE);
-        if (given instanceof CollectorConfig c) {
-            config = c;
-        } else {
-            config = loadForContainer(ctx);
-            ctx.setAttribute(CONFIG_ATTRIBUTE, config);
-        }
+        CollectorConfig config = given instanceof CollectorConfig c ? c : loadForContainer(ctx);
+        ctx.setAttribute(CONFIG_ATTRIBUTE, config);
         collector = new Collector(config);
         XmlRpcEndpoint endpoint = new XmlRpcEndpoint(new MethodTable(new CollectorApi(collector).methods()));
         ctx.setAttribute(COLLECTOR_ATTRIBUTE, collector);

@@ -35,14 +35,12 @@ public final class EmbeddedServer implements AutoCloseable {
     private final Tomcat tomcat;
     private final Path baseDir;
     private final Connector http;
-    private final Connector ajp;
     private final Context context;
 
-    private EmbeddedServer(Tomcat tomcat, Path baseDir, Connector http, Connector ajp, Context context) {
+    private EmbeddedServer(Tomcat tomcat, Path baseDir, Connector http, Context context) {
         this.tomcat = tomcat;
         this.baseDir = baseDir;
         this.http = http;
-        this.ajp = ajp;
         this.context = context;
     }
 
@@ -67,16 +65,10 @@ public final class EmbeddedServer implements AutoCloseable {
             checkFree(address, config.ajpPort(), config, "ajp-port");
         }
 
-        Connector http = new Connector("HTTP/1.1");
-        http.setPort(config.port());
-        bindAddress(http, address);
+        Connector http = connector("HTTP/1.1", config.port(), address);
         hardenBodyReads(http);
-        // Monitors poll over one connection for hours: don't close it every 100 requests.
-        http.setProperty("maxKeepAliveRequests", "-1");
-        http.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
         http.setProperty("server", "lustre-collector");
         http.setXpoweredBy(false);
-        tomcat.getService().addConnector(http);
         tomcat.setConnector(http);
         // Error pages keep their message but carry no exception and name no server version.
         // (by class name: the Host adds its own default valve unless that name is exactly its class)
@@ -85,14 +77,10 @@ public final class EmbeddedServer implements AutoCloseable {
 
         Connector ajp = null;
         if (config.ajpPort() != 0) {
-            ajp = new Connector("AJP/1.3");
-            ajp.setPort(config.ajpPort());
-            bindAddress(ajp, address);
+            ajp = connector("AJP/1.3", config.ajpPort(), address);
             ajp.setProperty("secretRequired", "true");
             ajp.setProperty("secret", Files.readString(config.ajpSecretFile(), StandardCharsets.UTF_8).trim());
             ajp.setProperty("tomcatAuthentication", "false");
-            ajp.setProperty("maxKeepAliveRequests", "-1");
-            ajp.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
             tomcat.getService().addConnector(ajp);
         }
 
@@ -114,7 +102,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 (classes, servletContext) -> servletContext.setAttribute(CollectorListener.CONFIG_ATTRIBUTE, config),
                 null);
 
-        EmbeddedServer server = new EmbeddedServer(tomcat, base, http, ajp, ctx);
+        EmbeddedServer server = new EmbeddedServer(tomcat, base, http, ctx);
         try {
             tomcat.start();
             if (http.getLocalPort() <= 0 || (ajp != null && ajp.getLocalPort() <= 0)) {
@@ -134,10 +122,16 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    private static void bindAddress(Connector c, InetAddress address) {
+    private static Connector connector(String protocol, int port, InetAddress address) {
+        Connector c = new Connector(protocol);
+        c.setPort(port);
         if (address != null) {
             c.setProperty("address", address.getHostAddress());
         }
+        // Monitors poll over one connection for hours: don't close it every 100 requests.
+        c.setProperty("maxKeepAliveRequests", "-1");
+        c.setProperty("maxThreads", Integer.toString(MAX_REQUEST_THREADS));
+        return c;
     }
 
     /** Seconds a request may take to send its whole body (the servlet answers 408 after). */
@@ -203,12 +197,7 @@ public final class EmbeddedServer implements AutoCloseable {
             resources.addPreResources(new JarResourceSet(resources, "/",
                     Path.of(java.net.URI.create("file:" + jar)).toString(), "/webapp"));
         } else {
-            Path webXml;
-            try {
-                webXml = Path.of(url.toURI());
-            } catch (java.net.URISyntaxException e) {
-                throw new IOException(e);
-            }
+            Path webXml = Path.of(java.net.URI.create(s)); // a class loader's file: URL is a valid URI
             resources.addPreResources(new DirResourceSet(resources, "/",
                     webXml.getParent().getParent().toString(), "/"));
         }
@@ -216,11 +205,6 @@ public final class EmbeddedServer implements AutoCloseable {
 
     public int port() {
         return http.getLocalPort();
-    }
-
-    /** The AJP port, or -1 when AJP is off. */
-    public int ajpPort() {
-        return ajp == null ? -1 : ajp.getLocalPort();
     }
 
     public Collector collector() {

@@ -18,7 +18,7 @@ final class HostCheck {
     private final Set<String> accepted;
 
     HostCheck(List<String> acceptHosts) {
-        this.accepted = Set.copyOf(acceptHosts.stream().map(h -> hostOf(h)).filter(h -> !h.isEmpty()).toList());
+        this.accepted = Set.copyOf(acceptHosts.stream().map(HostCheck::hostOf).filter(h -> !h.isEmpty()).toList());
     }
 
     /** Null when admitted, else why not (for the log). */

@@ -31,11 +31,10 @@ public final class RpcServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        Object e = getServletContext().getAttribute(CollectorListener.ENDPOINT_ATTRIBUTE);
-        if (!(e instanceof XmlRpcEndpoint)) {
+        if (!(getServletContext().getAttribute(CollectorListener.ENDPOINT_ATTRIBUTE) instanceof XmlRpcEndpoint e)) {
             throw new ServletException("the collector did not start (see the log above)");
         }
-        endpoint = (XmlRpcEndpoint) e;
+        endpoint = e;
     }
 
     @Override
@@ -62,8 +61,8 @@ public final class RpcServlet extends HttpServlet {
         byte[] body;
         try {
             long deadline = System.nanoTime() + EmbeddedServer.BODY_SECONDS * 1_000_000_000L;
-            body = readAtMost(decoded(new Deadline(req.getInputStream(), deadline), coding), MAX_BODY);
-        } catch (Deadline.Passed | java.net.SocketTimeoutException e) {
+            body = decoded(new Deadline(req.getInputStream(), deadline), coding).readNBytes(MAX_BODY + 1);
+        } catch (java.net.SocketTimeoutException e) {
             refuse(resp, HttpServletResponse.SC_REQUEST_TIMEOUT,
                     "the request body took over " + EmbeddedServer.BODY_SECONDS + " s");
             return;
@@ -71,7 +70,7 @@ public final class RpcServlet extends HttpServlet {
             refuse(resp, HttpServletResponse.SC_BAD_REQUEST, "the " + coding + " body does not decode");
             return;
         }
-        if (body == null) {
+        if (body.length > MAX_BODY) {
             tooLarge(resp);
             return;
         }
@@ -129,17 +128,13 @@ public final class RpcServlet extends HttpServlet {
             return new java.util.zip.GZIPInputStream(in, 8192);
         }
         if (coding.equals("deflate")) {
-            java.io.PushbackInputStream p = new java.io.PushbackInputStream(in, 2);
-            int b0 = p.read();
-            int b1 = b0 < 0 ? -1 : p.read();
-            if (b1 >= 0) {
-                p.unread(b1);
-            }
-            if (b0 >= 0) {
-                p.unread(b0);
-            }
+            InputStream b = new java.io.BufferedInputStream(in, 8192);
+            b.mark(2);
+            int b0 = b.read();
+            int b1 = b.read();
+            b.reset();
             boolean zlib = b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
-            return new java.util.zip.InflaterInputStream(p, new java.util.zip.Inflater(!zlib), 8192);
+            return new java.util.zip.InflaterInputStream(b, new java.util.zip.Inflater(!zlib), 8192);
         }
         return in;
     }
@@ -163,26 +158,12 @@ public final class RpcServlet extends HttpServlet {
         return null;
     }
 
-    /** The whole body, or null when it is longer than {@code max}. */
-    static byte[] readAtMost(InputStream in, int max) throws IOException {
-        byte[] body = in.readNBytes(max + 1);
-        return body.length > max ? null : body;
-    }
-
     /**
-     * The request body, failing once its deadline has passed: each read waits at most the
-     * connector's upload timeout, so a client that sends a byte now and then is cut off at the
-     * deadline plus one such wait.
+     * The request body, failing (as a socket read timeout does) once its deadline has passed: each
+     * read waits at most the connector's upload timeout, so a client that sends a byte now and then
+     * is cut off at the deadline plus one such wait.
      */
     static final class Deadline extends java.io.FilterInputStream {
-        static final class Passed extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Passed() {
-                super("deadline passed", null);
-            }
-        }
-
         private final long deadlineNanos;
 
         Deadline(InputStream in, long deadlineNanos) {
@@ -190,9 +171,9 @@ public final class RpcServlet extends HttpServlet {
             this.deadlineNanos = deadlineNanos;
         }
 
-        private void check() throws Passed {
+        private void check() throws java.net.SocketTimeoutException {
             if (System.nanoTime() - deadlineNanos > 0) {
-                throw new Passed();
+                throw new java.net.SocketTimeoutException("deadline passed");
             }
         }
 

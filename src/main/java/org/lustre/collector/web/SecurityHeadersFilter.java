@@ -31,7 +31,6 @@ public final class SecurityHeadersFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         // Set before the chain: a servlet may commit the response (DefaultServlet does).
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -39,11 +38,8 @@ public final class SecurityHeadersFilter implements Filter {
         response.setHeader("X-Frame-Options", "DENY"); // for browsers without frame-ancestors
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-        response.setHeader("Cache-Control", isRpc(request) ? "no-store" : "no-cache");
+        boolean rpc = "/RPC2".equals(((HttpServletRequest) req).getServletPath());
+        response.setHeader("Cache-Control", rpc ? "no-store" : "no-cache");
         chain.doFilter(req, res);
-    }
-
-    private static boolean isRpc(HttpServletRequest request) {
-        return "/RPC2".equals(request.getServletPath());
     }
 }

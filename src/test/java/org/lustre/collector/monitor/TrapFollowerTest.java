@@ -88,7 +88,7 @@ class TrapFollowerTest {
             }
             long d = dropOnce;
             dropOnce = 0;
-            return new TrapBatch(out, last, d, 0);
+            return new TrapBatch(out, last, d);
         }
     }
 
