@@ -7,6 +7,7 @@ import java.util.Set;
 /** What getFileSystemInfo says about one file system. Immutable. */
 record FileSystemInfo(String name, long nodes, List<String> notResponding, long kbytesTotal, long kbytesFree) {
     FileSystemInfo {
+        nodes = Math.max(nodes, 0); // a broken collector's negative count shows as none
         notResponding = List.copyOf(notResponding);
     }
 
