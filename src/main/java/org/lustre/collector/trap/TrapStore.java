@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 
 
 /**
- * The newest traps, in memory, with their counters ({@link TrapCounters}); docs/design.md tells the
- * whole data path.
+ * The newest traps, in memory, with their counters ({@link TrapCounters}). docs/design.md tells
+ * the data path, the threads and the exactly-once contract ("Sequence numbers, cursors and the
+ * exactly-once contract"); what follows is what only this class needs to keep.
  *
  * <h2>Threads</h2>
  * <b>One writer, many readers.</b> {@link #append}, {@link #addRepeats}, {@link #tick} and
@@ -22,57 +23,38 @@ import java.util.function.LongSupplier;
  * with the same sequence number into the same slot.
  *
  * <h2>Sequence numbers, cursor and dropped</h2>
- * Each stored trap gets the next sequence number (1, 2, ...) and lives in slot
- * {@code (seq - 1) % maxTraps} of a fixed ring until trap {@code seq + maxTraps} overwrites it.
- * The writer fills the slot first and then publishes the new newest seq (a volatile write), so a
- * reader that has read newest seq {@code P} finds every seq in {@code (P - maxTraps, P]} in its
- * slot unless the writer has lapped it meanwhile, which the reader sees because the slot then
- * holds a larger seq. A reader with cursor {@code c} gets the seqs after {@code c} that are still
- * there, contiguous and oldest first; {@code dropped} is the gap between {@code c + 1} and the
- * first seq returned: traps that left the ring before this reader got them. So for a reader that
- * follows the store, traps seen plus dropped always equals the cursor it holds.
- * A cursor beyond the newest seq can only come from an earlier run of the collector (seqs restart
- * at 1): it is treated as 0 and reports no dropped, since that client saw the old run's traps and
- * the new run mostly replays them (the monitor drops duplicates by id).
+ * Trap {@code seq} lives in slot {@code (seq - 1) % maxTraps}. The writer fills the slot first
+ * and then publishes the new newest seq (a volatile write), so a reader that has read newest seq
+ * {@code P} finds every seq in {@code (P - maxTraps, P]} in its slot unless the writer has lapped
+ * it meanwhile, which the reader sees because the slot then holds a larger seq.
  *
  * <h2>Receive times</h2>
- * Each trap gets a receive time in whole epoch seconds that never goes backwards, even when the
- * clock does, so times grow with the seqs. {@link #receivedIn} serves getTraps' exactly-once
- * contract; see {@link #closedSecond()} for why its upper bound must come from there. A trap
- * received as it happens ({@link #append}) is timed by the clock. A trap read back from history
- * at start-up ({@link #appendHistory}: the trap file's existing lines, the kernel's ring) is timed
- * by its own event second instead, never later than now, and still never before the last receive
- * time nor at or before a closed second.
+ * Whole epoch seconds that never go backwards, even when the clock does, so times grow with the
+ * seqs; {@link #closedSecond()} says why getTraps' upper bound must come from there. A trap read
+ * back from history at start-up ({@link #appendHistory}) is timed by its own event second
+ * instead of the clock, never later than now, and still never before the last receive time nor
+ * at or before a closed second.
  *
- * <h2>Exactly once, and restarts</h2>
- * Within one run, a getTraps client that passes back the timestamp it got sees every trap once
- * (see {@link #receivedIn}), and a getTrapRecords client that passes back its cursor sees every
- * trap once or learns how many it missed ({@code dropped}). Nothing is kept on disk, so after a
- * restart the store is rebuilt from history, and:
+ * <h2>Restarts</h2>
+ * Nothing is kept on disk, so after a restart the store is rebuilt from history:
  * <ul>
  * <li>getTraps: a replayed trap's receive time is its event second, which a client's timestamp
- * from the earlier run already covers when that run delivered it: such a trap is not sent again,
- * and one the earlier run had not delivered yet (its time after the client's timestamp) is. This
- * is exact when the earlier run, too, received the trap within its event second, as a trap file
- * and kernel log read as they are written do. A trap that reached the earlier run's store late
- * (its event second already handed out to a client, or behind a trap of a later event) had a
- * later receive time there than on replay: if the client's timestamp lies between the two, that
- * trap is not sent again although the client never got it. Events with no history (state changes
- * of the tree, a FIFO's lines) are not replayed at all.</li>
- * <li>getTrapRecords: seqs start again at 1, so a cursor from the earlier run is usually beyond the
- * newest seq and is read as 0 (no dropped): the client gets the replayed traps again and drops
- * them by id (the monitor does). A cursor that the new run has already passed is taken for one of
- * its own: the client misses the new run's traps up to it, or is told of them as dropped.</li>
- * <li>Duplicates: an event whose id is already in the ring is not stored again (so a trap file or
- * kernel ring read twice in one run stores each trap once); the ids remembered are those of the
- * traps in the ring, no more, so a copy arriving after its first left the ring is stored.</li>
+ * from the earlier run already covers when that run delivered it. This is exact when the
+ * earlier run, too, received the trap within its event second, as a trap file and kernel log
+ * read as they are written do. A trap that reached the earlier run's store late had a later
+ * receive time there than on replay: if the client's timestamp lies between the two, that trap
+ * is not sent again although the client never got it. State changes of the tree and a FIFO's
+ * lines have no history and are not replayed.</li>
+ * <li>getTrapRecords: a cursor that the new run has already passed is taken for one of its own:
+ * the client misses the new run's traps up to it, or is told of them as dropped.</li>
+ * <li>Duplicates: an event whose id is in the ring is not stored again; a copy arriving after
+ * its first left the ring is.</li>
  * </ul>
  *
  * <h2>Storm coalescing</h2>
  * Alike traps arriving faster than the {@link StormPolicy} allows are folded into one trap by the
- * {@link StormCoalescer} (its class comment has the rules). Nothing is published from a timer of
- * the store's own: the writer calls {@link #tick} when {@link #nextDeadlineMillis} has come
- * (append does it too).
+ * {@link StormCoalescer}. Nothing is published from a timer of the store's own: the writer calls
+ * {@link #tick} when {@link #nextDeadlineMillis} has come (append does it too).
  */
 public final class TrapStore {
 
@@ -118,11 +100,7 @@ public final class TrapStore {
     private long lastMillis = Long.MIN_VALUE;
     private final StormCoalescer storms;
     private final Map<String, Last> lastBySource = new HashMap<>();
-    /**
-     * The id of every trap in the ring, to its trap: what makes a second copy of an event a
-     * duplicate. Bounded by the ring (an id leaves with its trap), so a copy arriving after its
-     * first left the ring is stored again: clients of getTrapRecords still drop it by id.
-     */
+    /** The id of every trap in the ring, to its trap: what makes a second copy a duplicate. */
     private final Map<String, Trap> idsInRing = new HashMap<>();
 
     /**
@@ -157,10 +135,8 @@ public final class TrapStore {
     }
 
     /**
-     * Receives one event read back from history when the collector started (the trap file's lines
-     * already there, the kernel's ring): as {@link #append}, but its receive time comes from its
-     * event time (see "Receive times" in the class comment), so that a getTraps client of an earlier
-     * run, passing its last timestamp, does not get it again. Writer thread only.
+     * Receives one event read back from history at start-up: as {@link #append}, but timed by its
+     * event (see "Receive times" in the class comment). Writer thread only.
      */
     public void appendHistory(TrapEvent e) {
         append(e, true);
@@ -406,17 +382,11 @@ public final class TrapStore {
     }
 
     /**
-     * Traps whose receive time t satisfies {@code afterSec < t <= upToSec}, oldest first, at
-     * most {@code limit}. Any thread.
-     * <p>
-     * Exactly-once for getTraps: receive times grow with the seqs, and when {@code upToSec} comes
-     * from {@link #closedSecond()} every trap published later gets a time above it. So a client
-     * that passes back the upToSec it was answered with as its next afterSec gets every trap once:
-     * the earlier ones fell in an earlier interval, the later ones fall after this one. Traps
-     * that left the ring before the call are not returned (getTrapRecords reports those as dropped).
-     * When more than {@code limit} traps match, the oldest {@code limit} are returned and the
-     * caller must not hand {@code upToSec} back as the next start (the rest would be skipped);
-     * with {@code limit >= maxTraps} that cannot happen, the ring holds no more.
+     * Traps still in the ring whose receive time t satisfies {@code afterSec < t <= upToSec},
+     * oldest first, at most {@code limit}; {@code upToSec} from {@link #closedSecond()} makes it
+     * exactly-once. When more than {@code limit} match, the caller must not hand {@code upToSec}
+     * back as the next start (the rest would be skipped); {@code limit >= maxTraps} rules that out.
+     * Any thread.
      */
     public List<Trap> receivedIn(long afterSec, long upToSec, int limit) {
         if (limit <= 0 || upToSec <= afterSec) {
