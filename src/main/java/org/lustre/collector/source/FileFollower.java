@@ -33,8 +33,8 @@ import org.apache.logging.log4j.Logger;
  * health says "waiting for PATH" until it appears. It waits for changes through a
  * {@link DirectoryWatch}.
  *
- * <p>A path that is not a regular file makes {@link #follow()} return {@link Outcome#SPECIAL}; the
- * caller decides how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
+ * <p>A path that is not a regular file makes {@link #follow()} return true; the caller decides
+ * how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
  * While a FIFO is read, a guard thread watches the path: when it names another file (a new FIFO,
  * a regular file), the read is ended and {@link #run} follows what is there now.
  *
@@ -47,14 +47,6 @@ import org.apache.logging.log4j.Logger;
  */
 final class FileFollower implements Closeable {
     private static final Logger LOG = LogManager.getLogger(FileFollower.class);
-
-    /** Why {@link #follow()} returned. */
-    enum Outcome {
-        /** {@link #close()} was called (or the thread interrupted). */
-        STOPPED,
-        /** The path exists and is not a regular file: a FIFO, device or socket. */
-        SPECIAL
-    }
 
     /** The longest wait between retries after errors, in re-check periods. */
     static final int MAX_BACKOFF_FACTOR = 16;
@@ -118,10 +110,12 @@ final class FileFollower implements Closeable {
      * Follows the path as a regular file until closed. State (open file, position, held partial
      * line) survives an exception, so calling again resumes where it stopped.
      *
+     * @return true when the path exists and is not a regular file (a FIFO, device or socket);
+     *         false when closed (or the thread interrupted)
      * @throws AccessDeniedException when the file cannot be opened for reading
      * @throws IOException on other read errors; the caller reports it, waits and calls again
      */
-    Outcome follow() throws IOException {
+    boolean follow() throws IOException {
         while (!stopped()) {
             try {
                 if (channel == null) {
@@ -131,16 +125,16 @@ final class FileFollower implements Closeable {
                     }
                     if (a == null) {
                         health.error("waiting for " + path);
-                        waitForChange();
+                        watch.await();
                         continue;
                     }
                     if (a.isDirectory()) {
                         health.error(path + " is a directory, not a trap stream");
-                        waitForChange();
+                        watch.await();
                         continue;
                     }
                     if (!a.isRegularFile()) {
-                        return Outcome.SPECIAL;
+                        return true;
                     }
                     channel = FileChannel.open(path, StandardOpenOption.READ);
                     fileKey = a.fileKey();
@@ -155,7 +149,7 @@ final class FileFollower implements Closeable {
                 BasicFileAttributes a = attributes();
                 if (a == null) {
                     // Renamed away or deleted: keep reading the open file until a new one appears.
-                    waitForChange();
+                    watch.await();
                     continue;
                 }
                 if (!a.isRegularFile() || (a.fileKey() != null && !a.fileKey().equals(fileKey))) {
@@ -168,7 +162,7 @@ final class FileFollower implements Closeable {
                 }
                 long size = channel.size();
                 if (size == position) {
-                    waitForChange();
+                    watch.await();
                 }
             } catch (IOException e) {
                 if (stopped()) {
@@ -177,7 +171,7 @@ final class FileFollower implements Closeable {
                 throw e;
             }
         }
-        return Outcome.STOPPED;
+        return false;
     }
 
     /**
@@ -255,7 +249,7 @@ final class FileFollower implements Closeable {
      */
     private void guard(Object key, FileChannel ch) {
         while (!stopped()) {
-            waitForChange();
+            watch.await();
             BasicFileAttributes a;
             try {
                 a = attributes();
@@ -264,19 +258,10 @@ final class FileFollower implements Closeable {
             }
             if (a != null && !key.equals(a.fileKey())) {
                 replaced = true;
-                try {
-                    ch.close(); // ends the blocked read on the source thread
-                } catch (IOException e) {
-                    LOG.debug("closing the replaced {}: {}", path, e.toString());
-                }
+                closeQuietly(ch, path); // ends the blocked read on the source thread
                 return;
             }
         }
-    }
-
-    /** Waits for a change in the parent directory or the re-check period, whichever first. */
-    void waitForChange() {
-        watch.await();
     }
 
     /**
@@ -294,7 +279,7 @@ final class FileFollower implements Closeable {
         try {
             while (!stopped()) {
                 try {
-                    if (follow() == Outcome.SPECIAL) {
+                    if (follow()) {
                         special.read();
                     }
                 } catch (IOException e) {
@@ -433,6 +418,11 @@ final class FileFollower implements Closeable {
     private void closeChannel() {
         FileChannel ch = channel;
         channel = null;
+        closeQuietly(ch, path);
+    }
+
+    /** Closes {@code ch} (null: nothing to close); a failure is only logged, at debug. */
+    static void closeQuietly(FileChannel ch, Path path) {
         if (ch != null) {
             try {
                 ch.close();
@@ -447,14 +437,8 @@ final class FileFollower implements Closeable {
     public void close() {
         stopped = true;
         watch.close();
-        FileChannel ch = channel;
-        if (ch != null) {
-            try {
-                ch.close(); // wakes a blocked read; the owning thread sees stopped and returns
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", path, e.toString());
-            }
-        }
+        // wakes a blocked read; the owning thread sees stopped and returns (and clears channel)
+        closeQuietly(channel, path);
     }
 
     /** Starts a source's follower thread: a named daemon, so it never keeps the JVM alive. */
