@@ -88,11 +88,6 @@ public final class TrapQueue implements TrapSink {
         return dropped.get();
     }
 
-    /** Items waiting in the queue (not counting one the watcher's await already took). Any thread. */
-    public int size() {
-        return queue.size();
-    }
-
     /**
      * Hands up to {@code max} waiting items to {@code into}, in the order they were queued.
      * Returns how many. Watcher thread only.
