@@ -34,13 +34,12 @@ import org.apache.logging.log4j.Logger;
  * {@link DirectoryWatch}.
  *
  * <p>A path that is not a regular file makes {@link #follow()} return true; the caller decides
- * how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
- * While a FIFO is read, a guard thread watches the path: when it names another file (a new FIFO,
- * a regular file), the read is ended and {@link #run} follows what is there now.
+ * how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines). A FIFO
+ * replaced at the path is noticed ({@link #guard}), and {@link #run} follows what is there now.
  *
- * <p>Errors (permission denied, a failed read) are reported in the health and retried, first
- * after {@code recheckMillis}, then twice as long each time up to {@link #MAX_BACKOFF_FACTOR}
- * times it; the health says "ok" again (and logs one line) once the path opens.
+ * <p>Errors (permission denied, a failed read) are reported in the health and retried with a
+ * growing pause ({@link #backoff()}); the health says "ok" again (and logs one line) once the
+ * path opens.
  *
  * <p>Thread contract: {@link #follow()} and {@link #readSpecialLines()} run on the owning source
  * thread only; {@link #close()} may be called from any thread and makes them return promptly.
@@ -48,6 +47,8 @@ import org.apache.logging.log4j.Logger;
 final class FileFollower implements Closeable {
     private static final Logger LOG = LogManager.getLogger(FileFollower.class);
 
+    /** Fallback re-check when inotify says nothing (it can miss events). */
+    static final long RECHECK_MILLIS = 1_000;
     /** The longest wait between retries after errors, in re-check periods. */
     static final int MAX_BACKOFF_FACTOR = 16;
 
@@ -92,6 +93,8 @@ final class FileFollower implements Closeable {
     private int failures;
     /** Set by the FIFO guard when the path names another file: the read it ends is no error. */
     private volatile boolean replaced;
+    /** The source's thread, which alone calls {@link #run}; null until {@link #start}. */
+    private volatile Thread thread;
 
     FileFollower(Path path, SourceHealth health, Handler handler, long recheckMillis) {
         this.path = path.toAbsolutePath();
@@ -176,14 +179,11 @@ final class FileFollower implements Closeable {
 
     /**
      * Reads a FIFO or character device with blocking reads, line by line, until EOF, close, or (a
-     * FIFO) the path naming another file. A FIFO is opened read-write when allowed: on Linux that
-     * open does not block waiting for a writer and reads never see EOF when writers come and go, so
-     * nothing needs reopening. Without write permission it is opened read-only; EOF (the last writer
-     * closed) then returns, and the caller opens it again (an unfinished last line is handed over:
-     * its writer is gone). While a FIFO is read, a guard thread waits for changes in its directory;
-     * when the path names another file it closes the channel, which ends the blocked read, and this
-     * returns (the caller looks at the path again). A read blocks only on an empty pipe, so no
-     * line written to the old FIFO before the switch is lost.
+     * FIFO) the path naming another file ({@link #guard}). A FIFO is opened read-write when allowed:
+     * on Linux that open does not block waiting for a writer and reads never see EOF when writers
+     * come and go. Without write permission it is opened read-only; EOF (the last writer closed)
+     * then returns, and the caller opens it again (an unfinished last line is handed over: its
+     * writer is gone).
      */
     void readSpecialLines() throws IOException {
         FileChannel ch;
@@ -243,9 +243,10 @@ final class FileFollower implements Closeable {
     }
 
     /**
-     * The FIFO guard's loop: waits for changes (or the re-check period) and closes {@code ch} once
-     * the path names a file other than {@code key}. A path that is gone (unlinked, not replaced
-     * yet) keeps the FIFO read: writers that have it open may still write. Ends when interrupted.
+     * The FIFO guard's loop: waits for changes and closes {@code ch}, ending the blocked read, once
+     * the path names a file other than {@code key}. A read blocks only on an empty pipe, so no line
+     * written to the old FIFO is lost. A path that is gone (unlinked, not replaced yet) keeps the
+     * FIFO read: writers that have it open may still write. Ends when interrupted.
      */
     private void guard(Object key, FileChannel ch) {
         while (!stopped()) {
@@ -266,11 +267,9 @@ final class FileFollower implements Closeable {
 
     /**
      * The loop each source runs on its thread until closed: {@link #follow()}, and a path that is
-     * not a regular file through {@code special}. A read error is reported in the health (in the
-     * words of {@code explain} when it gives some, else "permission denied on PATH" or "cannot read
-     * PATH: why") and retried with a growing pause ({@link #backoff()}); a bug (RuntimeException)
-     * is logged, reported and retried too, so no input ends a source. Closes this follower when it
-     * returns.
+     * not a regular file through {@code special}. A read error is reported in the health and
+     * retried with a growing pause ({@link #backoff()}); so is a bug (RuntimeException), so no
+     * input ends a source. Closes this follower when it returns.
      *
      * @param what    names the source in the log ("trap file", "kernel log")
      * @param explain the health message for an error, or null for the default one
@@ -441,15 +440,34 @@ final class FileFollower implements Closeable {
         closeQuietly(channel, path);
     }
 
-    /** Starts a source's follower thread: a named daemon, so it never keeps the JVM alive. */
-    static Thread startDaemon(String name, Runnable body) {
+    /** Spawns the source's thread {@code name}, which runs {@code body}. Call once. */
+    synchronized void start(String name, Runnable body) {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = startDaemon(name, body);
+    }
+
+    /** True while the source's thread runs (tests check that closing ended it). */
+    boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** After {@link #close()}: interrupts the source's thread and waits up to 2 s for it. Any thread. */
+    void stopThread() {
+        stopDaemon(thread, path);
+    }
+
+    /** Starts a named daemon thread, so it never keeps the JVM alive. */
+    private static Thread startDaemon(String name, Runnable body) {
         Thread t = Threads.daemon(body, name);
         t.start();
         return t;
     }
 
-    /** Interrupts a source's thread (null: never started) and waits up to 2 s for it to end. Any thread. */
-    static void stopDaemon(Thread t, Path path) {
+    /** Interrupts a thread (null: never started) and waits up to 2 s for it to end. Any thread. */
+    private static void stopDaemon(Thread t, Path path) {
         if (!Threads.stop(t, 2_000)) {
             LOG.warn("{} for {} did not stop within 2 s", t.getName(), path);
         }

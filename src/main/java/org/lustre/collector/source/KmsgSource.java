@@ -23,12 +23,9 @@ import org.lustre.collector.trap.TrapEvent;
  *
  * <p><b>Input.</b> The character device {@code /dev/kmsg}: opening it starts at the oldest record
  * still in the ring, so a restarted collector rebuilds its traps without state on disk; each
- * read() returns one record ({@link KmsgRecordParser}); "Broken pipe" means the ring wrapped
- * before we read it (logged as lost kernel messages), and reading goes on with the next record.
- * Or a regular file, followed like {@code tail -f} ({@link FileFollower}), holding either such
- * records one a line (dictionary lines, starting with a space, are skipped), or plain console
- * lines from dmesg or syslog ({@link ConsoleLineParser}). Records whose facility is not the
- * kernel's (user space writing to /dev/kmsg) are ignored.
+ * read() returns one record ({@link KmsgRecordParser}). Or a regular file ({@link FileFollower})
+ * of such records one a line, or of console lines from dmesg or syslog ({@link ConsoleLineParser}).
+ * Records whose facility is not the kernel's (user space writing to /dev/kmsg) are ignored.
  *
  * <p><b>Ids.</b> A record's id is {@code boot_id:seq}, boot_id from
  * {@code proc/sys/kernel/random/boot_id}: the kernel's own numbering, so reading the ring again
@@ -60,7 +57,6 @@ public final class KmsgSource implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(KmsgSource.class);
     /** The {@link TrapEvent#source()} of kernel-log events. */
     public static final String SOURCE = "kmsg";
-    private static final long RECHECK_MILLIS = 1_000;
     /** Larger than the kernel's longest record (CONSOLE_EXT_LOG_MAX = 8 KiB): a smaller buffer gets EINVAL. */
     private static final int RECORD_BUFFER = 16 * 1024;
 
@@ -71,9 +67,7 @@ public final class KmsgSource implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final ZoneId zone;
     private final FileFollower follower;
-    private volatile Thread thread;
     private volatile FileChannel device;
-    private volatile boolean closed;
 
     // Owned by the follower thread.
     private long bootMillis = -1;
@@ -94,7 +88,7 @@ public final class KmsgSource implements AutoCloseable {
      * @param treeForBootInfo where {@code proc/uptime} and {@code proc/sys/kernel/random/boot_id} are read
      */
     public KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis) {
-        this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), RECHECK_MILLIS);
+        this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), FileFollower.RECHECK_MILLIS);
     }
 
     KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis,
@@ -110,11 +104,8 @@ public final class KmsgSource implements AutoCloseable {
     }
 
     /** Spawns the follower thread. Call once. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
-        }
-        thread = FileFollower.startDaemon("kmsg-follower", this::run);
+    public void start() {
+        follower.start("kmsg-follower", this::run);
     }
 
     private void run() {
@@ -137,13 +128,13 @@ public final class KmsgSource implements AutoCloseable {
         follower.opened("reading " + path);
         ByteBuffer buf = ByteBuffer.allocate(RECORD_BUFFER);
         try {
-            while (!closed && !follower.stopped()) {
+            while (!follower.stopped()) {
                 buf.clear();
                 int n;
                 try {
                     n = ch.read(buf);
                 } catch (IOException e) {
-                    if (!closed && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
+                    if (!follower.stopped() && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
                         ringWrapped();
                         continue;
                     }
@@ -165,7 +156,7 @@ public final class KmsgSource implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            if (!closed) {
+            if (!follower.stopped()) {
                 throw e;
             }
         } finally {
@@ -316,16 +307,14 @@ public final class KmsgSource implements AutoCloseable {
 
     /** True while the follower thread runs (tests check that it ended). */
     boolean running() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return follower.running();
     }
 
     /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
     @Override
     public void close() {
-        closed = true;
         follower.close();
         FileFollower.closeQuietly(device, path); // wakes the blocked read
-        FileFollower.stopDaemon(thread, path);
+        follower.stopThread();
     }
 }

@@ -17,33 +17,24 @@ import org.lustre.collector.trap.TrapEvent;
  * and calls the sink. {@link #close()} may be called from any thread and stops it promptly.
  */
 public final class TrapFileSource implements AutoCloseable {
-    /** Fallback re-check when inotify says nothing (it can miss events). */
-    static final long DEFAULT_RECHECK_MILLIS = 1_000;
-
-    private final Path path;
     private final TrapSink sink;
     private final SourceHealth health;
     private final FileFollower follower;
-    private volatile Thread thread;
 
     /** @param health this source's health, normally {@code new SourceHealth("trapfile", path)} */
     public TrapFileSource(Path path, TrapSink sink, SourceHealth health) {
-        this(path, sink, health, DEFAULT_RECHECK_MILLIS);
+        this(path, sink, health, FileFollower.RECHECK_MILLIS);
     }
 
     TrapFileSource(Path path, TrapSink sink, SourceHealth health, long recheckMillis) {
-        this.path = path;
         this.sink = sink;
         this.health = health;
         this.follower = new FileFollower(path, health, this::onLine, recheckMillis);
     }
 
     /** Spawns the follower thread. Call once. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
-        }
-        thread = FileFollower.startDaemon("trapfile-follower", this::run);
+    public void start() {
+        follower.start("trapfile-follower", this::run);
     }
 
     private void run() {
@@ -70,14 +61,13 @@ public final class TrapFileSource implements AutoCloseable {
 
     /** True while the follower thread runs (tests check that close() ended it). */
     boolean running() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return follower.running();
     }
 
     /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
     @Override
     public void close() {
         follower.close();
-        FileFollower.stopDaemon(thread, path);
+        follower.stopThread();
     }
 }
