@@ -1,6 +1,5 @@
 package org.lustre.collector.source;
 
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,23 +21,17 @@ import org.lustre.collector.trap.Category;
  *
  * <p><b>Bounded, linear work.</b> A console file takes any user's {@code logger -t kernel} line,
  * so a line is hostile input. Only the first {@value #MAX_CHARS} characters of a message are
- * looked at (real Lustre messages are far shorter: the longest of the 190 real lines in the
- * test corpus has 398 characters), and a message cut there ends in {@code " [...]"}. Every pattern in the table and here starts with a literal or an anchor and
- * has only bounded quantifiers after it, so no pattern backtracks over the line: the cost of a
- * classification grows linearly with the (bounded) length. {@code KmsgRulesLinearTest} counts
- * the characters the matchers read to prove it.
+ * looked at (the longest of the 190 real lines in the test corpus has 398), and a message cut
+ * there ends in {@code " [...]"}. Every pattern in the table and here starts with a literal or an
+ * anchor and has only bounded quantifiers after it, so no pattern backtracks over the line.
+ * {@code KmsgRulesLinearTest} counts the characters the matchers read to prove it.
  *
- * <p>Node: a rule's {@code peer} group when it names a target ({@code fs-OSTxxxx},
- * {@code fs-MDTxxxx}) or the MGS; else the first target name in the text (a device prefix such
- * as {@code lustrefs-OST0003-osc-MDT0000} or {@code lustrefs-OST0003_UUID} gives
- * {@code lustrefs-OST0003}); else "MGS" when the message comes from the MGS ({@code MGS:},
- * {@code MGS-osd:}) or from its client, the MGC ({@code MGC10.1.2.3@o2ib:}: a config log or MGS
+ * <p>Node: a rule's {@code peer} group when it names a target or the MGS; else the first target
+ * name in the text ({@code lustrefs-OST0003-osc-MDT0000} gives {@code lustrefs-OST0003}); else
+ * "MGS" when the message comes from the MGS or from its client, the MGC (a config log or MGS
  * connection problem is the MGS's); else the first NID. Rules marked {@link NodeFrom#NID} are
- * about a client, peer or router and take the NID first (the {@code nid} group, else the first
- * NID in the text). NIDs are IPv4 ({@code 10.1.2.3@o2ib1}), IPv6
- * ({@code fd00:172:16:11::5@tcp}) or {@code 0@lo}; a {@code 12345-} process id before one is
- * not part of it. fs: the prefix of the node's target name, else of the first target name in the
- * text, else the file system of a {@code log fsname-client} config log, else "".
+ * about a client, peer or router and take the NID first. fs: that of the node's target name,
+ * else of the first target name in the text, else of a {@code log fsname-client} config log.
  * Message: the body, plus {@code [file.c:line:function()]} when the line had a location, so an
  * LBUG says where; ldiskfs messages keep their {@code LDISKFS-fs} prefix (the device follows it).
  *
@@ -130,7 +123,7 @@ final class KmsgRules {
             body = body.subSequence(c.end(), body.length());
         }
         for (Rule r : KmsgRuleTable.RULES) {
-            if (!r.appliesTo(prefix)) {
+            if (!r.prefixes().contains(prefix)) {
                 continue;
             }
             Matcher m = r.pattern().matcher(body);
@@ -220,15 +213,6 @@ final class KmsgRules {
         } catch (IllegalArgumentException e) {
             return null; // this rule's pattern has no such group
         }
-    }
-
-    /** The table as text (kind, prefixes, action/category, pattern, reason), for docs and tests. */
-    static List<String> describe() {
-        return KmsgRuleTable.RULES.stream()
-                .map(r -> r.kind() + "\t" + String.join(",", r.prefixes().stream().sorted().toList()) + "\t"
-                        + (r.category() == null ? r.action() : r.category().label()) + "\t" + r.pattern().pattern()
-                        + "\t" + r.reason())
-                .toList();
     }
 
     /** The first target name ({@code fs-OSTxxxx}) in the text, or null. */

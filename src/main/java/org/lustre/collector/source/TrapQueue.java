@@ -48,19 +48,16 @@ public final class TrapQueue implements TrapSink {
         queue = new ArrayBlockingQueue<>(capacity);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#submit}). */
     @Override
     public boolean submit(TrapEvent event) {
         return put(new Event(event, false), 1);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#replay}). */
     @Override
     public boolean replay(TrapEvent event) {
         return put(new Event(event, true), 1);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#repeat}). */
     @Override
     public void repeat(String source, int count) {
         if (count > 0) {
