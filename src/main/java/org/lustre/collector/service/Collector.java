@@ -207,10 +207,6 @@ public final class Collector implements AutoCloseable {
         return ready;
     }
 
-    public long nowMillis() {
-        return clock.getAsLong();
-    }
-
     public long startedMillis() {
         return startedMillis;
     }

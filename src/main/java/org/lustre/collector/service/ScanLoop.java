@@ -44,7 +44,6 @@ final class ScanLoop implements Runnable {
     private final Object wakeLock = new Object();
     /** Guarded by wakeLock. */
     private boolean woken;
-    /** When the scan in progress started (epoch ms); 0 between scans. */
     private volatile long scanStartedMillis;
     private LustreSnapshot previous = LustreSnapshot.EMPTY;
 
