@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.apache.logging.log4j.LogManager;
@@ -52,15 +53,6 @@ final class FileFollower implements Closeable {
     /** The longest wait between retries after errors, in re-check periods. */
     static final int MAX_BACKOFF_FACTOR = 16;
 
-    /** Receives each complete line. */
-    interface Handler {
-        /**
-         * @param history true when the line was in the file when it was first opened (the backlog
-         *                a starting collector reads back), false for a line written since
-         */
-        void line(String line, boolean history);
-    }
-
     /** Reads a path that is not a regular file (a FIFO or a device), on the source's thread. */
     interface SpecialReader {
         void read() throws IOException;
@@ -70,7 +62,8 @@ final class FileFollower implements Closeable {
     /** The path as the configuration gave it, for the health messages of {@link #run}. */
     private final Path given;
     private final SourceHealth health;
-    private final Handler handler;
+    /** Gets each complete line, and whether it is history (was in the file when first opened). */
+    private final BiConsumer<String, Boolean> handler;
     private final long recheckMillis;
     private final LineSplitter splitter = new LineSplitter();
     private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
@@ -96,7 +89,7 @@ final class FileFollower implements Closeable {
     /** The source's thread, which alone calls {@link #run}; null until {@link #start}. */
     private volatile Thread thread;
 
-    FileFollower(Path path, SourceHealth health, Handler handler, long recheckMillis) {
+    FileFollower(Path path, SourceHealth health, BiConsumer<String, Boolean> handler, long recheckMillis) {
         this.path = path.toAbsolutePath();
         this.given = path;
         this.health = health;
@@ -123,8 +116,8 @@ final class FileFollower implements Closeable {
             try {
                 if (channel == null) {
                     BasicFileAttributes a = attributes();
-                    if (a == null || !a.isRegularFile()) {
-                        noBacklog(); // only a file there at start has one
+                    if ((a == null || !a.isRegularFile()) && backlogEnd == -2) {
+                        backlogEnd = -1; // only a file there at start has a backlog
                     }
                     if (a == null) {
                         health.error("waiting for " + path);
@@ -372,12 +365,6 @@ final class FileFollower implements Closeable {
         return false;
     }
 
-    private void noBacklog() {
-        if (backlogEnd == -2) {
-            backlogEnd = -1;
-        }
-    }
-
     /** Reading starts over at the beginning of the file: nothing read is kept, and no more backlog. */
     private void restart() {
         if (position > 0) {
@@ -389,7 +376,7 @@ final class FileFollower implements Closeable {
     }
 
     private void emit(String line) {
-        handler.line(line, emittingHistory);
+        handler.accept(line, emittingHistory);
     }
 
     private BasicFileAttributes attributes() throws IOException {
