@@ -44,7 +44,6 @@ final class KmsgRules {
 
     /** What a console message is. */
     enum Action {
-        /** Raise a trap. */
         TRAP,
         /** "Skipped N previous similar messages": add N to the last trap from the kernel log. */
         REPEAT,

@@ -83,10 +83,6 @@ public final class KmsgSource implements AutoCloseable {
     private long wraps;
     private final RateLimitedLog wrapLog;
 
-    /**
-     * @param kmsgPath        /dev/kmsg or a file of records or console lines
-     * @param treeForBootInfo where {@code proc/uptime} and {@code proc/sys/kernel/random/boot_id} are read
-     */
     public KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis) {
         this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), FileFollower.RECHECK_MILLIS);
     }

@@ -21,7 +21,6 @@ public final class TrapFileSource implements AutoCloseable {
     private final SourceHealth health;
     private final FileFollower follower;
 
-    /** @param health this source's health, normally {@code new SourceHealth("trapfile", path)} */
     public TrapFileSource(Path path, TrapSink sink, SourceHealth health) {
         this(path, sink, health, FileFollower.RECHECK_MILLIS);
     }

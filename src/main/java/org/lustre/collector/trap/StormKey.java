@@ -188,7 +188,7 @@ final class StormKey implements Comparable<StormKey> {
         return sb.toString();
     }
 
-    /** Every NID {@code a.b.c.d@net} or {@code fd00::5@net}, the first at {@code firstAt}, replaced by {@code *@net}. */
+    /** Every NID ({@code a.b.c.d@net}, {@code fd00::5@net}; the first at {@code firstAt}) replaced by {@code *@net}. */
     private static String maskNids(String message, int firstAt) {
         StringBuilder sb = new StringBuilder(message.length());
         int copied = 0;
