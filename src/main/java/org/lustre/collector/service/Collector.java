@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -39,30 +40,20 @@ import org.lustre.collector.trap.TrapStore;
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Collector.class);
     /**
-     * Targets read in full per scan by the round robin (about eight small files each; the sweep
-     * re-reads every target's connection state apart from this, within the sweep option).
-     * Measured at 100,000 OSTs with the packaged flags, scans alternating in one JVM: 250 cost
-     * 0.25% of a core more than 100, 100 only 0.08% more than 50. With 100 every OST's space
-     * is re-read within 1,000 scans (83 min at 100,000 OSTs and 5 s; 50 s at 1,000 OSTs);
-     * file-system space comes from the LOD every scan, a target whose connection changed or
-     * that a trap names is read in full at the next scan, and getNodeInfo reads on demand.
+     * Targets read in full per scan by the round robin (docs/design.md, "Read schedule"). At
+     * 100,000 OSTs with the packaged flags 250 cost 0.25% of a core more than 100, 100 only
+     * 0.08% more than 50; with 100 every OST's space is re-read within 1,000 scans (83 min at
+     * 5 s), and getNodeInfo reads a stale node on demand.
      */
     public static final int OST_DETAIL_BUDGET = 100;
     /** Longest a getNodeInfo waits for a fresh read of its node before it answers the last one. */
     static final long REFRESH_WAIT_MILLIS = 2_000;
     /**
      * Traps waiting for the watcher. Small on purpose: in a storm the queue stays full, and every
-     * young collection copies what it holds (65,536 events were ~30 MiB and 100+ ms pauses that API
-     * calls waited on). Both sources wait for room instead of dropping: the trap file stays on
-     * disk, the kernel's ring keeps unread records (far more than 4,096 at its usual sizes).
+     * young collection copies what it holds (65,536 events are ~30 MiB and 100+ ms pauses that API
+     * calls wait on). Sources wait for room instead of dropping (see {@link TrapQueue}).
      */
     private static final int QUEUE_CAPACITY = 4_096;
-
-    /** Called by the scan thread after each scan and each read of named targets. */
-    interface ScanListener {
-        /** @param tookMillis the scan's duration; -1 for a read of named targets between scans */
-        void scanned(LustreSnapshot snapshot, long tookMillis);
-    }
 
     private final CollectorConfig config;
     private final LongSupplier clock;
@@ -77,11 +68,7 @@ public final class Collector implements AutoCloseable {
     private final long startedMillis;
     private final ScanLoop scanLoop;
     private final Watcher watcher;
-    /**
-     * Reads one node for getNodeInfo, so that a request thread waits for the tree at most
-     * {@link #REFRESH_WAIT_MILLIS}: one thread and no queue, so a refresh stuck in a wedged read
-     * turns the others away at once (they answer the last figures read) instead of piling up.
-     */
+    /** Reads one node for getNodeInfo: one thread and no queue (docs/design.md, "Wedged reads"). */
     private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new SynchronousQueue<>(), r -> Threads.daemon(r, "lustre-refresh"));
     /** Alertmanager and syslog: follows the store on its own thread, never called by the watcher. */
@@ -220,10 +207,6 @@ public final class Collector implements AutoCloseable {
         return ready;
     }
 
-    public long nowMillis() {
-        return clock.getAsLong();
-    }
-
     public long startedMillis() {
         return startedMillis;
     }
@@ -246,11 +229,7 @@ public final class Collector implements AutoCloseable {
         return n;
     }
 
-    /**
-     * Traps lost at intake: handed over by a source that was stopped while it waited for room in the
-     * hand-over queue. A full queue makes sources wait rather than drop, so this stays 0 while the
-     * collector runs; traps that leave the store for newer ones are counted apart (evicted).
-     */
+    /** Traps lost at intake ({@link TrapQueue#dropped()}): 0 while the collector runs. */
     public long trapsDropped() {
         return queue.dropped();
     }

@@ -2,6 +2,8 @@ package org.lustre.collector.service;
 
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -13,13 +15,9 @@ import org.lustre.collector.trap.TrapEvent;
 
 /**
  * Scans the Lustre tree every interval on a thread of its own ("lustre-scanner") and hands the
- * traps its state changes raise to the watcher through the queue, like any source.
- * <p>
- * Why not on the watcher thread: a read of a wedged Lustre (procfs or debugfs blocked in the
- * kernel) never returns, and a scan on the watcher thread would stop the intake of every other
- * trap with it. Here it stops only the scans; the watcher sees the scan running too long
- * ({@link #scanStartedMillis}) and says so (a trap, the {@code lustre-tree} source in error).
- * Java cannot cancel a blocked file read, so the scan goes on when the read returns.
+ * traps its state changes raise to the watcher through the queue, like any source. Its own
+ * thread, so that a wedged Lustre read stops only the scans (docs/design.md, "Wedged reads"):
+ * the watcher sees the scan running too long ({@link #scanStartedMillis}) and says so.
  * <p>
  * Between scans it sleeps, and wakes for the targets a source names ({@link #wake}): a kernel-log
  * disconnect is read within a fraction of a second, not at the next scan.
@@ -33,7 +31,8 @@ final class ScanLoop implements Runnable {
     private final TrapSink sink;
     private final long intervalMillis;
     private final LongSupplier clock;
-    private final Collector.ScanListener listener;
+    /** Gets each snapshot published, and the scan's duration (-1 for a read of named targets). */
+    private final ObjLongConsumer<LustreSnapshot> listener;
     /**
      * Reads of named targets at most once this often, each of at most one budget: a trap storm
      * naming thousands of targets costs the scan thread one budget of full reads a second, and
@@ -45,12 +44,11 @@ final class ScanLoop implements Runnable {
     private final Object wakeLock = new Object();
     /** Guarded by wakeLock. */
     private boolean woken;
-    /** When the scan in progress started (epoch ms); 0 between scans. */
     private volatile long scanStartedMillis;
     private LustreSnapshot previous = LustreSnapshot.EMPTY;
 
     ScanLoop(LustreScanner scanner, TrapSink sink, long intervalMillis, LongSupplier clock,
-             Collector.ScanListener listener) {
+             ObjLongConsumer<LustreSnapshot> listener) {
         this.scanner = scanner;
         this.sink = sink;
         this.intervalMillis = intervalMillis;
@@ -84,7 +82,7 @@ final class ScanLoop implements Runnable {
         try {
             while (running) {
                 long now = clock.getAsLong();
-                if (!deliver(() -> scanOnce(now))) {
+                if (!deliver(() -> scanOnce(now, false))) {
                     return;
                 }
                 waitForNextScan(now + intervalMillis);
@@ -104,7 +102,7 @@ final class ScanLoop implements Runnable {
             if (wait <= 0 || !awaitWake(wait) || !running) {
                 return;
             }
-            if (!deliver(() -> readNamedOnce(clock.getAsLong()))) {
+            if (!deliver(() -> scanOnce(clock.getAsLong(), true))) {
                 throw new InterruptedException();
             }
             long rest = deadline - clock.getAsLong();
@@ -127,7 +125,7 @@ final class ScanLoop implements Runnable {
     }
 
     /** Runs one scan or read and hands its traps over; false when interrupted (closing). */
-    private boolean deliver(java.util.function.Supplier<List<TrapEvent>> scan) {
+    private boolean deliver(Supplier<List<TrapEvent>> scan) {
         try {
             for (TrapEvent e : scan.get()) {
                 if (!sink.submit(e)) {
@@ -141,37 +139,21 @@ final class ScanLoop implements Runnable {
     }
 
     /**
-     * Reads the targets sources named since the last scan ({@link LustreScanner#scanNamed}):
-     * publishes its snapshot and returns the traps its changes raise. Scan thread only.
+     * One scan, or with {@code named} a read of the targets sources named since the last scan
+     * ({@link LustreScanner#scanNamed}): publishes the snapshot and returns the traps its changes
+     * raise. Scan thread only (tests call it directly with a clock of their own).
      */
-    List<TrapEvent> readNamedOnce(long now) {
+    List<TrapEvent> scanOnce(long now, boolean named) {
         scanStartedMillis = Math.max(1, now);
         try {
-            LustreSnapshot snapshot = scanner.scanNamed(now);
+            LustreSnapshot snapshot = named ? scanner.scanNamed(now) : scanner.scan(now);
             if (snapshot == null) {
-                return List.of();
+                return List.of(); // no target named
             }
+            long took = named ? -1 : clock.getAsLong() - now;
             List<TrapEvent> changes = StateChanges.diff(previous, snapshot, scanner::stateSince);
             previous = snapshot;
-            listener.scanned(snapshot, -1);
-            return changes;
-        } finally {
-            scanStartedMillis = 0;
-        }
-    }
-
-    /**
-     * One scan: publishes the snapshot and returns the traps its changes raise. Scan thread only
-     * (tests call it directly with a clock of their own).
-     */
-    List<TrapEvent> scanOnce(long now) {
-        scanStartedMillis = Math.max(1, now);
-        try {
-            LustreSnapshot snapshot = scanner.scan(now);
-            long took = clock.getAsLong() - now;
-            List<TrapEvent> changes = StateChanges.diff(previous, snapshot, scanner::stateSince);
-            previous = snapshot;
-            listener.scanned(snapshot, took);
+            listener.accept(snapshot, took);
             if (took > intervalMillis) {
                 LOG.warn("scan took {} ms, longer than the interval of {} ms", took, intervalMillis);
             }

@@ -15,10 +15,8 @@ import org.lustre.collector.trap.TrapStore;
 /**
  * The one writer of the trap store. Its daemon thread moves the traps that the sources and the
  * scan loop queued into the store, publishes storm aggregates when their window closes, and
- * watches the scan loop: a scan running longer than {@code stallMillis} (a wedged Lustre read)
- * raises a Critical trap and puts the {@code lustre-tree} source in error; the scan finishing
- * raises an Info trap. Between those it sleeps on the queue, waking at least once a second to
- * look at the scan, so nothing polls the tree.
+ * watches the scan loop for a wedged Lustre read (docs/design.md, "Wedged reads"). Between those
+ * it sleeps on the queue, waking at least once a second to look at the scan.
  * <p>
  * Each cycle runs in its own try/catch: one bad trap never ends the thread.
  */
@@ -125,9 +123,8 @@ final class Watcher implements Runnable {
 
     /**
      * A trap from a source names a target (lost, restored, evicted): the scan thread reads that
-     * target at once, so its state follows the kernel log within a fraction of a second. Names that are not
-     * targets (NIDs, "MGS") are ignored by the scanner; the scan's own traps name targets it has
-     * just read.
+     * target at once (see {@link ScanLoop#wake}). The scanner ignores names that are not targets;
+     * the scan's own traps name targets it has just read.
      */
     private void lookAt(TrapEvent e) {
         if (!e.node().isEmpty() && !StateChanges.SOURCE.equals(e.source())) {

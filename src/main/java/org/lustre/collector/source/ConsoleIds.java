@@ -7,16 +7,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Ids for kernel console lines (dmesg, syslog), which carry no sequence number. The id is derived
- * from the line as written, time stamp and host included: the first 16 hex digits of its MD5,
- * then ".N" for the N-th line identical to it (same text, same time) in a row of lines with that
- * time. So a line keeps its id whatever its place in the file, rotation and restarts included,
- * and two distinct lines get distinct ids unless they are identical to the character and the
- * time: an event the log shows twice is still two traps, numbered in file order. The caller
- * adds a prefix ({@code boot_id} for times since boot, {@link #WALL_CLOCK_PREFIX} for wall-clock
- * times, whose lines are the same events whatever the boot). Lines with no time at all are given
- * the clock's time, so their ids are unique but not stable across restarts. Not thread-safe: one
- * per source thread.
+ * Ids for kernel console lines (dmesg, syslog), which carry no sequence number: the first 16 hex
+ * digits of the MD5 of the line as written (time stamp and host included), then ".N" for the N-th
+ * identical line in a row of lines with that time. So a line keeps its id whatever its place in
+ * the file, rotation and restarts included, and an event the log shows twice is still two traps.
+ * The caller adds a prefix ({@code boot_id} for times since boot, {@link #WALL_CLOCK_PREFIX} for
+ * wall-clock times, whose lines are the same events whatever the boot). Lines with no time at all
+ * are given the clock's time, so their ids are not stable across restarts. One per source thread.
  */
 final class ConsoleIds {
     /** The prefix of lines time-stamped by the wall clock (syslog, dmesg -T). */

@@ -14,9 +14,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * How a {@link FileFollower} waits: for a change in the followed path's directory (a
- * {@link WatchService}, inotify on Linux) or the re-check period, whichever comes first. The
- * timed re-check stays because inotify can miss events (queue overflow, the directory being
- * replaced, file systems without it); without a watch at all it is a plain sleep. No busy polling.
+ * {@link WatchService}, inotify on Linux) or the re-check period, whichever comes first: inotify
+ * can miss events (queue overflow, the directory being replaced, file systems without it).
  *
  * <p>{@link #await} runs on one thread at a time (the source thread, or the FIFO guard while the
  * source thread is blocked in a read); {@link #close} from any thread.

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.apache.logging.log4j.LogManager;
@@ -33,14 +34,13 @@ import org.apache.logging.log4j.Logger;
  * health says "waiting for PATH" until it appears. It waits for changes through a
  * {@link DirectoryWatch}.
  *
- * <p>A path that is not a regular file makes {@link #follow()} return {@link Outcome#SPECIAL}; the
- * caller decides how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines).
- * While a FIFO is read, a guard thread watches the path: when it names another file (a new FIFO,
- * a regular file), the read is ended and {@link #run} follows what is there now.
+ * <p>A path that is not a regular file makes {@link #follow()} return true; the caller decides
+ * how to read it ({@link #readSpecialLines()} for FIFOs and devices read as lines). A FIFO
+ * replaced at the path is noticed ({@link #guard}), and {@link #run} follows what is there now.
  *
- * <p>Errors (permission denied, a failed read) are reported in the health and retried, first
- * after {@code recheckMillis}, then twice as long each time up to {@link #MAX_BACKOFF_FACTOR}
- * times it; the health says "ok" again (and logs one line) once the path opens.
+ * <p>Errors (permission denied, a failed read) are reported in the health and retried with a
+ * growing pause ({@link #backoff()}); the health says "ok" again (and logs one line) once the
+ * path opens.
  *
  * <p>Thread contract: {@link #follow()} and {@link #readSpecialLines()} run on the owning source
  * thread only; {@link #close()} may be called from any thread and makes them return promptly.
@@ -48,25 +48,10 @@ import org.apache.logging.log4j.Logger;
 final class FileFollower implements Closeable {
     private static final Logger LOG = LogManager.getLogger(FileFollower.class);
 
-    /** Why {@link #follow()} returned. */
-    enum Outcome {
-        /** {@link #close()} was called (or the thread interrupted). */
-        STOPPED,
-        /** The path exists and is not a regular file: a FIFO, device or socket. */
-        SPECIAL
-    }
-
+    /** Fallback re-check when inotify says nothing (it can miss events). */
+    static final long RECHECK_MILLIS = 1_000;
     /** The longest wait between retries after errors, in re-check periods. */
     static final int MAX_BACKOFF_FACTOR = 16;
-
-    /** Receives each complete line. */
-    interface Handler {
-        /**
-         * @param history true when the line was in the file when it was first opened (the backlog
-         *                a starting collector reads back), false for a line written since
-         */
-        void line(String line, boolean history);
-    }
 
     /** Reads a path that is not a regular file (a FIFO or a device), on the source's thread. */
     interface SpecialReader {
@@ -77,7 +62,8 @@ final class FileFollower implements Closeable {
     /** The path as the configuration gave it, for the health messages of {@link #run}. */
     private final Path given;
     private final SourceHealth health;
-    private final Handler handler;
+    /** Gets each complete line, and whether it is history (was in the file when first opened). */
+    private final BiConsumer<String, Boolean> handler;
     private final long recheckMillis;
     private final LineSplitter splitter = new LineSplitter();
     private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
@@ -100,8 +86,10 @@ final class FileFollower implements Closeable {
     private int failures;
     /** Set by the FIFO guard when the path names another file: the read it ends is no error. */
     private volatile boolean replaced;
+    /** The source's thread, which alone calls {@link #run}; null until {@link #start}. */
+    private volatile Thread thread;
 
-    FileFollower(Path path, SourceHealth health, Handler handler, long recheckMillis) {
+    FileFollower(Path path, SourceHealth health, BiConsumer<String, Boolean> handler, long recheckMillis) {
         this.path = path.toAbsolutePath();
         this.given = path;
         this.health = health;
@@ -118,29 +106,31 @@ final class FileFollower implements Closeable {
      * Follows the path as a regular file until closed. State (open file, position, held partial
      * line) survives an exception, so calling again resumes where it stopped.
      *
+     * @return true when the path exists and is not a regular file (a FIFO, device or socket);
+     *         false when closed (or the thread interrupted)
      * @throws AccessDeniedException when the file cannot be opened for reading
      * @throws IOException on other read errors; the caller reports it, waits and calls again
      */
-    Outcome follow() throws IOException {
+    boolean follow() throws IOException {
         while (!stopped()) {
             try {
                 if (channel == null) {
                     BasicFileAttributes a = attributes();
-                    if (a == null || !a.isRegularFile()) {
-                        noBacklog(); // only a file there at start has one
+                    if ((a == null || !a.isRegularFile()) && backlogEnd == -2) {
+                        backlogEnd = -1; // only a file there at start has a backlog
                     }
                     if (a == null) {
                         health.error("waiting for " + path);
-                        waitForChange();
+                        watch.await();
                         continue;
                     }
                     if (a.isDirectory()) {
                         health.error(path + " is a directory, not a trap stream");
-                        waitForChange();
+                        watch.await();
                         continue;
                     }
                     if (!a.isRegularFile()) {
-                        return Outcome.SPECIAL;
+                        return true;
                     }
                     channel = FileChannel.open(path, StandardOpenOption.READ);
                     fileKey = a.fileKey();
@@ -155,7 +145,7 @@ final class FileFollower implements Closeable {
                 BasicFileAttributes a = attributes();
                 if (a == null) {
                     // Renamed away or deleted: keep reading the open file until a new one appears.
-                    waitForChange();
+                    watch.await();
                     continue;
                 }
                 if (!a.isRegularFile() || (a.fileKey() != null && !a.fileKey().equals(fileKey))) {
@@ -168,7 +158,7 @@ final class FileFollower implements Closeable {
                 }
                 long size = channel.size();
                 if (size == position) {
-                    waitForChange();
+                    watch.await();
                 }
             } catch (IOException e) {
                 if (stopped()) {
@@ -177,19 +167,16 @@ final class FileFollower implements Closeable {
                 throw e;
             }
         }
-        return Outcome.STOPPED;
+        return false;
     }
 
     /**
      * Reads a FIFO or character device with blocking reads, line by line, until EOF, close, or (a
-     * FIFO) the path naming another file. A FIFO is opened read-write when allowed: on Linux that
-     * open does not block waiting for a writer and reads never see EOF when writers come and go, so
-     * nothing needs reopening. Without write permission it is opened read-only; EOF (the last writer
-     * closed) then returns, and the caller opens it again (an unfinished last line is handed over:
-     * its writer is gone). While a FIFO is read, a guard thread waits for changes in its directory;
-     * when the path names another file it closes the channel, which ends the blocked read, and this
-     * returns (the caller looks at the path again). A read blocks only on an empty pipe, so no
-     * line written to the old FIFO before the switch is lost.
+     * FIFO) the path naming another file ({@link #guard}). A FIFO is opened read-write when allowed:
+     * on Linux that open does not block waiting for a writer and reads never see EOF when writers
+     * come and go. Without write permission it is opened read-only; EOF (the last writer closed)
+     * then returns, and the caller opens it again (an unfinished last line is handed over: its
+     * writer is gone).
      */
     void readSpecialLines() throws IOException {
         FileChannel ch;
@@ -249,13 +236,14 @@ final class FileFollower implements Closeable {
     }
 
     /**
-     * The FIFO guard's loop: waits for changes (or the re-check period) and closes {@code ch} once
-     * the path names a file other than {@code key}. A path that is gone (unlinked, not replaced
-     * yet) keeps the FIFO read: writers that have it open may still write. Ends when interrupted.
+     * The FIFO guard's loop: waits for changes and closes {@code ch}, ending the blocked read, once
+     * the path names a file other than {@code key}. A read blocks only on an empty pipe, so no line
+     * written to the old FIFO is lost. A path that is gone (unlinked, not replaced yet) keeps the
+     * FIFO read: writers that have it open may still write. Ends when interrupted.
      */
     private void guard(Object key, FileChannel ch) {
         while (!stopped()) {
-            waitForChange();
+            watch.await();
             BasicFileAttributes a;
             try {
                 a = attributes();
@@ -264,28 +252,17 @@ final class FileFollower implements Closeable {
             }
             if (a != null && !key.equals(a.fileKey())) {
                 replaced = true;
-                try {
-                    ch.close(); // ends the blocked read on the source thread
-                } catch (IOException e) {
-                    LOG.debug("closing the replaced {}: {}", path, e.toString());
-                }
+                closeQuietly(ch, path); // ends the blocked read on the source thread
                 return;
             }
         }
     }
 
-    /** Waits for a change in the parent directory or the re-check period, whichever first. */
-    void waitForChange() {
-        watch.await();
-    }
-
     /**
      * The loop each source runs on its thread until closed: {@link #follow()}, and a path that is
-     * not a regular file through {@code special}. A read error is reported in the health (in the
-     * words of {@code explain} when it gives some, else "permission denied on PATH" or "cannot read
-     * PATH: why") and retried with a growing pause ({@link #backoff()}); a bug (RuntimeException)
-     * is logged, reported and retried too, so no input ends a source. Closes this follower when it
-     * returns.
+     * not a regular file through {@code special}. A read error is reported in the health and
+     * retried with a growing pause ({@link #backoff()}); so is a bug (RuntimeException), so no
+     * input ends a source. Closes this follower when it returns.
      *
      * @param what    names the source in the log ("trap file", "kernel log")
      * @param explain the health message for an error, or null for the default one
@@ -294,7 +271,7 @@ final class FileFollower implements Closeable {
         try {
             while (!stopped()) {
                 try {
-                    if (follow() == Outcome.SPECIAL) {
+                    if (follow()) {
                         special.read();
                     }
                 } catch (IOException e) {
@@ -388,12 +365,6 @@ final class FileFollower implements Closeable {
         return false;
     }
 
-    private void noBacklog() {
-        if (backlogEnd == -2) {
-            backlogEnd = -1;
-        }
-    }
-
     /** Reading starts over at the beginning of the file: nothing read is kept, and no more backlog. */
     private void restart() {
         if (position > 0) {
@@ -405,7 +376,7 @@ final class FileFollower implements Closeable {
     }
 
     private void emit(String line) {
-        handler.line(line, emittingHistory);
+        handler.accept(line, emittingHistory);
     }
 
     private BasicFileAttributes attributes() throws IOException {
@@ -433,6 +404,11 @@ final class FileFollower implements Closeable {
     private void closeChannel() {
         FileChannel ch = channel;
         channel = null;
+        closeQuietly(ch, path);
+    }
+
+    /** Closes {@code ch} (null: nothing to close); a failure is only logged, at debug. */
+    static void closeQuietly(FileChannel ch, Path path) {
         if (ch != null) {
             try {
                 ch.close();
@@ -447,25 +423,38 @@ final class FileFollower implements Closeable {
     public void close() {
         stopped = true;
         watch.close();
-        FileChannel ch = channel;
-        if (ch != null) {
-            try {
-                ch.close(); // wakes a blocked read; the owning thread sees stopped and returns
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", path, e.toString());
-            }
-        }
+        // wakes a blocked read; the owning thread sees stopped and returns (and clears channel)
+        closeQuietly(channel, path);
     }
 
-    /** Starts a source's follower thread: a named daemon, so it never keeps the JVM alive. */
-    static Thread startDaemon(String name, Runnable body) {
+    /** Spawns the source's thread {@code name}, which runs {@code body}. Call once. */
+    synchronized void start(String name, Runnable body) {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = startDaemon(name, body);
+    }
+
+    /** True while the source's thread runs (tests check that closing ended it). */
+    boolean running() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** After {@link #close()}: interrupts the source's thread and waits up to 2 s for it. Any thread. */
+    void stopThread() {
+        stopDaemon(thread, path);
+    }
+
+    /** Starts a named daemon thread, so it never keeps the JVM alive. */
+    private static Thread startDaemon(String name, Runnable body) {
         Thread t = Threads.daemon(body, name);
         t.start();
         return t;
     }
 
-    /** Interrupts a source's thread (null: never started) and waits up to 2 s for it to end. Any thread. */
-    static void stopDaemon(Thread t, Path path) {
+    /** Interrupts a thread (null: never started) and waits up to 2 s for it to end. Any thread. */
+    private static void stopDaemon(Thread t, Path path) {
         if (!Threads.stop(t, 2_000)) {
             LOG.warn("{} for {} did not stop within 2 s", t.getName(), path);
         }

@@ -6,10 +6,8 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
- * The last bytes a {@link FileFollower} read (up to {@link #BYTES}: the last line or lines), kept
- * so that a file truncated and refilled with as many bytes or more before the follower looked
- * can be told from one that grew: as log shippers do, the bytes before the read offset are read
- * again and compared. For the source thread only.
+ * The last bytes a {@link FileFollower} read (up to {@link #BYTES}), read again and compared, as
+ * log shippers do, to tell a rewritten file from one that grew. For the source thread only.
  */
 final class Fingerprint {
     /** How many bytes before the read offset are compared to tell a rewritten file. */

@@ -1,7 +1,5 @@
 package org.lustre.collector.source;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,20 +11,16 @@ import java.util.regex.Pattern;
  * {@code prio} holds facility ({@code prio >> 3}, 0 = kernel) and level ({@code prio & 7});
  * {@code usec} is microseconds since boot; {@code flags} is "-" or "c"/"+" on older kernels;
  * extra comma fields (such as {@code caller=T4711} with CONFIG_PRINTK_CALLER) are ignored. Lines
- * after the first that start with a space are the record's dictionary and are collected as
- * KEY=value pairs. The kernel escapes unprintable bytes in the message as {@code \xNN}; they are
+ * after the first that start with a space are the record's dictionary, which no rule needs: they
+ * are checked and skipped. The kernel escapes unprintable bytes in the message as {@code \xNN}; they are
  * left escaped. One read() of /dev/kmsg returns exactly one such record; in a file of records each
  * header is one line. Stateless; any thread may call it.
  */
 final class KmsgRecordParser {
     private static final Pattern HEADER = Pattern.compile("(\\d{1,9}),(\\d{1,19}),(\\d{1,19}),([^,;]*)(?:,[^;]*)?;");
 
-    /** A parsed record: facility and level from prio, kernel sequence number, time since boot. */
-    record Record(int facility, int level, long seq, long usec, String flags, String message,
-                  Map<String, String> dictionary) {
-        Record {
-            dictionary = Map.copyOf(dictionary);
-        }
+    /** A parsed record: facility from prio, kernel sequence number, time since boot. */
+    record Record(int facility, long seq, long usec, String message) {
     }
 
     private KmsgRecordParser() {
@@ -67,21 +61,13 @@ final class KmsgRecordParser {
         if (message.endsWith("\r")) {
             message = message.substring(0, message.length() - 1);
         }
-        Map<String, String> dict = new LinkedHashMap<>();
         if (nl >= 0) {
             for (String line : t.substring(nl + 1).split("\n", -1)) {
-                if (line.isEmpty()) {
-                    continue;
-                }
-                if (line.charAt(0) != ' ') {
+                if (!line.isEmpty() && line.charAt(0) != ' ') {
                     throw new SourceParseException(text, "line after the header is not a continuation (no leading space)");
-                }
-                int eq = line.indexOf('=');
-                if (eq > 1) {
-                    dict.put(line.substring(1, eq), line.substring(eq + 1));
                 }
             }
         }
-        return new Record(prio >> 3, prio & 7, seq, usec, m.group(4), message, dict);
+        return new Record(prio >> 3, seq, usec, message);
     }
 }

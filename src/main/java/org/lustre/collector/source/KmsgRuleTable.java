@@ -14,9 +14,8 @@ import org.lustre.collector.trap.Category;
  * Lustre, LNet and ldiskfs message.
  *
  * <p>Patterns are searched (not matched whole) in the body of a message, the text after its
- * prefix, location and console code. None may backtrack over the line: each starts with a literal
- * or an anchor and uses only bounded quantifiers ({@code \S{1,128}}, never {@code .*} or
- * {@code \S+}). KmsgRulesLinearTest holds every rule to that by counting. Stateless; any thread.
+ * prefix, location and console code. None may backtrack over the line ({@code \S{1,128}}, never
+ * {@code .*} or {@code \S+}: see KmsgRules, "Bounded, linear work"). Stateless; any thread.
  */
 final class KmsgRuleTable {
 
@@ -36,10 +35,6 @@ final class KmsgRuleTable {
      */
     record Rule(String kind, Set<String> prefixes, Pattern pattern, KmsgRules.Action action, Category category,
             NodeFrom nodeFrom, String reason) {
-
-        boolean appliesTo(String prefix) {
-            return prefixes.contains(prefix);
-        }
     }
 
     static final String LDISKFS = "LDISKFS-fs";

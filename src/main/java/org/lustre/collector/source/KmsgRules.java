@@ -1,7 +1,7 @@
 package org.lustre.collector.source;
 
-import java.util.List;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.lustre.collector.source.KmsgRuleTable.NodeFrom;
 import org.lustre.collector.source.KmsgRuleTable.Rule;
@@ -21,23 +21,17 @@ import org.lustre.collector.trap.Category;
  *
  * <p><b>Bounded, linear work.</b> A console file takes any user's {@code logger -t kernel} line,
  * so a line is hostile input. Only the first {@value #MAX_CHARS} characters of a message are
- * looked at (real Lustre messages are far shorter: the longest of the 190 real lines in the
- * test corpus has 398 characters), and a message cut there ends in {@code " [...]"}. Every pattern in the table and here starts with a literal or an anchor and
- * has only bounded quantifiers after it, so no pattern backtracks over the line: the cost of a
- * classification grows linearly with the (bounded) length. {@code KmsgRulesLinearTest} counts
- * the characters the matchers read to prove it.
+ * looked at (the longest of the 190 real lines in the test corpus has 398), and a message cut
+ * there ends in {@code " [...]"}. Every pattern in the table and here starts with a literal or an
+ * anchor and has only bounded quantifiers after it, so no pattern backtracks over the line.
+ * {@code KmsgRulesLinearTest} counts the characters the matchers read to prove it.
  *
- * <p>Node: a rule's {@code peer} group when it names a target ({@code fs-OSTxxxx},
- * {@code fs-MDTxxxx}) or the MGS; else the first target name in the text (a device prefix such
- * as {@code lustrefs-OST0003-osc-MDT0000} or {@code lustrefs-OST0003_UUID} gives
- * {@code lustrefs-OST0003}); else "MGS" when the message comes from the MGS ({@code MGS:},
- * {@code MGS-osd:}) or from its client, the MGC ({@code MGC10.1.2.3@o2ib:}: a config log or MGS
+ * <p>Node: a rule's {@code peer} group when it names a target or the MGS; else the first target
+ * name in the text ({@code lustrefs-OST0003-osc-MDT0000} gives {@code lustrefs-OST0003}); else
+ * "MGS" when the message comes from the MGS or from its client, the MGC (a config log or MGS
  * connection problem is the MGS's); else the first NID. Rules marked {@link NodeFrom#NID} are
- * about a client, peer or router and take the NID first (the {@code nid} group, else the first
- * NID in the text). NIDs are IPv4 ({@code 10.1.2.3@o2ib1}), IPv6
- * ({@code fd00:172:16:11::5@tcp}) or {@code 0@lo}; a {@code 12345-} process id before one is
- * not part of it. fs: the prefix of the node's target name, else of the first target name in the
- * text, else the file system of a {@code log fsname-client} config log, else "".
+ * about a client, peer or router and take the NID first. fs: that of the node's target name,
+ * else of the first target name in the text, else of a {@code log fsname-client} config log.
  * Message: the body, plus {@code [file.c:line:function()]} when the line had a location, so an
  * LBUG says where; ldiskfs messages keep their {@code LDISKFS-fs} prefix (the device follows it).
  *
@@ -50,7 +44,6 @@ final class KmsgRules {
 
     /** What a console message is. */
     enum Action {
-        /** Raise a trap. */
         TRAP,
         /** "Skipped N previous similar messages": add N to the last trap from the kernel log. */
         REPEAT,
@@ -72,24 +65,46 @@ final class KmsgRules {
     record Match(Action action, String kind, Category category, String fs, String node, String message, int count) {
     }
 
+    /** {@code LustreError: } (the space is missing in some real lines), or {@code LDISKFS-fs } (ldiskfs, Lustre's ext4). */
+    static final Pattern PREFIX = Pattern.compile("(?:(LustreError|Lustre|LNetError|LNet): ?|(LDISKFS-fs) )");
+    /**
+     * {@code 1246375:0:(dcache.c:136:ll_ddelete()) }; pid and ext are missing in some pasted lines,
+     * the line number in a few, and "LBUG" can follow without a space.
+     */
+    static final Pattern LOCATION = Pattern.compile("(?:\\d{1,10}:\\d{1,10}:)?\\(([^\\s()]{1,200}\\(\\))\\) ?");
+    /** {@code 11-0: }, {@code 15c-8: } (errnum and checksum in hex; gone from 2.16 on, LU-17844). */
+    static final Pattern CODE = Pattern.compile("[0-9a-f]{1,4}-[0-9a-f]{1,2}: ");
+    /** fsname-OSTxxxx / fsname-MDTxxxx; fsname is 1-8 of [A-Za-z0-9_-]. */
+    static final Pattern TARGET = Pattern.compile(
+            "(?<![A-Za-z0-9_.-])([A-Za-z0-9_][A-Za-z0-9_-]{0,7}?)-((?:OST|MDT)[0-9a-fA-F]{4})(?![0-9a-fA-F])");
+    /**
+     * An LNet NID: IPv4 ({@code 10.1.2.3@o2ib1}, also inside an MGC name, {@code MGC10.1.2.3@o2ib}),
+     * IPv6 ({@code fd00:172:16:11::5@tcp}, 2.16+ large NIDs) or the loopback {@code 0@lo}. A
+     * {@code 12345-} process id before it is not part of it.
+     */
+    static final Pattern NID = Pattern.compile("(?:(?<=MGC)|(?<![\\w.:]))("
+            + "(?:\\d{1,3}\\.){3}\\d{1,3}@[a-z][a-z0-9]{0,15}"
+            + "|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}@[a-z][a-z0-9]{0,15}"
+            + "|0@lo)(?![\\w.])");
+    /** A message from the MGS ({@code MGS: }, {@code MGS-osd: }) or from this node's MGC, the MGS's client. */
+    static final Pattern MGS_DEVICE = Pattern.compile("MGS(?:-osd)?: |MGC\\S{1,80}?: ");
+    /** The client config log of a file system, as in 15c-8 "Configuration from log fsname-client failed". */
+    static final Pattern CLIENT_LOG = Pattern.compile("\\blog ([A-Za-z0-9_][A-Za-z0-9_-]{0,7}?)-client\\b");
+
     private static final Match NOT_LUSTRE = new Match(Action.IGNORE, "not-lustre", null, "", "", "", 0);
 
     private KmsgRules() {
     }
 
-    /** Classifies one console message (the text after any timestamp or record header). Never throws. */
-    static Match classify(String text) {
-        return classify((CharSequence) text);
-    }
-
     /**
-     * As {@link #classify(String)}; reads the text only through {@link CharSequence#charAt} and
-     * {@link CharSequence#subSequence}, so a test can count what it reads.
+     * Classifies one console message (the text after any timestamp or record header). Never throws.
+     * Reads the text only through {@link CharSequence#charAt} and {@link CharSequence#subSequence},
+     * so a test can count what it reads.
      */
     static Match classify(CharSequence text) {
         boolean cut = text.length() > MAX_CHARS;
         CharSequence line = cut ? text.subSequence(0, MAX_CHARS) : text;
-        Matcher p = KmsgPatterns.PREFIX.matcher(line);
+        Matcher p = PREFIX.matcher(line);
         if (!p.lookingAt()) {
             return NOT_LUSTRE;
         }
@@ -97,17 +112,17 @@ final class KmsgRules {
         boolean ldiskfs = prefix.equals(KmsgRuleTable.LDISKFS);
         CharSequence body = line.subSequence(p.end(), line.length());
         String location = null;
-        Matcher l = KmsgPatterns.LOCATION.matcher(body);
+        Matcher l = LOCATION.matcher(body);
         if (l.lookingAt()) {
             location = l.group(1);
             body = body.subSequence(l.end(), body.length());
         }
-        Matcher c = KmsgPatterns.CODE.matcher(body);
+        Matcher c = CODE.matcher(body);
         if (c.lookingAt()) {
             body = body.subSequence(c.end(), body.length());
         }
         for (Rule r : KmsgRuleTable.RULES) {
-            if (!r.appliesTo(prefix)) {
+            if (!r.prefixes().contains(prefix)) {
                 continue;
             }
             Matcher m = r.pattern().matcher(body);
@@ -145,21 +160,21 @@ final class KmsgRules {
         if (r.nodeFrom() == NodeFrom.NID) {
             String nid = group(m, "nid");
             if (nid != null) {
-                String n = KmsgPatterns.firstNid(nid);
+                String n = firstNid(nid);
                 if (n != null) {
                     return n;
                 }
             }
-            String any = KmsgPatterns.firstNid(body);
+            String any = firstNid(body);
             if (any != null) {
                 return any;
             }
-            String target = KmsgPatterns.firstTarget(body);
+            String target = firstTarget(body);
             return target == null ? "" : target;
         }
         String peer = group(m, "peer");
         if (peer != null) {
-            String t = KmsgPatterns.firstTarget(peer);
+            String t = firstTarget(peer);
             if (t != null) {
                 return t;
             }
@@ -167,27 +182,27 @@ final class KmsgRules {
                 return "MGS";
             }
         }
-        String t = KmsgPatterns.firstTarget(body);
+        String t = firstTarget(body);
         if (t != null) {
             return t;
         }
-        if (KmsgPatterns.MGS_DEVICE.matcher(body).lookingAt()) {
+        if (MGS_DEVICE.matcher(body).lookingAt()) {
             return "MGS";
         }
-        String nid = KmsgPatterns.firstNid(body);
+        String nid = firstNid(body);
         return nid == null ? "" : nid;
     }
 
     private static String fs(String node, CharSequence body) {
-        String fs = KmsgPatterns.fsOfTarget(node);
+        String fs = fsOfTarget(node);
         if (fs != null) {
             return fs;
         }
-        fs = KmsgPatterns.fsOfTarget(KmsgPatterns.firstTarget(body));
+        fs = fsOfTarget(firstTarget(body));
         if (fs != null) {
             return fs;
         }
-        Matcher log = KmsgPatterns.CLIENT_LOG.matcher(body);
+        Matcher log = CLIENT_LOG.matcher(body);
         return log.find() ? log.group(1) : "";
     }
 
@@ -199,12 +214,24 @@ final class KmsgRules {
         }
     }
 
-    /** The table as text (kind, prefixes, action/category, pattern, reason), for docs and tests. */
-    static List<String> describe() {
-        return KmsgRuleTable.RULES.stream()
-                .map(r -> r.kind() + "\t" + String.join(",", r.prefixes().stream().sorted().toList()) + "\t"
-                        + (r.category() == null ? r.action() : r.category().label()) + "\t" + r.pattern().pattern()
-                        + "\t" + r.reason())
-                .toList();
+    /** The first target name ({@code fs-OSTxxxx}) in the text, or null. */
+    static String firstTarget(CharSequence s) {
+        Matcher t = TARGET.matcher(s);
+        return t.find() ? t.group(1) + "-" + t.group(2) : null;
+    }
+
+    /** The first NID in the text, or null. */
+    static String firstNid(CharSequence s) {
+        Matcher n = NID.matcher(s);
+        return n.find() ? n.group(1) : null;
+    }
+
+    /** The file system of a target name ({@code lustrefs} of {@code lustrefs-OST0003}); null for null or another name. */
+    static String fsOfTarget(String node) {
+        if (node == null) {
+            return null;
+        }
+        Matcher t = TARGET.matcher(node);
+        return t.matches() ? t.group(1) : null;
     }
 }

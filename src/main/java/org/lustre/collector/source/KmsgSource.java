@@ -23,43 +23,32 @@ import org.lustre.collector.trap.TrapEvent;
  *
  * <p><b>Input.</b> The character device {@code /dev/kmsg}: opening it starts at the oldest record
  * still in the ring, so a restarted collector rebuilds its traps without state on disk; each
- * read() returns one record ({@link KmsgRecordParser}); "Broken pipe" means records were
- * overwritten before we read them, and reading simply goes on with the next one. Or a regular
- * file, followed like {@code tail -f} ({@link FileFollower}), holding either such records one a
- * line (dictionary lines, starting with a space, are skipped), or plain console lines from dmesg
- * or syslog ({@link ConsoleLineParser}). Records whose facility is not the kernel's (user space
- * writing to /dev/kmsg) are ignored.
+ * read() returns one record ({@link KmsgRecordParser}). Or a regular file ({@link FileFollower})
+ * of such records one a line, or of console lines from dmesg or syslog ({@link ConsoleLineParser}).
+ * Records whose facility is not the kernel's (user space writing to /dev/kmsg) are ignored.
  *
  * <p><b>Ids.</b> A record's id is {@code boot_id:seq}, boot_id from
  * {@code proc/sys/kernel/random/boot_id}: the kernel's own numbering, so reading the ring again
  * gives the same ids, and the store drops the copies. In a file of records the sequence can go
  * back (records of a later boot appended, the file refilled): from such a record on, the prefix
  * is a UUID derived from the previous prefix and that record's text, so ids stay unique and two
- * collectors reading the same file still agree. A console line has no sequence number: its id is
- * derived from its text, time stamp included ({@link ConsoleIds}), never from its place in the file,
- * so rotation and restarts cannot give a new line the id of an old one.
+ * collectors reading the same file still agree. A console line's id comes from its text
+ * ({@link ConsoleIds}), never from its place in the file.
  *
- * <p><b>Times and history.</b> Event time = boot time + usec, boot time = now - the
- * first field of {@code proc/uptime}. Both are read once through the {@link LustreTree}. Without
- * uptime, boot time = now - usec of the first record (as if the first record were fresh). Without
- * boot_id, the id prefix is a name-based UUID of the boot time rounded to 10 s, stable across
- * restarts of the collector as long as the boot time estimate does not cross a 10 s boundary.
+ * <p><b>Times and history.</b> Event time = boot time + usec, boot time = now - the first field
+ * of {@code proc/uptime}, both read once through the {@link LustreTree}. Without uptime, boot
+ * time = now - usec of the first record (as if the first record were fresh). Without boot_id, the
+ * id prefix is a name-based UUID of the boot time rounded to 10 s, stable across restarts as long
+ * as the estimate does not cross a 10 s boundary. Records of /dev/kmsg dated before the source
+ * started, and the lines already in a file when it is first opened, are history
+ * ({@link TrapSink#replay}).
  *
  * <p><b>Repeats.</b> "Skipped N previous similar messages" calls {@code sink.repeat("kmsg", N)}
  * when the Lustre line before it raised a trap; after an ignored Lustre line it is dropped too.
  *
- * <p><b>A full hand-over queue</b> (the watcher busy with a scan, or the whole ring replayed at
- * start) makes this thread wait, not drop: unread records stay in the kernel's ring, which is
- * larger than the queue, and are read once there is room. Should the ring wrap meanwhile, read()
- * answers "Broken pipe", which is logged as lost kernel messages.
- *
- * <p>Records of /dev/kmsg dated before the source started, and the lines already in a file when it
- * is first opened, are history ({@link TrapSink#replay}): the store times them by their event
- * time, so a restarted collector does not send getTraps clients the ring again.
- *
  * <p><b>Permission denied</b> is a health error ("run as a user in group adm or set kmsg=none"),
  * retried with a growing pause like any read error: group membership or a file's mode can be fixed
- * while we run, and the health says "ok" again (one log line) when it is.
+ * while we run.
  *
  * <p>Threads: {@link #start()} spawns the daemon thread "kmsg-follower", which alone
  * reads and calls the sink; {@link #close()} may be called from any thread.
@@ -68,7 +57,6 @@ public final class KmsgSource implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(KmsgSource.class);
     /** The {@link TrapEvent#source()} of kernel-log events. */
     public static final String SOURCE = "kmsg";
-    private static final long RECHECK_MILLIS = 1_000;
     /** Larger than the kernel's longest record (CONSOLE_EXT_LOG_MAX = 8 KiB): a smaller buffer gets EINVAL. */
     private static final int RECORD_BUFFER = 16 * 1024;
 
@@ -79,9 +67,7 @@ public final class KmsgSource implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final ZoneId zone;
     private final FileFollower follower;
-    private volatile Thread thread;
     private volatile FileChannel device;
-    private volatile boolean closed;
 
     // Owned by the follower thread.
     private long bootMillis = -1;
@@ -97,15 +83,8 @@ public final class KmsgSource implements AutoCloseable {
     private long wraps;
     private final RateLimitedLog wrapLog;
 
-    /**
-     * @param kmsgPath           /dev/kmsg or a file of records or console lines
-     * @param treeForBootInfo    where {@code proc/uptime} and {@code proc/sys/kernel/random/boot_id} are read
-     * @param sink               receives the traps (on the follower thread)
-     * @param health             this source's health, normally {@code new SourceHealth("kmsg", path)}
-     * @param clockMillis        wall clock (epoch ms); injected so tests control time
-     */
     public KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis) {
-        this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), RECHECK_MILLIS);
+        this(kmsgPath, treeForBootInfo, sink, health, clockMillis, ZoneId.systemDefault(), FileFollower.RECHECK_MILLIS);
     }
 
     KmsgSource(Path kmsgPath, LustreTree treeForBootInfo, TrapSink sink, SourceHealth health, LongSupplier clockMillis,
@@ -121,11 +100,8 @@ public final class KmsgSource implements AutoCloseable {
     }
 
     /** Spawns the follower thread. Call once. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
-        }
-        thread = FileFollower.startDaemon("kmsg-follower", this::run);
+    public void start() {
+        follower.start("kmsg-follower", this::run);
     }
 
     private void run() {
@@ -148,13 +124,13 @@ public final class KmsgSource implements AutoCloseable {
         follower.opened("reading " + path);
         ByteBuffer buf = ByteBuffer.allocate(RECORD_BUFFER);
         try {
-            while (!closed && !follower.stopped()) {
+            while (!follower.stopped()) {
                 buf.clear();
                 int n;
                 try {
                     n = ch.read(buf);
                 } catch (IOException e) {
-                    if (!closed && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
+                    if (!follower.stopped() && e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
                         ringWrapped();
                         continue;
                     }
@@ -176,7 +152,7 @@ public final class KmsgSource implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            if (!closed) {
+            if (!follower.stopped()) {
                 throw e;
             }
         } finally {
@@ -270,7 +246,6 @@ public final class KmsgSource implements AutoCloseable {
     private void handle(KmsgRules.Match m, String id, long timeMillis, boolean history) {
         switch (m.action()) {
             case TRAP:
-                // Wait for room rather than drop: the ring keeps what we have not read yet.
                 TrapEvent e = new TrapEvent(id, timeMillis, m.category(), m.fs(), m.node(), m.message(), SOURCE);
                 if (history) {
                     sink.replay(e);
@@ -328,23 +303,14 @@ public final class KmsgSource implements AutoCloseable {
 
     /** True while the follower thread runs (tests check that it ended). */
     boolean running() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return follower.running();
     }
 
     /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
     @Override
     public void close() {
-        closed = true;
         follower.close();
-        FileChannel ch = device;
-        if (ch != null) {
-            try {
-                ch.close(); // wakes the blocked read
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", path, e.toString());
-            }
-        }
-        FileFollower.stopDaemon(thread, path);
+        FileFollower.closeQuietly(device, path); // wakes the blocked read
+        follower.stopThread();
     }
 }

@@ -3,6 +3,7 @@ package org.lustre.collector.source;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Cuts a byte stream into '\n'-terminated UTF-8 lines. Bytes after the last '\n' are held until the
@@ -19,11 +20,6 @@ final class LineSplitter {
     /** Longest line kept; no trap or kernel record comes near it. */
     static final int MAX_LINE = 64 * 1024;
 
-    /** Receives each complete line. */
-    interface LineHandler {
-        void line(String line);
-    }
-
     /** The held bytes of an unfinished line: {@code pending[0, pendingLength)}. */
     private byte[] pending = new byte[256];
     private int pendingLength;
@@ -34,7 +30,7 @@ final class LineSplitter {
     private byte[] scratch;
 
     /** Consumes all remaining bytes of {@code buf}, handing over every line completed by them. */
-    void feed(ByteBuffer buf, LineHandler handler) {
+    void feed(ByteBuffer buf, Consumer<String> handler) {
         if (buf.hasArray()) {
             byte[] a = buf.array();
             int base = buf.arrayOffset();
@@ -62,7 +58,7 @@ final class LineSplitter {
      * Consumes {@code a[from, to)} up to and including the first line end (or all of it when it has
      * none), handing over the line it completes, if any. Returns where it stopped.
      */
-    private int scan(byte[] a, int from, int to, LineHandler handler) {
+    private int scan(byte[] a, int from, int to, Consumer<String> handler) {
         int nl = indexOf(a, from, to);
         if (discarding) {
             if (nl < 0) {
@@ -90,7 +86,7 @@ final class LineSplitter {
             discarding = true;
             int cut = from + room;
             discardedSinceCut = nl < 0 ? to > cut + 1 : nl > cut + 1;
-            handler.line(line);
+            handler.accept(line);
             return cut + 1;
         }
         if (nl < 0) {
@@ -105,7 +101,7 @@ final class LineSplitter {
             line = decode(pending, 0, pendingLength);
             pendingLength = 0;
         }
-        handler.line(line);
+        handler.accept(line);
         return nl + 1;
     }
 
@@ -136,11 +132,11 @@ final class LineSplitter {
      * Hands over the held unfinished line as if it were complete (its file was rotated away and
      * will not grow any more) and clears it.
      */
-    void flush(LineHandler handler) {
+    void flush(Consumer<String> handler) {
         if (pendingLength > 0 && !discarding) {
             String line = decode(pending, 0, pendingLength);
             reset();
-            handler.line(line);
+            handler.accept(line);
         }
         reset();
     }

@@ -70,7 +70,8 @@ public final class SourceHealth {
         unparsable.warn("{} source {}: unparsable line ({} so far): {}: {}", name, path, n, reason, truncate(line));
     }
 
-    private static String truncate(String line) {
+    /** The first 200 characters of {@code line}, then "..." when it is longer: what a log line quotes. */
+    static String truncate(String line) {
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 }

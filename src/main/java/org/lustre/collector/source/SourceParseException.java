@@ -12,7 +12,7 @@ public final class SourceParseException extends Exception {
     private final String reason;
 
     public SourceParseException(String line, String reason) {
-        super(reason + ": " + quote(line));
+        super(reason + ": \"" + SourceHealth.truncate(line) + '"');
         this.line = line;
         this.reason = reason;
     }
@@ -25,10 +25,5 @@ public final class SourceParseException extends Exception {
     /** Why it did not parse, one short phrase. */
     public String reason() {
         return reason;
-    }
-
-    private static String quote(String line) {
-        String l = line.length() <= 200 ? line : line.substring(0, 200) + "...";
-        return '"' + l + '"';
     }
 }

@@ -6,53 +6,34 @@ import org.lustre.collector.trap.TrapEvent;
 
 /**
  * Follows the trap file (config {@code trap-file}) and hands each trap to the sink
- * (docs/design.md, "The data path").
+ * (docs/design.md, "The data path"). {@link FileFollower} does the reading: a regular file from
+ * its beginning, then like {@code tail -F}; a FIFO or character device with blocking reads.
  *
- * <p>A regular file is read from its beginning and then followed like {@code tail -F}, surviving
- * truncation, rewrites and rotation (see {@link FileFollower}). The lines already there at start
- * are history ({@link TrapSink#replay}): a restarted collector rebuilds its traps from them, timed
- * by their own event time so that getTraps clients do not get them twice; the ids let the store
- * drop a trap read twice. A FIFO or character device is read with blocking reads, and a FIFO
- * replaced by another file is noticed. A line that does not parse ({@link TrapLineParser}) is
- * counted in the health and skipped; no input stops the source. A missing file is waited for
- * ("waiting for PATH"); one that cannot be read (permission denied included: it may be fixed) is
- * reported and retried with a growing pause, and the health says when it is read again.
+ * <p>The lines already there at start are history ({@link TrapSink#replay}): a restarted collector
+ * rebuilds its traps from them, and the ids let the store drop a trap read twice. A line that does
+ * not parse ({@link TrapLineParser}) is counted in the health and skipped; no input stops the source.
  *
  * <p>Threads: {@link #start()} spawns one daemon thread, "trapfile-follower", which alone reads
  * and calls the sink. {@link #close()} may be called from any thread and stops it promptly.
  */
 public final class TrapFileSource implements AutoCloseable {
-    /** Fallback re-check when inotify says nothing (it can miss events). */
-    static final long DEFAULT_RECHECK_MILLIS = 1_000;
-
-    private final Path path;
     private final TrapSink sink;
     private final SourceHealth health;
     private final FileFollower follower;
-    private volatile Thread thread;
 
-    /**
-     * @param path   the trap file, FIFO or device to follow
-     * @param sink   receives the traps (on the follower thread)
-     * @param health this source's health, normally {@code new SourceHealth("trapfile", path)}
-     */
     public TrapFileSource(Path path, TrapSink sink, SourceHealth health) {
-        this(path, sink, health, DEFAULT_RECHECK_MILLIS);
+        this(path, sink, health, FileFollower.RECHECK_MILLIS);
     }
 
     TrapFileSource(Path path, TrapSink sink, SourceHealth health, long recheckMillis) {
-        this.path = path;
         this.sink = sink;
         this.health = health;
         this.follower = new FileFollower(path, health, this::onLine, recheckMillis);
     }
 
     /** Spawns the follower thread. Call once. */
-    public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("already started");
-        }
-        thread = FileFollower.startDaemon("trapfile-follower", this::run);
+    public void start() {
+        follower.start("trapfile-follower", this::run);
     }
 
     private void run() {
@@ -70,8 +51,6 @@ public final class TrapFileSource implements AutoCloseable {
         if (event == null) {
             return;
         }
-        // Both wait for room rather than drop: the lines stay in the file (or the writer of a FIFO
-        // waits), so a storm faster than the watcher is taken in late, never lost.
         if (history) {
             sink.replay(event);
         } else {
@@ -81,14 +60,13 @@ public final class TrapFileSource implements AutoCloseable {
 
     /** True while the follower thread runs (tests check that close() ended it). */
     boolean running() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return follower.running();
     }
 
     /** Stops the follower thread and waits briefly for it. Any thread; idempotent. */
     @Override
     public void close() {
         follower.close();
-        FileFollower.stopDaemon(thread, path);
+        follower.stopThread();
     }
 }

@@ -48,19 +48,16 @@ public final class TrapQueue implements TrapSink {
         queue = new ArrayBlockingQueue<>(capacity);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#submit}). */
     @Override
     public boolean submit(TrapEvent event) {
         return put(new Event(event, false), 1);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#replay}). */
     @Override
     public boolean replay(TrapEvent event) {
         return put(new Event(event, true), 1);
     }
 
-    /** Any thread; waits while the queue is full (see {@link TrapSink#repeat}). */
     @Override
     public void repeat(String source, int count) {
         if (count > 0) {
@@ -86,11 +83,6 @@ public final class TrapQueue implements TrapSink {
      */
     public long dropped() {
         return dropped.get();
-    }
-
-    /** Items waiting in the queue (not counting one the watcher's await already took). Any thread. */
-    public int size() {
-        return queue.size();
     }
 
     /**

@@ -108,14 +108,6 @@ final class StormAggregate {
         return seq;
     }
 
-    long count() {
-        return count;
-    }
-
-    StormKey key() {
-        return key;
-    }
-
     /** The network at least 90% of the members' messages name, or null. */
     String suspectNetwork() {
         for (int i = 0; i < TRACKED_NETS && nets[i] != null; i++) {

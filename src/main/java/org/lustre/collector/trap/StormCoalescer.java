@@ -8,25 +8,13 @@ import java.util.function.Consumer;
 
 /**
  * Decides, event by event, whether a trap is stored on its own or folded into a storm
- * aggregate, and hands over the aggregates whose time has come. Confined to the store's writer
- * thread.
+ * aggregate, and hands over the aggregates whose time has come (the rules: docs/design.md,
+ * "Storm folding"). Confined to the store's writer thread.
  * <p>
- * A router failure makes thousands of targets report the same thing within a second. Traps are
- * alike when their {@link StormKey} is equal: same file system, category and message with the
- * node name and the NIDs' addresses masked. For each recently seen key the coalescer keeps the last
- * {@code threshold} arrival times (at most {@link #MAX_TRACKED_KEYS} keys, least
- * recently seen forgotten). While no more than {@code threshold} alike traps arrive within
- * {@code windowMillis}, each is stored at once, so a lone event is never delayed. The next alike
- * trap opens an aggregate for its key and every later one joins it; the aggregate is not visible
- * until it is published as ONE trap, when its key has been quiet for {@code windowMillis} or it is
- * {@code holdMillis} old (a storm that goes on opens the next aggregate at once). The published
- * trap carries the member count, the first {@code maxNodeNames} node names, the first member's
- * event time, node and id (+ "~storm") and a summary: the masked message, how many events in how
- * long, and "router or network suspect: NET" when at least 90% of the members' messages name the
- * same LNet network. Memory stays bounded: an aggregate keeps counters and a few names only, and
- * at most {@link #MAX_AGGREGATES} keys are coalesced at once; members of further
- * storms go to one catch-all aggregate per file system and category. Every event is counted in
- * the counters, stored or coalesced.
+ * For each recently seen {@link StormKey} it keeps the last {@code threshold} arrival times (at
+ * most {@link #MAX_TRACKED_KEYS} keys, least recently seen forgotten). At most
+ * {@link #MAX_AGGREGATES} keys are coalesced at once; members of further storms go to one
+ * catch-all aggregate per file system and category, so memory stays bounded.
  */
 final class StormCoalescer {
 

@@ -7,16 +7,15 @@ package org.lustre.collector.trap;
  * networks are two different stories. Immutable; any thread.
  * <p>
  * A key is made for every trap the store receives, so the masking is done by hand in one pass
- * rather than with regexes: with the regexes a 100,000-trap storm cost the collector 9x the CPU
- * (7.7 s against 0.8 s, bench/java TrickBench). The hash is computed once (a map probes it
- * several times).
- * The rules are the regexes' exactly: a NID is {@code \d+\.\d+\.\d+\.\d+@(\w+)} (ASCII digits and
- * word characters), or an IPv6 address before the '@' (see {@link #ipv6Start}); a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}; StormKeyTest checks the
- * hand-written scan against those regexes on many generated messages.
+ * rather than with regexes, and the hash is computed once (a map probes it several times): a
+ * storm costs a ninth of the CPU (BENCHMARKS.md section 8). The rules are the regexes' exactly:
+ * a NID is {@code \d+\.\d+\.\d+\.\d+@(\w+)} (ASCII digits and word characters), or an IPv6 address
+ * before the '@' (see {@link #ipv6Start}); a target name is {@code (.*-(?:OST|MDT))[0-9a-fA-F]+}.
+ * StormKeyTest checks the scan against those regexes on many generated messages.
  * <p>
  * Only the first {@link #PREFIX_CHARS} characters of a message make its key: the coalescer keeps
  * the keys of the last 4,096 kinds of trap it saw, and a key holding the whole message would keep
- * megabytes for a few thousand long lines. Messages alike in that prefix are alike.
+ * megabytes for a few thousand long lines.
  */
 final class StormKey implements Comparable<StormKey> {
 
@@ -152,7 +151,8 @@ final class StormKey implements Comparable<StormKey> {
      * every whole-word occurrence of the node name replaced by {@link #maskedNode(String)}.
      */
     static String mask(String message, String node) {
-        return maskNode(maskNids(message), node);
+        int at = nextNidAt(message, 0);
+        return maskNode(at < 0 ? message : maskNids(message, at), node);
     }
 
     /** Every whole-word occurrence of {@code node} in {@code text} replaced by {@link #maskedNode(String)}. */
@@ -188,13 +188,7 @@ final class StormKey implements Comparable<StormKey> {
         return sb.toString();
     }
 
-    /** Every NID {@code a.b.c.d@net} or {@code fd00::5@net} replaced by {@code *@net}; the message itself when it has none. */
-    static String maskNids(String message) {
-        int at = nextNidAt(message, 0);
-        return at < 0 ? message : maskNids(message, at);
-    }
-
-    /** maskNids, given the '@' of the first NID. */
+    /** Every NID ({@code a.b.c.d@net}, {@code fd00::5@net}; the first at {@code firstAt}) replaced by {@code *@net}. */
     private static String maskNids(String message, int firstAt) {
         StringBuilder sb = new StringBuilder(message.length());
         int copied = 0;

@@ -3,11 +3,7 @@ package org.lustre.collector.trap;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/**
- * The byte bounds on what a trap carries (see {@link TrapEvent#MAX_MESSAGE_BYTES}): any input
- * line can be 64 KiB, and a trap's text is kept in the store, escaped into answers and held in
- * the storm table, so a few long lines would otherwise cost megabytes each. Stateless; any thread.
- */
+/** The byte bounds on what a trap carries (why: {@link TrapEvent#MAX_MESSAGE_BYTES}). Stateless; any thread. */
 final class TextBound {
     /** Room kept for the " [cut: N bytes]" suffix (N has at most 10 digits). */
     private static final int SUFFIX_ROOM = 32;

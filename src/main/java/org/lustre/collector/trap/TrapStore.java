@@ -4,79 +4,63 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 
 /**
- * The newest traps, in memory, with their counters ({@link TrapCounters}); docs/design.md tells the
- * whole data path.
+ * The newest traps, in memory, with their counters. docs/design.md tells
+ * the data path, the threads and the exactly-once contract ("Sequence numbers, cursors and the
+ * exactly-once contract"); what follows is what only this class needs to keep.
  *
  * <h2>Threads</h2>
- * <b>One writer, many readers.</b> {@link #append}, {@link #addRepeats}, {@link #tick} and
- * {@link #nextDeadlineMillis} must all be called from one thread, the watcher (asserted: the
- * first thread that writes is remembered). Every other method may be called from any thread at
- * any time; readers take no lock and never make the writer wait, and the writer never waits for
- * anything either. Published {@link Trap}s are immutable: raising a count publishes a new record
- * with the same sequence number into the same slot.
- *
- * <h2>Sequence numbers, cursor and dropped</h2>
- * Each stored trap gets the next sequence number (1, 2, ...) and lives in slot
- * {@code (seq - 1) % maxTraps} of a fixed ring until trap {@code seq + maxTraps} overwrites it.
- * The writer fills the slot first and then publishes the new newest seq (a volatile write), so a
- * reader that has read newest seq {@code P} finds every seq in {@code (P - maxTraps, P]} in its
- * slot unless the writer has lapped it meanwhile, which the reader sees because the slot then
- * holds a larger seq. A reader with cursor {@code c} gets the seqs after {@code c} that are still
- * there, contiguous and oldest first; {@code dropped} is the gap between {@code c + 1} and the
- * first seq returned: traps that left the ring before this reader got them. So for a reader that
- * follows the store, traps seen plus dropped always equals the cursor it holds.
- * A cursor beyond the newest seq can only come from an earlier run of the collector (seqs restart
- * at 1): it is treated as 0 and reports no dropped, since that client saw the old run's traps and
- * the new run mostly replays them (the monitor drops duplicates by id).
+ * <b>One writer, many readers</b> (docs/design.md, "Threads, and who writes what"):
+ * {@link #append}, {@link #addRepeats}, {@link #tick} and {@link #nextDeadlineMillis} belong to
+ * the watcher (asserted); every other method may be called from any thread, takes no lock and
+ * never makes the writer wait. A reader that has read newest seq {@code P} finds every seq in
+ * {@code (P - maxTraps, P]} in its slot unless the writer has lapped it meanwhile, which it sees
+ * because the slot then holds a larger seq.
  *
  * <h2>Receive times</h2>
- * Each trap gets a receive time in whole epoch seconds that never goes backwards, even when the
- * clock does, so times grow with the seqs. {@link #receivedIn} serves getTraps' exactly-once
- * contract; see {@link #closedSecond()} for why its upper bound must come from there. A trap
- * received as it happens ({@link #append}) is timed by the clock. A trap read back from history
- * at start-up ({@link #appendHistory}: the trap file's existing lines, the kernel's ring) is timed
- * by its own event second instead, never later than now, and still never before the last receive
- * time nor at or before a closed second.
+ * Whole epoch seconds that never go backwards, even when the clock does, so times grow with the
+ * seqs; {@link #closedSecond()} says why getTraps' upper bound must come from there. A trap read
+ * back from history at start-up ({@link #appendHistory}) is timed by its own event second
+ * instead of the clock, never later than now, and still never before the last receive time nor
+ * at or before a closed second.
  *
- * <h2>Exactly once, and restarts</h2>
- * Within one run, a getTraps client that passes back the timestamp it got sees every trap once
- * (see {@link #receivedIn}), and a getTrapRecords client that passes back its cursor sees every
- * trap once or learns how many it missed ({@code dropped}). Nothing is kept on disk, so after a
- * restart the store is rebuilt from history, and:
+ * <h2>Restarts</h2>
+ * Nothing is kept on disk, so after a restart the store is rebuilt from history:
  * <ul>
  * <li>getTraps: a replayed trap's receive time is its event second, which a client's timestamp
- * from the earlier run already covers when that run delivered it: such a trap is not sent again,
- * and one the earlier run had not delivered yet (its time after the client's timestamp) is. This
- * is exact when the earlier run, too, received the trap within its event second, as a trap file
- * and kernel log read as they are written do. A trap that reached the earlier run's store late
- * (its event second already handed out to a client, or behind a trap of a later event) had a
- * later receive time there than on replay: if the client's timestamp lies between the two, that
- * trap is not sent again although the client never got it. Events with no history (state changes
- * of the tree, a FIFO's lines) are not replayed at all.</li>
- * <li>getTrapRecords: seqs start again at 1, so a cursor from the earlier run is usually beyond the
- * newest seq and is read as 0 (no dropped): the client gets the replayed traps again and drops
- * them by id (the monitor does). A cursor that the new run has already passed is taken for one of
- * its own: the client misses the new run's traps up to it, or is told of them as dropped.</li>
- * <li>Duplicates: an event whose id is already in the ring is not stored again (so a trap file or
- * kernel ring read twice in one run stores each trap once); the ids remembered are those of the
- * traps in the ring, no more, so a copy arriving after its first left the ring is stored.</li>
+ * from the earlier run already covers when that run delivered it. This is exact when the
+ * earlier run, too, received the trap within its event second, as a trap file and kernel log
+ * read as they are written do. A trap that reached the earlier run's store late had a later
+ * receive time there than on replay: if the client's timestamp lies between the two, that trap
+ * is not sent again although the client never got it. State changes of the tree and a FIFO's
+ * lines have no history and are not replayed.</li>
+ * <li>getTrapRecords: a cursor that the new run has already passed is taken for one of its own:
+ * the client misses the new run's traps up to it, or is told of them as dropped.</li>
+ * <li>Duplicates: an event whose id is in the ring is not stored again; a copy arriving after
+ * its first left the ring is.</li>
  * </ul>
  *
  * <h2>Storm coalescing</h2>
  * Alike traps arriving faster than the {@link StormPolicy} allows are folded into one trap by the
- * {@link StormCoalescer} (its class comment has the rules). Nothing is published from a timer of
- * the store's own: the writer calls {@link #tick} when {@link #nextDeadlineMillis} has come
- * (append does it too).
+ * {@link StormCoalescer}. Nothing is published from a timer of the store's own: the writer calls
+ * {@link #tick} when {@link #nextDeadlineMillis} has come (append does it too).
  */
 public final class TrapStore {
-
+    private static final Logger LOG = LogManager.getLogger(TrapStore.class);
     private static final long NONE_IN_FLIGHT = Long.MAX_VALUE;
+    /** Distinct file systems counted by name; the design's scale is 100, input may be garbage. */
+    static final int MAX_FILE_SYSTEMS = 1024;
 
     /** A reader's batch: see the class comment on cursor and dropped. */
     public record Page(List<Trap> traps, long cursor, long dropped) {
@@ -105,7 +89,11 @@ public final class TrapStore {
     private volatile long lastTime;
     /** Receive time being given to a trap not yet published, else NONE_IN_FLIGHT. */
     private volatile long appendingTime = NONE_IN_FLIGHT;
-    private final TrapCounters counters = new TrapCounters();
+    // each counter is read on its own, so several are not one atomic snapshot
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    /** Events received by file system, then source, by category code. */
+    private final Map<String, Map<String, AtomicLongArray>> byFs = new ConcurrentHashMap<>();
 
     // --- raised by readers (closedSecond), read by the writer ---
     /** The highest second a reader has declared closed: later traps get a greater receive time. */
@@ -118,12 +106,9 @@ public final class TrapStore {
     private long lastMillis = Long.MIN_VALUE;
     private final StormCoalescer storms;
     private final Map<String, Last> lastBySource = new HashMap<>();
-    /**
-     * The id of every trap in the ring, to its trap: what makes a second copy of an event a
-     * duplicate. Bounded by the ring (an id leaves with its trap), so a copy arriving after its
-     * first left the ring is stored again: clients of getTrapRecords still drop it by id.
-     */
+    /** The id of every trap in the ring, to its trap: what makes a second copy a duplicate. */
     private final Map<String, Trap> idsInRing = new HashMap<>();
+    private boolean warnedFileSystems;
 
     /**
      * @param maxTraps    most traps kept (the newest), at least 1
@@ -149,18 +134,16 @@ public final class TrapStore {
 
     /**
      * Receives one event as it happens: counts it, then stores it or folds it into a storm; its
-     * receive time is now. An event whose id is already in the store is a duplicate: counted in
-     * {@link #duplicates()} only. Writer thread only.
+     * receive time is now. An event whose id is already in the store is a duplicate: neither
+     * counted nor stored. Writer thread only.
      */
     public void append(TrapEvent e) {
         append(e, false);
     }
 
     /**
-     * Receives one event read back from history when the collector started (the trap file's lines
-     * already there, the kernel's ring): as {@link #append}, but its receive time comes from its
-     * event time (see "Receive times" in the class comment), so that a getTraps client of an earlier
-     * run, passing its last timestamp, does not get it again. Writer thread only.
+     * Receives one event read back from history at start-up: as {@link #append}, but timed by its
+     * event (see "Receive times" in the class comment). Writer thread only.
      */
     public void appendHistory(TrapEvent e) {
         append(e, true);
@@ -172,23 +155,22 @@ public final class TrapStore {
         storms.publishDue(now, this::publishAggregate);
         String id = TrapEvent.xmlSafe(e.id()); // as the Trap will hold it
         if (idsInRing.containsKey(id)) {
-            counters.duplicate();
             // a "Skipped N" after the copy belongs to the first one, which already had its own
-            last(e.source()).set(-1, e.fs(), e.category(), null);
+            lastBySource.put(e.source(), new Last(-1, e.fs(), e.category(), null));
             return;
         }
-        counters.received(e.fs(), e.source(), e.category(), 1);
+        count(e.fs(), e.source(), e.category(), 1);
         StormAggregate agg = storms.offer(e, now, history);
         if (agg != null) {
-            counters.coalesced(1);
-            last(e.source()).set(0, e.fs(), e.category(), agg);
+            coalesced.incrementAndGet();
+            lastBySource.put(e.source(), new Last(0, e.fs(), e.category(), agg));
             return;
         }
         long seq = published + 1;
         long time = stampTime(history ? historySecond(e.eventTimeMillis(), now) : Math.floorDiv(now, 1000));
         publish(new Trap(seq, id, time, Math.floorDiv(e.eventTimeMillis(), 1000), e.category(), e.fs(),
                 e.node(), e.message(), 1, e.source(), List.of()), time);
-        last(e.source()).set(seq, e.fs(), e.category(), null);
+        lastBySource.put(e.source(), new Last(seq, e.fs(), e.category(), null));
     }
 
     /**
@@ -198,11 +180,6 @@ public final class TrapStore {
      */
     private static long historySecond(long eventMillis, long nowMillis) {
         return Math.max(1, Math.min(Math.floorDiv(eventMillis, 1000), Math.floorDiv(nowMillis, 1000)));
-    }
-
-    /** The (mutable) last-trap record of a source, created on first use. */
-    private Last last(String source) {
-        return lastBySource.computeIfAbsent(source, s -> new Last());
     }
 
     /**
@@ -216,22 +193,22 @@ public final class TrapStore {
             return;
         }
         Last last = lastBySource.get(source == null ? "" : source);
-        if (last != null && last.seq < 0) {
+        if (last != null && last.seq() < 0) {
             return; // repeats of a duplicate: counted with the first copy
         }
         if (last == null) {
-            counters.received("", source, Category.INFO, n);
+            count("", source, Category.INFO, n);
             return;
         }
-        counters.received(last.fs, source, last.category, n);
-        long seq = last.seq;
-        if (last.storm != null) {
-            counters.coalesced(n);
-            if (last.storm.seq() == 0) {
-                last.storm.addRepeats(n);
+        count(last.fs(), source, last.category(), n);
+        long seq = last.seq();
+        if (last.storm() != null) {
+            coalesced.addAndGet(n);
+            if (last.storm().seq() == 0) {
+                last.storm().addRepeats(n);
                 return;
             }
-            seq = last.storm.seq();
+            seq = last.storm().seq();
         }
         int slot = slot(seq);
         Trap t = ring.get(slot);
@@ -302,6 +279,26 @@ public final class TrapStore {
         }
     }
 
+    /** Counts {@code n} events received for {@code fs} from {@code source} in {@code category}. */
+    private void count(String fs, String source, Category category, int n) {
+        received.addAndGet(n);
+        Map<String, AtomicLongArray> sources = byFs.get(fs);
+        if (sources == null) {
+            if (byFs.size() >= MAX_FILE_SYSTEMS) {
+                if (!warnedFileSystems) {
+                    warnedFileSystems = true;
+                    LOG.warn("more than {} file system names seen; counting further ones under \"\" (first: {})",
+                            MAX_FILE_SYSTEMS, fs);
+                }
+                fs = "";
+            }
+            sources = byFs.computeIfAbsent(fs, k -> new ConcurrentHashMap<>());
+        }
+        // Sources are the collector's own names (a handful), not input.
+        sources.computeIfAbsent(source == null ? "" : source, k -> new AtomicLongArray(Category.values().length))
+                .addAndGet(category.code(), n);
+    }
+
     /** The clock, never going backwards (storm windows and receive times use this). */
     private long nowMillis() {
         long now = clockMillis.getAsLong();
@@ -323,22 +320,8 @@ public final class TrapStore {
         return (int) ((seq - 1) % capacity);
     }
 
-    /**
-     * The last trap a source produced: a stored seq, or a storm (pending or published); seq -1 for
-     * a duplicate. Updated in place by the writer, one per source.
-     */
-    private static final class Last {
-        long seq;
-        String fs;
-        Category category;
-        StormAggregate storm;
-
-        void set(long seq, String fs, Category category, StormAggregate storm) {
-            this.seq = seq;
-            this.fs = fs;
-            this.category = category;
-            this.storm = storm;
-        }
+    /** The last trap a source produced: a stored seq, or a storm (pending or published); seq -1 for a duplicate. */
+    private record Last(long seq, String fs, Category category, StormAggregate storm) {
     }
 
     // ------------------------------------------------------------------ readers
@@ -406,17 +389,11 @@ public final class TrapStore {
     }
 
     /**
-     * Traps whose receive time t satisfies {@code afterSec < t <= upToSec}, oldest first, at
-     * most {@code limit}. Any thread.
-     * <p>
-     * Exactly-once for getTraps: receive times grow with the seqs, and when {@code upToSec} comes
-     * from {@link #closedSecond()} every trap published later gets a time above it. So a client
-     * that passes back the upToSec it was answered with as its next afterSec gets every trap once:
-     * the earlier ones fell in an earlier interval, the later ones fall after this one. Traps
-     * that left the ring before the call are not returned (getTrapRecords reports those as dropped).
-     * When more than {@code limit} traps match, the oldest {@code limit} are returned and the
-     * caller must not hand {@code upToSec} back as the next start (the rest would be skipped);
-     * with {@code limit >= maxTraps} that cannot happen, the ring holds no more.
+     * Traps still in the ring whose receive time t satisfies {@code afterSec < t <= upToSec},
+     * oldest first, at most {@code limit}; {@code upToSec} from {@link #closedSecond()} makes it
+     * exactly-once. When more than {@code limit} match, the caller must not hand {@code upToSec}
+     * back as the next start (the rest would be skipped); {@code limit >= maxTraps} rules that out.
+     * Any thread.
      */
     public List<Trap> receivedIn(long afterSec, long upToSec, int limit) {
         if (limit <= 0 || upToSec <= afterSec) {
@@ -460,11 +437,6 @@ public final class TrapStore {
         return lo;
     }
 
-    /** Events not stored because a trap with their id was in the store. Any thread. */
-    public long duplicates() {
-        return counters.duplicates();
-    }
-
     /** Receive time of the newest trap, epoch seconds; 0 when none. Any thread. */
     public long lastReceiveTime() {
         return published == 0 ? 0 : lastTime;
@@ -478,12 +450,21 @@ public final class TrapStore {
     /** Any thread. */
     public Stats stats() {
         long p = published;
-        return new Stats(counters.received(), Math.min(p, capacity), counters.coalesced(), Math.max(0, p - capacity));
+        return new Stats(received.get(), Math.min(p, capacity), coalesced.get(), Math.max(0, p - capacity));
     }
 
     /** Events received for {@code fs} by category code (Info, Warning, Critical, Fatal); zeros when unknown. Any thread. */
     public long[] countsByCategory(String fs) {
-        return counters.byCategory(fs);
+        long[] out = new long[Category.values().length];
+        Map<String, AtomicLongArray> sources = fs == null ? null : byFs.get(fs);
+        if (sources != null) {
+            for (AtomicLongArray counts : sources.values()) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += counts.get(i);
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -491,6 +472,14 @@ public final class TrapStore {
      * collector), each by category code; sorted by both. Any thread.
      */
     public Map<String, Map<String, long[]>> countsBySource() {
-        return counters.bySource();
+        Map<String, Map<String, long[]>> out = new TreeMap<>();
+        byFs.forEach((fs, sources) -> sources.forEach((source, counts) -> {
+            long[] c = new long[Category.values().length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = counts.get(i);
+            }
+            out.computeIfAbsent(fs, k -> new TreeMap<>()).put(source, c);
+        }));
+        return out;
     }
 }

@@ -232,9 +232,9 @@ class HundredThousandOstTest {
                 sweepScans);
         TrapStore store = new TrapStore(250, StormPolicy.DEFAULT, () -> now[0]);
         ScanLoop scans = new ScanLoop(scanner, new TrapQueue(16), interval * 1000L, () -> now[0], (s, t) -> { });
-        scans.scanOnce(now[0]).forEach(store::append);
+        scans.scanOnce(now[0], false).forEach(store::append);
         now[0] += interval * 1000L;
-        scans.scanOnce(now[0]).forEach(store::append);
+        scans.scanOnce(now[0], false).forEach(store::append);
         // The sweep has read the first 2 x 8,334 OSTs (file systems in name order, 1,000 OSTs each).
         int perScan = (OSTS + sweepScans - 1) / sweepScans;
         int last = 2 * perScan - 1;
@@ -247,7 +247,7 @@ class HundredThousandOstTest {
             while (scanCount < 2 * sweepScans && store.read(0, 250).traps().stream()
                     .noneMatch(t -> t.node().equals(node) && t.category() == Category.CRITICAL)) {
                 now[0] += interval * 1000L;
-                scans.scanOnce(now[0]).forEach(store::append);
+                scans.scanOnce(now[0], false).forEach(store::append);
                 scanCount++;
             }
             System.out.printf("silent DISCONN of %s at %,d OSTs: Critical trap after %d scans (%d s of scan clock)%n",

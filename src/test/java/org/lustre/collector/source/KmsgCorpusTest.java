@@ -64,7 +64,7 @@ class KmsgCorpusTest {
     }
 
     static boolean isLustre(String message) {
-        return KmsgPatterns.PREFIX.matcher(message).lookingAt();
+        return KmsgRules.PREFIX.matcher(message).lookingAt();
     }
 
     @Test

@@ -128,10 +128,10 @@ class KmsgRulesLinearTest {
         for (Rule r : KmsgRuleTable.RULES) {
             assertTrue(!unbounded.matcher(r.pattern().pattern()).find(), r.kind() + ": " + r.pattern().pattern());
         }
-        assertEquals(false, unbounded.matcher(KmsgPatterns.NID.pattern()).find());
-        assertEquals(false, unbounded.matcher(KmsgPatterns.TARGET.pattern()).find());
-        assertEquals(false, unbounded.matcher(KmsgPatterns.LOCATION.pattern()).find());
-        assertEquals(false, unbounded.matcher(KmsgPatterns.MGS_DEVICE.pattern()).find());
-        assertEquals(false, unbounded.matcher(KmsgPatterns.CLIENT_LOG.pattern()).find());
+        assertEquals(false, unbounded.matcher(KmsgRules.NID.pattern()).find());
+        assertEquals(false, unbounded.matcher(KmsgRules.TARGET.pattern()).find());
+        assertEquals(false, unbounded.matcher(KmsgRules.LOCATION.pattern()).find());
+        assertEquals(false, unbounded.matcher(KmsgRules.MGS_DEVICE.pattern()).find());
+        assertEquals(false, unbounded.matcher(KmsgRules.CLIENT_LOG.pattern()).find());
     }
 }

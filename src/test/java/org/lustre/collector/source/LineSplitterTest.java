@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -164,7 +165,7 @@ class LineSplitterTest {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256);
         private boolean discarding;
 
-        void feed(ByteBuffer buf, LineSplitter.LineHandler handler) {
+        void feed(ByteBuffer buf, Consumer<String> handler) {
             while (buf.hasRemaining()) {
                 byte b = buf.get();
                 if (b == '\n') {
@@ -172,7 +173,7 @@ class LineSplitterTest {
                     pending.reset();
                     discarding = false;
                     if (line != null) {
-                        handler.line(line);
+                        handler.accept(line);
                     }
                 } else if (pending.size() < LineSplitter.MAX_LINE) {
                     pending.write(b);
@@ -180,7 +181,7 @@ class LineSplitterTest {
                     discarding = true;
                     String line = decode();
                     pending.reset();
-                    handler.line(line);
+                    handler.accept(line);
                 }
             }
         }
@@ -189,11 +190,11 @@ class LineSplitterTest {
             return pending.size() > 0;
         }
 
-        void flush(LineSplitter.LineHandler handler) {
+        void flush(Consumer<String> handler) {
             if (pending.size() > 0 && !discarding) {
                 String line = decode();
                 pending.reset();
-                handler.line(line);
+                handler.accept(line);
             }
             reset();
         }

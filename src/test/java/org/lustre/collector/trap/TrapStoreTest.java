@@ -506,7 +506,6 @@ class TrapStoreTest {
         s.append(distinct(1)); // the trap file read again
         s.addRepeats("trapfile", 2); // its "Skipped" came with the first copy
         assertEquals(1, s.newestSeq());
-        assertEquals(1, s.duplicates());
         assertEquals(3, all(s).get(0).count());
         assertEquals(3, s.stats().received());
         // the ids remembered are those in the ring: once e1 has left it, e1 is stored again
@@ -515,7 +514,6 @@ class TrapStoreTest {
         s.append(distinct(4));
         s.append(distinct(1));
         assertEquals(List.of("e3", "e4", "e1"), all(s).stream().map(Trap::id).toList());
-        assertEquals(1, s.duplicates());
     }
 
     @Test
