@@ -13,8 +13,7 @@ import org.xml.sax.SAXException;
  * The answer fragments of the stored traps, each written once: a getTraps row
  * {@code [message, category, node]} and a getTrapRecords struct, as {@link EncodedValue}s. A
  * 250-trap answer is then 250 copies instead of 250 walks through Apache XML-RPC's serializers
- * and the escaping of every character: without it getTraps(0) cost 3.3x the CPU per call
- * (1.33 ms against 0.40 ms) and served 36% of the calls/s (bench/java TrickBench).
+ * and the escaping of every character (BENCHMARKS.md section 8, "answer cache").
  * <p>
  * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
  * {@link #MAX_SLOTS}. Each slot holds the {@link Trap} object its fragments were written from. A
