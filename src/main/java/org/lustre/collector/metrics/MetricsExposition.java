@@ -50,14 +50,10 @@ final class MetricsExposition {
     private MetricsExposition() {
     }
 
-    /** The writer the client's scrape handler would pick for this Accept header (protobuf is not offered). */
-    static ExpositionFormatWriter writerFor(String accept) {
-        return OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
-    }
-
     static Body body(Parts parts, String accept, boolean gzip) throws IOException {
-        ExpositionFormatWriter writer = writerFor(accept);
-        boolean openMetrics = writer == OPEN_METRICS;
+        // the writer the client's scrape handler would pick (protobuf is not offered)
+        boolean openMetrics = OPEN_METRICS.accepts(accept);
+        ExpositionFormatWriter writer = openMetrics ? OPEN_METRICS : TEXT;
         ByteArrayOutputStream fresh = new ByteArrayOutputStream(16 * 1024);
         writer.write(fresh, parts.fresh(), EscapingScheme.fromAcceptHeader(accept));
         byte[] head = fresh.toByteArray();
