@@ -73,8 +73,7 @@ final class EncodedTraps {
         } else {
             e = null;
         }
-        EncodedValue made = record ? encode(t, plainRecord(t), () -> plainRecord(t))
-                : encode(t, plainRow(t), () -> plainRow(t));
+        EncodedValue made = encode(t, record ? () -> plainRecord(t) : () -> plainRow(t));
         Entry replacement = record ? new Entry(t, e == null ? null : e.row(), made)
                 : new Entry(t, made, e == null ? null : e.record());
         if (made.length() > MAX_FRAGMENT || cachedBytes.get() + made.length() > MAX_BYTES) {
@@ -99,9 +98,9 @@ final class EncodedTraps {
     }
 
     /** Strings, ints and arrays of them always encode: a failure here is a bug, hence unchecked. */
-    private static EncodedValue encode(Trap t, Object value, Supplier<Object> plain) {
+    private static EncodedValue encode(Trap t, Supplier<Object> plain) {
         try {
-            return AnswerTypes.encode(value, plain);
+            return AnswerTypes.encode(plain);
         } catch (SAXException e) {
             throw new IllegalStateException("cannot encode trap " + t.seq() + ": " + e.getMessage(), e);
         }
