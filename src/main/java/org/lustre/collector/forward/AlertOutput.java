@@ -1,7 +1,6 @@
 package org.lustre.collector.forward;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.lustre.collector.trap.Category;
@@ -15,13 +14,11 @@ import org.lustre.collector.trap.Trap;
  */
 final class AlertOutput implements TrapOutput {
     private final TrapAlerts alerts;
-    private final List<AlertmanagerSender> senders = new ArrayList<>();
+    private final List<AlertmanagerSender> senders;
 
     AlertOutput(List<URI> alertmanagers, Category minimum) {
         this.alerts = new TrapAlerts(minimum);
-        for (URI u : alertmanagers) {
-            senders.add(new AlertmanagerSender(u));
-        }
+        this.senders = alertmanagers.stream().map(AlertmanagerSender::new).toList();
     }
 
     @Override

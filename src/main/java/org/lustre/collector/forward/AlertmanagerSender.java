@@ -54,10 +54,6 @@ final class AlertmanagerSender implements AutoCloseable {
         this.state = new OutputState(LOG, "alertmanager " + target);
     }
 
-    URI endpoint() {
-        return endpoint;
-    }
-
     void start() {
         thread = Threads.daemon(this::run, "lustre-alertmanager");
         thread.start();

@@ -25,13 +25,8 @@ import org.lustre.collector.trap.Trap;
 /**
  * The {@code syslog} option: every trap as one RFC 5424 message through log4j2's own
  * SyslogAppender and Rfc5424Layout, built here rather than in log4j2.xml so the option alone
- * turns it on. APP-NAME {@code lustre-collector}, MSGID {@code trap}, facility daemon, severity
- * from the category (Info: info, Warning: warning, Critical: err, Fatal: alert, log4j2's mapping
- * of INFO, WARN, ERROR and FATAL), and one structured data element
- * {@code [trap@32473 category="Critical" fs=".." node=".." id=".." count=".." source=".."]}
- * (32473 is the example enterprise number of RFC 5612: the SD-ID is ours, not IANA's) before the
- * trap's message. udp sends one datagram a trap; tcp frames with a newline (what rsyslog's imtcp
- * and journald's remote receiver read); tls uses octet counting (RFC 5425) and the JVM's trust store.
+ * turns it on. The message, its severities (log4j2's mapping of the levels of {@link #level}) and
+ * the framing of each protocol are the README's, section "Syslog".
  * <p>
  * A TCP or TLS write can block, so the feed only offers into a bounded queue
  * ({@value #QUEUE_CAPACITY}); a full queue counts the trap as queueFull. The appender reconnects
@@ -41,6 +36,7 @@ import org.lustre.collector.trap.Trap;
 final class SyslogOutput implements TrapOutput {
     private static final Logger LOG = LogManager.getLogger(SyslogOutput.class);
     static final int QUEUE_CAPACITY = 10_000;
+    /** RFC 5612's example enterprise number: the SD-ID is ours, not IANA's. */
     static final String ENTERPRISE_NUMBER = "32473";
 
     private final SyslogAddress address;
@@ -126,7 +122,7 @@ final class SyslogOutput implements TrapOutput {
     }
 
     /** The log event for one trap: level from the category, the structured data from its fields. */
-    static LogEvent event(Trap t) {
+    private static LogEvent event(Trap t) {
         StructuredDataMessage m = new StructuredDataMessage("trap", t.message(), "trap");
         m.put("category", t.category().label());
         m.put("fs", t.fs());
@@ -138,18 +134,13 @@ final class SyslogOutput implements TrapOutput {
                 .setMessage(m).setTimeMillis(t.eventTime() * 1000).build();
     }
 
-    static Level level(Category c) {
+    private static Level level(Category c) {
         return switch (c) {
             case INFO -> Level.INFO;
             case WARNING -> Level.WARN;
             case CRITICAL -> Level.ERROR;
             case FATAL -> Level.FATAL;
         };
-    }
-
-    /** The bytes one trap becomes on the wire (tests). */
-    byte[] format(Trap t) {
-        return appender.getLayout().toByteArray(event(t));
     }
 
     @Override

@@ -14,11 +14,10 @@ import org.lustre.collector.trap.Trap;
  * trap that clears one resolves it.
  *
  * <h2>Labels</h2>
- * {@code alertname="LustreTrap"}, {@code fs}, {@code node}, {@code category} (Info .. Fatal),
- * {@code severity} (the category in lower case, for routes) and {@code id}, the trap's content id.
- * All come from the trap's content, so the two collectors of an MDS pair send the same label set
- * for the same event and Alertmanager keeps one alert. A storm aggregate is one trap, hence one
- * alert; its count and first nodes are annotations (they may differ between the two collectors).
+ * The README's table, all from the trap's content, so the two collectors of an MDS pair send the
+ * same label set for the same event and Alertmanager keeps one alert. A storm aggregate is one
+ * trap, hence one alert; its count and first nodes are annotations (they may differ between the
+ * two collectors).
  *
  * <h2>Resolving</h2>
  * State traps come from the scan with ids {@code scan:<node>:<state>:<epoch>} (see
@@ -126,10 +125,5 @@ final class TrapAlerts {
                     : state.equals("FULL95") || state.equals("BELOW95") ? Condition.SPACE : Condition.RESPONDING;
             return new StateId(node, c);
         }
-    }
-
-    /** For tests: the open alerts' ids. */
-    List<String> openIds() {
-        return open.values().stream().map(a -> a.labels().get("id")).toList();
     }
 }

@@ -6,12 +6,11 @@ import org.lustre.collector.trap.Trap;
 
 /**
  * Somewhere traps are forwarded to (Alertmanager, syslog). {@link #accept} is called by the
- * {@link TrapFeed}'s thread for every trap the store publishes and must never block: an output
+ * {@link Forwarding}'s feed thread for every trap the store publishes and must never block: an output
  * queues what it sends and sends on its own thread. {@link #stats} may be called from any thread.
  */
 interface TrapOutput extends AutoCloseable {
 
-    /** Starts the sending thread. */
     void start();
 
     void accept(Trap trap);

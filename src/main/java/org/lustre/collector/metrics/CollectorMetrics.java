@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -35,7 +34,7 @@ import org.lustre.collector.trap.TrapStore;
  * category (at most 1,024 file systems: the store's own bound).
  * <p>Thread-safe: scrapes may run concurrently.
  */
-public final class CollectorMetrics implements MultiCollector {
+public final class CollectorMetrics {
     static final String PREFIX = "lustre_collector_";
 
     private final Collector collector;
@@ -43,22 +42,6 @@ public final class CollectorMetrics implements MultiCollector {
 
     public CollectorMetrics(Collector collector) {
         this.collector = collector;
-    }
-
-    /** Every family, the per-target ones included (slow at 100,000 OSTs: /metrics uses {@link #exposition}). */
-    @Override
-    public MetricSnapshots collect() {
-        LustreSnapshot s = collector.snapshot();
-        TargetSeries.Families t = targets.of(s);
-        List<MetricSnapshot> out = collect(s, t);
-        List<GaugeDataPointSnapshot> up = new ArrayList<>(t.points());
-        List<GaugeDataPointSnapshot> active = new ArrayList<>(t.points());
-        for (String fs : s.fileSystems().keySet()) {
-            TargetSeries.points(fs, s.nodesOf(fs), up, active);
-        }
-        out.add(new GaugeSnapshot(TargetSeries.UP, up));
-        out.add(new GaugeSnapshot(TargetSeries.ACTIVE, active));
-        return new MetricSnapshots(out);
     }
 
     /** The families but the per-target ones, and the per-target lines ready to send. */

@@ -16,12 +16,10 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 /**
  * One /metrics answer: the small families written at each scrape by the Prometheus client's
- * writer (text format, or OpenMetrics when the Accept header asks for it, as the client's own
- * scrape handler chooses), then the per-target lines that {@link TargetSeries} keeps per file
- * system, then OpenMetrics' "# EOF". Both formats write a gauge's HELP, TYPE and sample lines
- * alike, so the kept lines serve both. Gzipped, the body is a series of gzip members: the fresh
- * part is compressed per scrape (a few KB), the kept lines were compressed when kept.
- * Stateless; any thread.
+ * writer, then the per-target lines that {@link TargetSeries} keeps per file system, then
+ * OpenMetrics' "# EOF". Both formats write a gauge's HELP, TYPE and sample lines alike, so the
+ * kept lines serve both. Gzipped, the body is a series of gzip members: the fresh part is
+ * compressed per scrape (a few KB), the kept lines were compressed when kept. Stateless; any thread.
  */
 final class MetricsExposition {
     private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -50,14 +48,10 @@ final class MetricsExposition {
     private MetricsExposition() {
     }
 
-    /** The writer the client's scrape handler would pick for this Accept header (protobuf is not offered). */
-    static ExpositionFormatWriter writerFor(String accept) {
-        return OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
-    }
-
     static Body body(Parts parts, String accept, boolean gzip) throws IOException {
-        ExpositionFormatWriter writer = writerFor(accept);
-        boolean openMetrics = writer == OPEN_METRICS;
+        // the writer the client's scrape handler would pick (protobuf is not offered)
+        boolean openMetrics = OPEN_METRICS.accepts(accept);
+        ExpositionFormatWriter writer = openMetrics ? OPEN_METRICS : TEXT;
         ByteArrayOutputStream fresh = new ByteArrayOutputStream(16 * 1024);
         writer.write(fresh, parts.fresh(), EscapingScheme.fromAcceptHeader(accept));
         byte[] head = fresh.toByteArray();
@@ -67,29 +61,21 @@ final class MetricsExposition {
         List<TargetSeries.Chunk> chunks = parts.targets().chunks();
         boolean any = parts.targets().points() > 0;
         List<byte[]> pieces = new ArrayList<>(2 * chunks.size() + 4);
-        if (!gzip) {
-            pieces.add(head);
-            if (any) {
-                pieces.add(UP_HEADER);
-                chunks.forEach(c -> pieces.add(TargetSeries.text(c.upGzip())));
-                pieces.add(ACTIVE_HEADER);
-                chunks.forEach(c -> pieces.add(TargetSeries.text(c.activeGzip())));
-            }
-            if (openMetrics) {
-                pieces.add(EOF);
-            }
-        } else {
-            pieces.add(TargetSeries.gzip(any ? concat(head, UP_HEADER) : head));
-            if (any) {
-                chunks.forEach(c -> pieces.add(c.upGzip()));
-                pieces.add(TargetSeries.gzip(ACTIVE_HEADER));
-                chunks.forEach(c -> pieces.add(c.activeGzip()));
-            }
-            if (openMetrics) {
-                pieces.add(TargetSeries.gzip(EOF));
-            }
+        pieces.add(piece(any ? concat(head, UP_HEADER) : head, gzip));
+        if (any) {
+            chunks.forEach(c -> pieces.add(gzip ? c.upGzip() : TargetSeries.text(c.upGzip())));
+            pieces.add(piece(ACTIVE_HEADER, gzip));
+            chunks.forEach(c -> pieces.add(gzip ? c.activeGzip() : TargetSeries.text(c.activeGzip())));
+        }
+        if (openMetrics) {
+            pieces.add(piece(EOF, gzip));
         }
         return new Body(writer.getContentType(), gzip, pieces);
+    }
+
+    /** Fresh text as one piece of the body: its own gzip member when the body is gzipped. */
+    private static byte[] piece(byte[] text, boolean gzip) {
+        return gzip ? TargetSeries.gzip(text) : text;
     }
 
     private static boolean endsWith(byte[] b, byte[] suffix) {

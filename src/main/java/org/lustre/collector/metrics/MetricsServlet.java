@@ -12,12 +12,10 @@ import org.lustre.collector.web.CollectorListener;
 
 /**
  * {@code GET /metrics}: the Prometheus text format, or OpenMetrics when the Accept header asks
- * for it, gzip when accepted; written by the Prometheus client's writers from
- * {@link CollectorMetrics}, with the per-target lines kept per file system
- * ({@link MetricsExposition}: the client's own scrape handler would rewrite all 200,000 of them at
- * each scrape, ~300 ms at 100,000 OSTs). Only the collector's metrics, not the JVM's default registry.
- * GET and HEAD only (405 otherwise, from HttpServlet); the access filter in front of every path
- * applies as for /RPC2. Thread-safe.
+ * for it, gzip when accepted ({@link MetricsExposition}; why not the client's own scrape handler:
+ * {@link TargetSeries}). Only the collector's metrics, not the JVM's default registry. GET and HEAD
+ * only (405 otherwise, from HttpServlet); the access filter in front of every path applies as for
+ * /RPC2. Thread-safe.
  */
 public final class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;

@@ -92,12 +92,7 @@ final class TargetSeries {
         List<GaugeDataPointSnapshot> up = new ArrayList<>(nodes.size());
         List<GaugeDataPointSnapshot> active = new ArrayList<>(nodes.size());
         points(fs, nodes, up, active);
-        int notResponding = 0;
-        for (NodeState node : nodes.values()) {
-            if (!node.responding()) {
-                notResponding++;
-            }
-        }
+        int notResponding = (int) nodes.values().stream().filter(n -> !n.responding()).count();
         return new Chunk(nodes, up.size(), notResponding, gzip(lines(UP, up)), gzip(lines(ACTIVE, active)));
     }
 

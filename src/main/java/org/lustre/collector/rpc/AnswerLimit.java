@@ -4,19 +4,18 @@ package org.lustre.collector.rpc;
  * How many bytes one answer may take, so that no request can make the collector build an answer
  * its heap cannot hold (the packaged JVM has 192 MiB and serves 8 requests at once; a trap message
  * of 4 KiB of '&amp;' is 20 KiB once escaped).
- * <ul>
- * <li>{@link #TRAP_BYTES}: getTraps and getTrapRecords stop at a whole trap before their traps
- * pass it, and say so (see {@link TrapsSince} and {@link CollectorApi}); a multicall stops running
- * calls once its answers pass it ({@link Multicall}, measured with {@link AnswerSize}).</li>
- * <li>{@link #HARD_BYTES}: no answer is ever written past it: {@link AnswerSerializer} stops and the call
- * answers fault -32603 instead. Only a method with no cut of its own can get there
- * (getNodeNames("") at 100,000 OSTs is ~3 MB, well below).</li>
- * </ul>
  */
 public final class AnswerLimit {
-    /** Most bytes of traps in one getTraps or getTrapRecords answer, and of one multicall's answers. */
+    /**
+     * getTraps and getTrapRecords stop at a whole trap before their traps pass it, and say so; a
+     * multicall stops running calls once its answers pass it (measured with {@link AnswerSize}).
+     */
     public static final int TRAP_BYTES = 4 << 20;
-    /** Most bytes of any answer. */
+    /**
+     * No answer is ever written past it: {@link AnswerSerializer} stops and the call answers fault
+     * -32603 instead. Only a method with no cut of its own can get there (getNodeNames("") at
+     * 100,000 OSTs is ~3 MB, well below).
+     */
     public static final int HARD_BYTES = 8 << 20;
 
     private AnswerLimit() {

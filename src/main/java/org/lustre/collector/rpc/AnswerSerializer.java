@@ -29,19 +29,12 @@ final class AnswerSerializer extends DefaultHandler {
 
     private byte[] buf;
     private int size;
-    private final int limit;
     /** A start tag whose '&gt;' is not written yet, so an empty element can still become "/&gt;". */
     private boolean tagOpen;
 
-    /** An answer of at most {@link AnswerLimit#HARD_BYTES}. */
+    /** An answer of at most {@link AnswerLimit#HARD_BYTES}; past it a write throws {@link AnswerLimit.TooLarge}. */
     AnswerSerializer(int initialCapacity) {
-        this(initialCapacity, AnswerLimit.HARD_BYTES);
-    }
-
-    /** @param limit most bytes written; past it a write throws {@link AnswerLimit.TooLarge} */
-    AnswerSerializer(int initialCapacity, int limit) {
-        this.limit = limit;
-        buf = new byte[Math.max(64, Math.min(initialCapacity, limit))];
+        buf = new byte[Math.max(64, Math.min(initialCapacity, AnswerLimit.HARD_BYTES))];
     }
 
     /** The buffer written so far; its first {@link #size()} bytes are the answer. */
@@ -68,7 +61,7 @@ final class AnswerSerializer extends DefaultHandler {
 
     @Override
     public void startDocument() {
-        append(DECLARATION);
+        raw(DECLARATION);
     }
 
     @Override
@@ -116,11 +109,6 @@ final class AnswerSerializer extends DefaultHandler {
         text(ch, start, length, false);
     }
 
-    @Override
-    public void ignorableWhitespace(char[] ch, int start, int length) {
-        characters(ch, start, length);
-    }
-
     private void closeTag() {
         if (tagOpen) {
             put('>');
@@ -128,19 +116,9 @@ final class AnswerSerializer extends DefaultHandler {
         }
     }
 
-    /** An element or attribute name: never escaped (XmlRpcWriter's names are plain ASCII). */
+    /** An element or attribute name (XmlRpcWriter's are plain ASCII, so nothing is escaped). */
     private void name(String s) {
-        char[] ch = s.toCharArray();
-        ensure(3 * ch.length);
-        for (char c : ch) {
-            if (c >= 0x80) {
-                encode(ch, 0, ch.length, false);
-                return;
-            }
-        }
-        for (char c : ch) {
-            buf[size++] = (byte) c;
-        }
+        text(s.toCharArray(), 0, s.length(), false);
     }
 
     private void text(char[] ch, int start, int length, boolean attribute) {
@@ -201,19 +179,13 @@ final class AnswerSerializer extends DefaultHandler {
         buf[size++] = (byte) asciiChar;
     }
 
-    private void append(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, size, bytes.length);
-        size += bytes.length;
-    }
-
     private void ensure(int more) {
         if (size + more > buf.length) {
             long need = (long) size + more;
-            if (need > limit) {
-                throw new AnswerLimit.TooLarge(limit);
+            if (need > AnswerLimit.HARD_BYTES) {
+                throw new AnswerLimit.TooLarge(AnswerLimit.HARD_BYTES);
             }
-            buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(2L * buf.length, need)));
+            buf = Arrays.copyOf(buf, (int) Math.min(AnswerLimit.HARD_BYTES, Math.max(2L * buf.length, need)));
         }
     }
 

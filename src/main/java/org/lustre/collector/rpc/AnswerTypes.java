@@ -63,26 +63,18 @@ final class AnswerTypes extends TypeFactoryImpl {
     @Override
     public TypeParser getParser(XmlRpcStreamConfig config, NamespaceContextImpl context, String uri,
                                 String localName) {
-        if (UnusableValue.isInt(uri, localName)) {
-            return UnusableValue.intParser();
-        }
-        if (!UnusableValue.isStandard(uri, localName)) {
-            return UnusableValue.parserFor(localName);
-        }
-        return super.getParser(config, context, uri, localName);
+        TypeParser ours = UnusableValue.parserFor(uri, localName);
+        return ours != null ? ours : super.getParser(config, context, uri, localName);
     }
 
     /**
-     * {@code value} (a type Apache XML-RPC writes with extensions off) written once, as it would
-     * be written inside an answer.
+     * The value {@code plain} makes (of a type Apache XML-RPC writes with extensions off) written
+     * once, as it would be written inside an answer.
      */
-    static EncodedValue encode(Object value, Supplier<Object> plain) throws SAXException {
+    static EncodedValue encode(Supplier<Object> plain) throws SAXException {
         AnswerSerializer out = new AnswerSerializer(256);
-        TypeSerializer s = ENCODER.getSerializer(ENCODE_CONFIG, value);
-        if (s == null) {
-            throw new SAXException("unsupported type: " + value.getClass().getSimpleName());
-        }
-        s.write(out, value);
+        Object value = plain.get();
+        ENCODER.getSerializer(ENCODE_CONFIG, value).write(out, value);
         return new EncodedValue(out.toByteArray(), plain);
     }
 

@@ -46,9 +46,6 @@ public final class Args {
         if (v instanceof Object[] a) {
             return a;
         }
-        if (v instanceof List<?> l) {
-            return l.toArray();
-        }
         throw wrongType(i, "array", v);
     }
 
@@ -64,7 +61,7 @@ public final class Args {
                 : v instanceof String ? "string"
                 : v instanceof Boolean ? "boolean"
                 : v instanceof Double ? "double"
-                : v instanceof Object[] || v instanceof List ? "array"
+                : v instanceof Object[] ? "array"
                 : v instanceof java.util.Map ? "struct"
                 : v instanceof java.util.Date ? "dateTime.iso8601"
                 : v instanceof byte[] ? "base64"

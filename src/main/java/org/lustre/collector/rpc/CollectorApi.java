@@ -29,10 +29,8 @@ import org.lustre.collector.trap.TrapStore;
  */
 public final class CollectorApi {
     private final Collector collector;
-    /** The traps' answer fragments, written once per trap record rather than once per call. */
     private final EncodedTraps encoded;
     private final TrapsSince trapsSince;
-    /** Each file system's non-responding targets in one snapshot, worked out once for it. */
     private record NotResponding(LustreSnapshot snapshot, Map<String, Object[]> byFs) {
     }
 
@@ -43,7 +41,6 @@ public final class CollectorApi {
      */
     private volatile NotResponding notResponding = new NotResponding(LustreSnapshot.EMPTY, Map.of());
 
-    /** A getTargetStates answer and the node map it was made from. */
     private record CachedStates(Map<String, NodeState> nodes, Map<String, Object> answer) {
     }
 

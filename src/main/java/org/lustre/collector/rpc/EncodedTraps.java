@@ -13,8 +13,7 @@ import org.xml.sax.SAXException;
  * The answer fragments of the stored traps, each written once: a getTraps row
  * {@code [message, category, node]} and a getTrapRecords struct, as {@link EncodedValue}s. A
  * 250-trap answer is then 250 copies instead of 250 walks through Apache XML-RPC's serializers
- * and the escaping of every character: without it getTraps(0) cost 3.3x the CPU per call
- * (1.33 ms against 0.40 ms) and served 36% of the calls/s (bench/java TrickBench).
+ * and the escaping of every character (BENCHMARKS.md section 8, "answer cache").
  * <p>
  * Bounded like the store: one slot per ring slot ({@code seq % capacity}), at most
  * {@link #MAX_SLOTS}. Each slot holds the {@link Trap} object its fragments were written from. A
@@ -74,8 +73,7 @@ final class EncodedTraps {
         } else {
             e = null;
         }
-        EncodedValue made = record ? encode(t, plainRecord(t), () -> plainRecord(t))
-                : encode(t, plainRow(t), () -> plainRow(t));
+        EncodedValue made = encode(t, record ? () -> plainRecord(t) : () -> plainRow(t));
         Entry replacement = record ? new Entry(t, e == null ? null : e.row(), made)
                 : new Entry(t, made, e == null ? null : e.record());
         if (made.length() > MAX_FRAGMENT || cachedBytes.get() + made.length() > MAX_BYTES) {
@@ -100,9 +98,9 @@ final class EncodedTraps {
     }
 
     /** Strings, ints and arrays of them always encode: a failure here is a bug, hence unchecked. */
-    private static EncodedValue encode(Trap t, Object value, Supplier<Object> plain) {
+    private static EncodedValue encode(Trap t, Supplier<Object> plain) {
         try {
-            return AnswerTypes.encode(value, plain);
+            return AnswerTypes.encode(plain);
         } catch (SAXException e) {
             throw new IllegalStateException("cannot encode trap " + t.seq() + ": " + e.getMessage(), e);
         }

@@ -8,30 +8,16 @@ import java.util.function.Supplier;
  * anywhere Apache XML-RPC takes a value (an array element, a struct member); {@link AnswerTypes}
  * copies the bytes into an answer instead of writing the value again. Immutable, so a cache may
  * hand one instance to any number of threads.
+ *
+ * @param xml     the value's bytes; not copied, never changed afterwards
+ * @param rebuild the value again, for a writer that is not an {@link AnswerSerializer}
  */
-final class EncodedValue {
-    private final byte[] xml;
-    private final Supplier<Object> plain;
-
-    /**
-     * @param xml   the value's bytes; not copied, never changed afterwards
-     * @param plain rebuilds the value for a writer that is not an {@link AnswerSerializer}
-     */
-    EncodedValue(byte[] xml, Supplier<Object> plain) {
-        this.xml = xml;
-        this.plain = plain;
-    }
-
-    /** The value's bytes: the caller must not change them. */
-    byte[] xml() {
-        return xml;
-    }
-
+record EncodedValue(byte[] xml, Supplier<Object> rebuild) {
     int length() {
         return xml.length;
     }
 
     Object plain() {
-        return plain.get();
+        return rebuild.get();
     }
 }

@@ -12,6 +12,7 @@ import org.xml.sax.SAXNotRecognizedException;
 import org.xml.sax.SAXNotSupportedException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The SAX factory every XML-RPC message is parsed with, requests and answers alike (the
@@ -23,20 +24,13 @@ import org.xml.sax.XMLReader;
 public final class HardenedSax {
     private static final SAXParserFactory FACTORY = create();
 
-    /** Fails on errors without printing them (the JDK default prints "[Fatal Error]" to stderr). */
-    private static final ErrorHandler QUIET = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException e) {
-            // not worth a line: the document either parses or fails
-        }
-
+    /**
+     * Fails on errors without printing them (the JDK default prints "[Fatal Error]" to stderr);
+     * DefaultHandler already ignores warnings and throws fatal errors.
+     */
+    private static final ErrorHandler QUIET = new DefaultHandler() {
         @Override
         public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
             throw e;
         }
     };

@@ -1,7 +1,6 @@
 package org.lustre.collector.rpc;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
                 a -> getMethodHelp(known(a.getString(0))), "methodName:string"));
         add(RpcMethod.of("system.methodSignature", "array",
                 "Signatures of a method: arrays of the return type then the argument types.",
-                a -> toObjectArrays(getMethodSignature(known(a.getString(0)))), "methodName:string"));
+                a -> getMethodSignature(known(a.getString(0))), "methodName:string"));
         Multicall multicall = new Multicall(methods::get);
         add(RpcMethod.of(Multicall.NAME, "array",
                 "Several calls in one: an array of {methodName, params}; answers, in order, [result] or "
@@ -82,9 +81,5 @@ public final class MethodTable implements XmlRpcListableHandlerMapping {
     @Override
     public String getMethodHelp(String name) {
         return methods.get(name).help();
-    }
-
-    private static Object[] toObjectArrays(String[][] sigs) {
-        return Arrays.stream(sigs).map(s -> (Object) Arrays.copyOf(s, s.length, Object[].class)).toArray();
     }
 }

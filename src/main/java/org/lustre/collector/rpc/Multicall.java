@@ -22,13 +22,9 @@ import org.apache.xmlrpc.XmlRpcException;
 final class Multicall {
     private static final Logger LOG = LogManager.getLogger(Multicall.class);
     static final String NAME = "system.multicall";
-    /** Most calls in one multicall. */
     static final int MAX_CALLS = 1_000;
-    /**
-     * Most bytes (estimated) of one multicall's results: room for one getNodeNames("") at 100,000
-     * OSTs (~3 MB). Without it a thousand such calls in one request would build gigabytes.
-     */
-    static final long MAX_ANSWER_BYTES = AnswerLimit.TRAP_BYTES;
+    /** Most bytes (estimated) of one multicall's results, or a thousand getNodeNames("") would build gigabytes. */
+    private static final long MAX_ANSWER_BYTES = AnswerLimit.TRAP_BYTES;
 
     private final Function<String, RpcMethod> methods;
 

@@ -1,5 +1,6 @@
 package org.lustre.collector.rpc;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.xmlrpc.XmlRpcException;
@@ -22,22 +23,14 @@ public record RpcMethod(String name, String returns, List<String> argNames, List
         Object call(Args args) throws XmlRpcException;
     }
 
-    public RpcMethod {
-        argNames = List.copyOf(argNames);
-        argTypes = List.copyOf(argTypes);
-        if (argNames.size() != argTypes.size()) {
-            throw new IllegalArgumentException(name + ": names and types differ in number");
-        }
-    }
-
     public static RpcMethod of(String name, String returns, String help, Body body, String... namesAndTypes) {
-        List<String> names = new java.util.ArrayList<>();
-        List<String> types = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
         for (String nt : namesAndTypes) {
             int colon = nt.indexOf(':');
             names.add(nt.substring(0, colon));
             types.add(nt.substring(colon + 1));
         }
-        return new RpcMethod(name, returns, names, types, help, body);
+        return new RpcMethod(name, returns, List.copyOf(names), List.copyOf(types), help, body);
     }
 }

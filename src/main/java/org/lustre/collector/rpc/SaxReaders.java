@@ -12,10 +12,10 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Hardened SAX readers ({@link HardenedSax}) kept for reuse: creating one costs more than
- * parsing a small request. A reader keeps the
- * factory's features for its whole life, DOCTYPE refused and no external entities, and resets its
- * state at the start of every parse, including after one that failed. At most {@link #MAX_IDLE}
- * idle readers are kept; a thread finding none creates one.
+ * parsing a small request. A reader keeps the factory's features for its whole life, DOCTYPE
+ * refused and no external entities, and resets its state at the start of every parse, including
+ * after one that failed. At most {@link #MAX_IDLE} idle readers are kept; a thread finding none
+ * creates one.
  * <p>
  * Threads: any number at once; each parse has a reader to itself.
  */
@@ -25,12 +25,10 @@ final class SaxReaders {
 
     private final ArrayBlockingQueue<XMLReader> idle = new ArrayBlockingQueue<>(MAX_IDLE);
 
-    /** Parses {@code body} into {@code handler}; errors and fatal errors are thrown, never printed. */
-    void parse(byte[] body, ContentHandler handler) throws SAXException, IOException {
-        parse(body, null, handler);
-    }
-
-    /** As {@link #parse(byte[], ContentHandler)}, reading the bytes in {@code encoding} (null: as the XML says). */
+    /**
+     * Parses {@code body}, read in {@code encoding} (null: as the XML says), into {@code handler};
+     * errors and fatal errors are thrown, never printed.
+     */
     void parse(byte[] body, String encoding, ContentHandler handler) throws SAXException, IOException {
         XMLReader reader = idle.poll();
         if (reader == null) {

@@ -12,16 +12,13 @@ import java.util.zip.CRC32;
 import org.lustre.collector.lustre.NodeState;
 
 /**
- * The answer of getTargetStates: every target of one file system as one letter, in index order,
- * so that the web page's target map can draw 100,000 targets from ~100 KB instead of 100,000
- * getNodeInfo structs. Per kind (MDT, then OST), {@code {kind, first, codes}}: the letter at
- * position i is the target of index {@code first + i}, whose name is
- * {@code <fs>-<kind><index as %04x>} as Lustre writes it; {@code '-'} fills an index with no
- * target. A target named otherwise (upper-case hex) is listed in {@code names} (kind and decimal index, e.g. {@code OST10}, -> name),
- * normally empty. The letters are part of the API: see {@link #code(NodeState)}. {@code version}
- * is a checksum of the content: a client that passes it back while nothing changed gets
- * {@code {name, version, unchanged: true}} instead (~100 bytes, not ~1,700 for 1,000 OSTs).
- * Pure functions; any thread.
+ * The answer of getTargetStates (its format: the method's help in {@link CollectorApi}): every
+ * target of one file system as one letter, in index order, so that the web page's target map can
+ * draw 100,000 targets from ~100 KB instead of 100,000 getNodeInfo structs. Only a target not
+ * named {@code <fs>-<kind><index as %04x>}, as Lustre names it, is listed in {@code names}, under
+ * its kind and decimal index ({@code OST10}). The letters are part of the API: see
+ * {@link #code(NodeState)}. The version lets an unchanged answer shrink to ~100 bytes (not ~1,700
+ * for 1,000 OSTs). Pure functions; any thread.
  */
 final class TargetStates {
     /** Letters, most urgent first when several apply. */

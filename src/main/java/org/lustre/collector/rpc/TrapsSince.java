@@ -9,29 +9,19 @@ import org.lustre.collector.trap.TrapStore;
 
 /**
  * getTraps(time): the traps received in (time, timestamp], their answer bytes bounded, and an
- * in-band notice of the traps the caller will never get.
- *
- * <h2>Exactly once, with a byte cap</h2>
- * The timestamp handed back is normally the store's {@link TrapStore#closedSecond()}: every trap
- * stored later gets a greater receive time, so a client passing it back sees each trap once. When
- * the traps would pass {@link AnswerLimit#TRAP_BYTES}, the answer is cut, and since a timestamp
- * is a whole second it is cut at a second: the traps of the first second that does not fit are
- * all left out and the timestamp handed back is the second before it, so the next call starts
- * with exactly those. Only when one second's traps alone pass the cap is that second delivered in
- * part and passed (timestamp = that second): the rest of it cannot be reached through getTraps
- * and is counted in the notice below. So: exactly once while one second's traps fit in 4 MiB,
- * at most once and told otherwise.
- *
- * <h2>The notice</h2>
- * The store holds maxtraps traps; in a burst, traps leave it before a getTraps poller comes back.
- * getTrapRecords reports them as {@code dropped}; getTraps keeps its answer shape and adds one row
- * of its own, oldest first: {@code ["N traps not delivered (maxtraps M): see getTrapRecords", 1, ""]}
- * (category Warning, no node). N is exact for a client passing back a timestamp it was handed in
- * the last ~68 minutes: for each timestamp handed out the last sequence number it covers is
- * remembered ({@link #MARKS} seconds, one small record each), so a later call knows how many
- * sequence numbers lay between the two and how many of them it could still deliver. For a time
- * never handed out (another collector's, or older) the count is unknown and no notice is given,
- * except for time 0, which asks for everything since the start.
+ * in-band notice of the traps the caller will never get (the contract: docs/design.md,
+ * "Sequence numbers, cursors and the exactly-once contract").
+ * <p>
+ * The cap: a timestamp is a whole second, so an answer that would pass
+ * {@link AnswerLimit#TRAP_BYTES} is cut before the first second that does not fit, and the
+ * timestamp handed back is the second before it. Only when one second's traps alone pass the cap
+ * is that second delivered in part and passed; the rest of it is counted in the notice.
+ * <p>
+ * The notice row, {@code ["N traps not delivered (maxtraps M): see getTrapRecords", 1, ""]}, is
+ * exact for a timestamp handed out in the last {@link #MARKS} seconds: for each one the last
+ * sequence number it covers is remembered, so a later call knows how many sequence numbers lay
+ * between the two. For a time never handed out (another collector's, or older) the count is
+ * unknown and no notice is given, except for time 0, which asks for everything since the start.
  * <p>
  * Threads: any number of request threads at once; the marks are replaced whole and the first one
  * recorded for a second wins, so every caller counts against the same boundary.

@@ -17,21 +17,21 @@ import org.xml.sax.Attributes;
  * @param shown what the fault message says the caller sent, e.g. "i8", "nil", "int out of range"
  */
 record UnusableValue(String shown) {
-    /** The XML-RPC types Apache XML-RPC parses with extensions off. */
-    private static final Set<String> STANDARD = Set.of("int", "i4", "boolean", "string", "double",
-            "dateTime.iso8601", "base64", "struct", "array");
+    /** The XML-RPC types Apache XML-RPC parses with extensions off, but int and i4. */
+    private static final Set<String> STANDARD = Set.of("boolean", "string", "double", "dateTime.iso8601", "base64",
+            "struct", "array");
 
-    /** True for the types the standard parsers read; int and i4 go to {@link #intParser()}. */
-    static boolean isStandard(String uri, String localName) {
-        return (uri == null || uri.isEmpty()) && STANDARD.contains(localName);
-    }
-
-    static boolean isInt(String uri, String localName) {
-        return (uri == null || uri.isEmpty()) && (localName.equals("int") || localName.equals("i4"));
+    /** Our parser for a value of this type, or null where Apache XML-RPC's standard one reads it. */
+    static TypeParser parserFor(String uri, String localName) {
+        boolean plain = uri == null || uri.isEmpty();
+        if (plain && (localName.equals("int") || localName.equals("i4"))) {
+            return intParser();
+        }
+        return plain && STANDARD.contains(localName) ? null : unusable(localName);
     }
 
     /** An int or i4: an Integer, or an UnusableValue when it is not a 32-bit decimal number. */
-    static TypeParser intParser() {
+    private static TypeParser intParser() {
         return new AtomicParser() {
             @Override
             protected void setResult(String text) {
@@ -47,7 +47,7 @@ record UnusableValue(String shown) {
     }
 
     /** Reads an element of any content and yields an UnusableValue named after it. */
-    static TypeParser parserFor(String localName) {
+    private static TypeParser unusable(String localName) {
         UnusableValue value = new UnusableValue(localName.length() <= 40 ? localName : localName.substring(0, 40));
         return new TypeParserImpl() {
             @Override
@@ -58,10 +58,6 @@ record UnusableValue(String shown) {
             @Override
             public void characters(char[] ch, int start, int length) {
                 // content ignored: the value is refused whatever it holds
-            }
-
-            @Override
-            public void ignorableWhitespace(char[] ch, int start, int length) {
             }
 
             @Override

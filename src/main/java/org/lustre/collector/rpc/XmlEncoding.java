@@ -2,7 +2,6 @@ package org.lustre.collector.rpc;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +43,6 @@ final class XmlEncoding {
     private static boolean declaresEncoding(byte[] b) {
         String head = new String(b, 0, Math.min(b.length, 200), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("?>");
-        Matcher m = DECLARED.matcher(end < 0 ? head : head.substring(0, end));
-        return m.find();
+        return DECLARED.matcher(end < 0 ? head : head.substring(0, end)).find();
     }
 }

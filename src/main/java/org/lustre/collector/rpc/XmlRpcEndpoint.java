@@ -3,20 +3,18 @@ package org.lustre.collector.rpc;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
-import org.apache.xmlrpc.XmlRpcRequestConfig;
+import org.apache.xmlrpc.client.XmlRpcClientRequestImpl;
 import org.apache.xmlrpc.common.XmlRpcHttpRequestConfigImpl;
 import org.apache.xmlrpc.parser.XmlRpcRequestParser;
 import org.apache.xmlrpc.serializer.XmlRpcWriter;
 import org.apache.xmlrpc.server.XmlRpcNoSuchHandlerException;
 import org.apache.xmlrpc.server.XmlRpcServer;
-import org.apache.xmlrpc.server.XmlRpcServerConfigImpl;
 import org.xml.sax.SAXException;
 
 /**
@@ -33,8 +31,7 @@ import org.xml.sax.SAXException;
  * Hardened SAX readers are reused ({@link SaxReaders}): creating one costs more than a small call.
  * Answers are written by {@link AnswerSerializer}, not by ws-commons' XMLWriterImpl (what Apache
  * XML-RPC's own server uses) nor by the JDK's StAX writer: both check every character against the
- * encoder one at a time, so through StAX a getTraps(0) call cost 3.7x the CPU (5.0 ms against
- * 1.3 ms, both without the fragment cache, bench/java TrickBench), and XMLWriterImpl writes an
+ * encoder one at a time (BENCHMARKS.md section 8, "answer writer"), and XMLWriterImpl writes an
  * emoji as two character references that no parser accepts.
  */
 public final class XmlRpcEndpoint {
@@ -45,20 +42,14 @@ public final class XmlRpcEndpoint {
     private final AnswerTypes types;
     private final SaxReaders readers = new SaxReaders();
     /**
-     * Per method: the buffer size its next answer starts with, from its last answer. Without it a
-     * 200 KB getTrapRecords answer grows from 8 KB by doubling and is copied once more on its way
-     * out: 1.21x the CPU per call and 88% of the calls/s (bench/java TrickBench).
+     * Per method: the buffer size its next answer starts with, from its last answer, so that a
+     * large answer is not grown from 8 KB by doubling (BENCHMARKS.md section 8, "size hints").
      */
     private final ConcurrentHashMap<String, Integer> sizeHints = new ConcurrentHashMap<>();
     private static final int MAX_SIZE_HINT = 4 << 20;
 
     public XmlRpcEndpoint(MethodTable methods) {
         HardenedSax.install();
-        XmlRpcServerConfigImpl serverConfig = new XmlRpcServerConfigImpl();
-        serverConfig.setEnabledForExtensions(false);
-        serverConfig.setEnabledForExceptions(false);
-        serverConfig.setEncoding("UTF-8");
-        server.setConfig(serverConfig);
         server.setHandlerMapping(methods);
         types = new AnswerTypes(server);
         server.setTypeFactory(types);
@@ -120,11 +111,6 @@ public final class XmlRpcEndpoint {
         }
     }
 
-    private Reply faultReply(int code, String message) {
-        byte[] b = fault(code, message);
-        return new Reply(b, b.length);
-    }
-
     /** The answer carrying {@code result}, written by Apache XML-RPC's writer with our types. */
     byte[] answer(Object result) throws SAXException {
         return answer("", result).toByteArray();
@@ -164,9 +150,7 @@ public final class XmlRpcEndpoint {
         if (name == null || name.isBlank()) {
             throw new XmlRpcException(Faults.PARSE_ERROR, "parse error: no methodName");
         }
-        List<?> params = parser.getParams();
-        Object[] values = params == null ? new Object[0] : params.toArray();
-        return new ParsedRequest(config, name.trim(), values);
+        return new XmlRpcClientRequestImpl(config, name.trim(), parser.getParams());
     }
 
     /** The parser's message without exception class names or positions that mean nothing remotely. */
@@ -187,36 +171,13 @@ public final class XmlRpcEndpoint {
     }
 
     /** A fault answer; the message is for humans and carries no Java internals. */
-    public byte[] fault(int code, String message) {
+    private Reply faultReply(int code, String message) {
         try {
             AnswerSerializer out = new AnswerSerializer(512);
             new XmlRpcWriter(config, out, types).write(config, code, message == null ? "" : message);
-            return out.toByteArray();
+            return new Reply(out.buffer(), out.size());
         } catch (SAXException e) {
             throw new IllegalStateException("cannot write a fault", e);
-        }
-    }
-
-    private record ParsedRequest(XmlRpcRequestConfig config, String methodName, Object[] params)
-            implements XmlRpcRequest {
-        @Override
-        public XmlRpcRequestConfig getConfig() {
-            return config;
-        }
-
-        @Override
-        public String getMethodName() {
-            return methodName;
-        }
-
-        @Override
-        public int getParameterCount() {
-            return params.length;
-        }
-
-        @Override
-        public Object getParameter(int i) {
-            return params[i];
         }
     }
 }

@@ -38,7 +38,7 @@ class SaxReadersTest {
 
     private List<String> parse(String xml) throws Exception {
         Recorder r = new Recorder();
-        readers.parse(xml.getBytes(UTF_8), r);
+        readers.parse(xml.getBytes(UTF_8), null, r);
         return r.events;
     }
 
