@@ -2,12 +2,16 @@ package org.lustre.collector.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.commons.cli.CommandLine;
@@ -85,6 +89,7 @@ public final class ConfigLoader {
         return build(raw, Runtime.getRuntime().maxMemory());
     }
 
+    @SuppressWarnings("unchecked")
     private static CollectorConfig build(Map<Option, Raw> raw, long maxHeapBytes) throws ConfigException {
         Map<Option, Object> v = new EnumMap<>(Option.class);
         Map<Option, String> origins = new EnumMap<>(Option.class);
@@ -127,31 +132,28 @@ public final class ConfigLoader {
         return new CollectorConfig((Integer) v.get(Option.PORT), host, daemon,
                 path(v.get(Option.FILENAME)), maxTraps, (Integer) v.get(Option.INTERVAL),
                 root, trapFile, kmsg,
-                castList(v.get(Option.ALLOW)), ajpPort, secret, path(v.get(Option.PID_FILE)),
+                (List<String>) v.get(Option.ALLOW), ajpPort, secret, path(v.get(Option.PID_FILE)),
                 path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), (Integer) v.get(Option.SWEEP),
-                hostNames((String) v.get(Option.ACCEPT_HOST)),
+                // Lower case, as Host headers compare.
+                OptionType.items(((String) v.get(Option.ACCEPT_HOST)).toLowerCase(Locale.ROOT)),
                 alertmanagers((String) v.get(Option.ALERTMANAGER), origins.get(Option.ALERTMANAGER)),
                 category((String) v.get(Option.ALERT_MIN_CATEGORY), origins.get(Option.ALERT_MIN_CATEGORY)),
                 SyslogAddress.option((String) v.get(Option.SYSLOG), origins.get(Option.SYSLOG)), origins);
     }
 
     /** "http://am1:9093, http://am2:9093" -> absolute http(s) URLs with a host; every bad one named. */
-    private static List<java.net.URI> alertmanagers(String text, String origin) throws ConfigException {
-        List<java.net.URI> out = new java.util.ArrayList<>();
-        List<String> bad = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
+    private static List<URI> alertmanagers(String text, String origin) throws ConfigException {
+        List<URI> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String p : OptionType.items(text)) {
             try {
-                java.net.URI u = new java.net.URI(p);
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                URI u = new URI(p);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
                 if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
                     out.add(u);
                     continue;
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 // named below with the others
             }
             bad.add("'" + p + "'");
@@ -229,23 +231,6 @@ public final class ConfigLoader {
             throw new ConfigException("option '" + o.longName() + "' (" + origins.get(o) + "): " + p
                     + " is a directory (want " + want + ")");
         }
-    }
-
-    /** "mds1.example.org, localhost" -> [mds1.example.org, localhost]: lower case, as Host headers compare. */
-    private static List<String> hostNames(String text) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!p.isEmpty()) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> castList(Object o) {
-        return (List<String>) o;
     }
 
     /** Empty and "none" mean off. */
