@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.Threads;
 import org.lustre.collector.trap.Category;
 
 /**
@@ -79,10 +80,8 @@ public final class DemoEvents implements AutoCloseable {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-events");
-            t.setDaemon(true);
-            thread = t;
-            return t;
+            thread = Threads.daemon(r, "demo-events");
+            return thread;
         });
         // The first event comes at once: a newcomer starting the demo should see traps right away.
         executor.scheduleWithFixedDelay(this::tick, 0, periodMillis, TimeUnit.MILLISECONDS);
@@ -98,18 +97,12 @@ public final class DemoEvents implements AutoCloseable {
         executor.shutdownNow();
         try {
             // Wait for the thread itself, not only its tasks, so that "closed" means "gone".
-            Thread t = thread;
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS) || t != null && !join(t)) {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS) || !Threads.stop(thread, 10_000)) {
                 LOG.warn("demo-events thread did not stop within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean join(Thread t) throws InterruptedException {
-        t.join(10_000);
-        return !t.isAlive();
     }
 
     /** Number of events done so far. */
@@ -203,7 +196,7 @@ public final class DemoEvents implements AutoCloseable {
             if (tree.ostDown(fs, i)) {
                 if (random.nextInt(3) == 0) {
                     tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(),
-                            SimulatedTree.ospName(fs, i), "ost_connect", tree.nid(fs, i), -19));
+                            Topology.ospName(fs, i), "ost_connect", tree.nid(fs, i), -19));
                 }
                 later(2, 6, () -> {
                     tree.ostUp(fs, i);
@@ -278,7 +271,7 @@ public final class DemoEvents implements AutoCloseable {
             return "eviction on " + fs;
         }
         int i = random.nextInt(tree.ostCount(fs));
-        tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(), SimulatedTree.ospName(fs, i),
+        tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(), Topology.ospName(fs, i),
                 "ost_statfs", tree.nid(fs, i), -107));
         return "LustreError on " + SimulatedTree.targetName(fs, i);
     }

@@ -3,7 +3,6 @@ package org.lustre.collector.sim;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,7 +127,7 @@ public final class SimulateCommand {
                 return OK;
             }
         } else {
-            if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+            if (Files.exists(dir) && !TreeFiles.isEmptyDirectory(dir)) {
                 throw new IllegalArgumentException(dir + " is neither empty nor a simulated tree");
             }
             int fs = intOption(cmd, "filesystems", 2);
@@ -152,15 +151,6 @@ public final class SimulateCommand {
     private static String describe(SimulatedTree tree) {
         return "Lustre " + tree.layout() + " tree in " + tree.root() + " with " + tree.fileSystems().size()
                 + " file system(s), " + tree.totalOsts() + " OSTs";
-    }
-
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            return !ds.iterator().hasNext();
-        }
     }
 
     private static String apply(SimulatedTree tree, String action, String value) throws IOException {
@@ -204,10 +194,9 @@ public final class SimulateCommand {
                 int colon = value.indexOf(':');
                 String fs = colon < 0 ? value : value.substring(0, colon);
                 String net = colon < 0 ? null : value.substring(colon + 1);
-                if (action.equals("router-failure")) {
-                    return fs + (net == null ? "" : " " + net) + ": " + tree.routerFailure(fs, net) + " OSTs DISCONN";
-                }
-                return fs + (net == null ? "" : " " + net) + ": " + tree.routerRestore(fs, net) + " OSTs FULL";
+                String where = fs + (net == null ? "" : " " + net) + ": ";
+                return action.equals("router-failure") ? where + tree.routerFailure(fs, net) + " OSTs DISCONN"
+                        : where + tree.routerRestore(fs, net) + " OSTs FULL";
             }
             case "trap" -> {
                 String[] p = value.split(":", 4);

@@ -15,8 +15,8 @@ import org.lustre.collector.trap.Category;
 import static org.lustre.collector.sim.ImportFiles.CONNECTING;
 import static org.lustre.collector.sim.ImportFiles.DISCONN;
 import static org.lustre.collector.sim.ImportFiles.FULL;
-import static org.lustre.collector.sim.ImportFiles.currentState;
 import static org.lustre.collector.sim.ImportFiles.serverUuidLine;
+import static org.lustre.collector.sim.Topology.ospName;
 
 /**
  * A simulated MDS: the Lustre files of F file systems with N OSTs in all, written in the real
@@ -35,8 +35,8 @@ import static org.lustre.collector.sim.ImportFiles.serverUuidLine;
  *
  * <p>This class is the simulator's API and its lock; the work is done by {@link TreeBuilder}
  * (creation), {@link Topology} (names, NIDs, networks), {@link ImportFiles} (import state),
- * {@link OstSpace} (space and unreadable files), {@link EventWriter} (kmsg records and trap lines)
- * and {@link TreeFiles} (atomic file replacement).
+ * {@link EventWriter} (kmsg records and trap lines) and {@link TreeFiles} (atomic file replacement);
+ * the space files it changes itself.
  *
  * <p>Thread safety: all methods are synchronized; any thread may call them. Two processes must
  * not mutate the same tree at the same time (kmsg sequence numbers would repeat).
@@ -72,7 +72,6 @@ public final class SimulatedTree {
     private final TreeFiles files;
     private final Topology topology;
     private final ImportFiles imports;
-    private final OstSpace space;
     private final EventWriter events;
     private final LongSupplier clock;
 
@@ -81,7 +80,6 @@ public final class SimulatedTree {
         this.files = new TreeFiles(root, layout, shape);
         this.topology = new Topology(fileSystems, ostCounts);
         this.imports = new ImportFiles(files, topology);
-        this.space = new OstSpace(files);
         this.events = new EventWriter(files, clock, bootMillis, nextKmsgSeq, lastKmsgUsec);
         this.clock = clock;
     }
@@ -125,12 +123,8 @@ public final class SimulatedTree {
         if (counts[0] > 0x10000) {
             throw new IllegalArgumentException("at most 65536 OSTs per file system (4 hex digits), not " + counts[0]);
         }
-        if (Files.isDirectory(root)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-                if (ds.iterator().hasNext()) {
-                    throw new IllegalArgumentException("directory is not empty: " + root);
-                }
-            }
+        if (Files.isDirectory(root) && !TreeFiles.isEmptyDirectory(root)) {
+            throw new IllegalArgumentException("directory is not empty: " + root);
         }
         List<String> names = new ArrayList<>();
         int width = Math.max(2, String.valueOf(fileSystems - 1).length());
@@ -261,11 +255,6 @@ public final class SimulatedTree {
         return Topology.targetName(fs, index);
     }
 
-    /** {@code fs00-OST000a-osc-MDT0000}: the MDS's osp device for that OST. */
-    public static String ospName(String fs, int index) {
-        return Topology.ospName(fs, index);
-    }
-
     /** LNet networks behind which the OSTs of a file system sit: o2ib1 .. o2ib4. */
     public List<String> networks(String fs) {
         return topology.networks(topology.fsIndex(fs));
@@ -387,30 +376,70 @@ public final class SimulatedTree {
      */
     public synchronized void fill(String fs, int index, int percentUsed) throws IOException {
         topology.check(fs, index);
-        space.fill(fs, index, percentUsed);
+        if (percentUsed < 0 || percentUsed > 100) {
+            throw new IllegalArgumentException("percent used must be 0-100, not " + percentUsed);
+        }
+        Layout layout = files.layout();
+        String attr = layout.ospAttrDir(ospName(fs, index));
+        long total = files.readLong(attr + "/kbytestotal");
+        long oldFree = files.readLong(attr + "/kbytesfree");
+        long oldAvail = files.readLong(attr + "/kbytesavail");
+        long free = percentUsed == 100 ? 0 : total - total / 100 * percentUsed;
+        long avail = Math.max(0, free - TreeBuilder.RESERVED_KBYTES);
+        files.replace(attr + "/kbytesfree", free + "\n");
+        files.replace(attr + "/kbytesavail", avail + "\n");
+        files.replace(attr + "/prealloc_status", avail == 0 ? "-28\n" : "0\n");
+        String lodAttr = layout.lodAttrDir(Topology.lodName(fs));
+        long lodFree = files.readLong(lodAttr + "/kbytesfree");
+        long lodAvail = files.readLong(lodAttr + "/kbytesavail");
+        files.replace(lodAttr + "/kbytesfree", (lodFree - oldFree + free) + "\n");
+        files.replace(lodAttr + "/kbytesavail", (lodAvail - oldAvail + avail) + "\n");
     }
 
     /** Used space of an OST in whole percent, from its kbytestotal and kbytesfree. */
     public synchronized int percentUsed(String fs, int index) throws IOException {
         topology.check(fs, index);
-        return space.percentUsed(fs, index);
+        String attr = files.layout().ospAttrDir(ospName(fs, index));
+        long total = files.readLong(attr + "/kbytestotal");
+        long free = files.readLong(attr + "/kbytesfree");
+        return (int) Math.round(100.0 * (total - free) / total);
     }
 
     /**
-     * The OST's kbytesfree (sysfs) can no longer be read, as a live OSP's fails with ENOTCONN or
-     * EIO (the value is kept for {@link #readable}).
+     * The OST's kbytesfree can no longer be read, as a live OSP's fails with ENOTCONN or EIO: a
+     * directory takes its place (reading one fails, even for root), the value kept inside it for
+     * {@link #readable}.
      *
      * @return false when already unreadable
      */
     public synchronized boolean unreadable(String fs, int index) throws IOException {
-        topology.check(fs, index);
-        return space.unreadable(fs, index);
+        Path file = kbytesFree(fs, index);
+        if (Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file);
+        Files.delete(file);
+        Files.createDirectory(file);
+        Files.write(file.resolve("value"), value);
+        return true;
     }
 
     /** Reverses {@link #unreadable}. @return false when it was readable */
     public synchronized boolean readable(String fs, int index) throws IOException {
+        Path file = kbytesFree(fs, index);
+        if (!Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file.resolve("value"));
+        Files.delete(file.resolve("value"));
+        Files.delete(file);
+        Files.write(file, value);
+        return true;
+    }
+
+    private Path kbytesFree(String fs, int index) {
         topology.check(fs, index);
-        return space.readable(fs, index);
+        return files.resolve(files.layout().ospAttrDir(ospName(fs, index)) + "/kbytesfree");
     }
 
     /** Writes sys/fs/lustre/health_check: "healthy", "NOT HEALTHY", "LBUG" or any text. */

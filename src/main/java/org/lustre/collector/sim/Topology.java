@@ -1,6 +1,7 @@
 package org.lustre.collector.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,11 +36,7 @@ final class Topology {
     }
 
     int totalOsts() {
-        int t = 0;
-        for (int c : ostCounts) {
-            t += c;
-        }
-        return t;
+        return Arrays.stream(ostCounts).sum();
     }
 
     static String targetName(String fs, int index) {

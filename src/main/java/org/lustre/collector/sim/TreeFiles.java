@@ -3,6 +3,7 @@ package org.lustre.collector.sim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,6 +50,16 @@ final class TreeFiles {
 
     Path resolve(String rel) {
         return root.resolve(rel);
+    }
+
+    /** False for a file, a missing path or a directory with anything in it. */
+    static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
     }
 
     /** A file's text without its NUL padding. */
