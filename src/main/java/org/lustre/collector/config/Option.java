@@ -1,7 +1,5 @@
 package org.lustre.collector.config;
 
-import java.util.Locale;
-
 /**
  * The one option table: it drives the command line, the ini files ({@code [collector]} section,
  * keys are the long names), {@code --help} and the README's table (a test keeps them equal).
@@ -68,11 +66,6 @@ public enum Option {
 
     OptionType type() {
         return type;
-    }
-
-    /** The type as the README's table names it. */
-    public String typeName() {
-        return type == OptionType.CIDR_LIST ? "CIDR list" : type.name().toLowerCase(Locale.ROOT);
     }
 
     public String defaultText() {
