@@ -32,10 +32,8 @@ public final class SimulateCommand {
     static final int IO_ERROR = 1;
     static final int USAGE = 2;
 
+    /** Every other option but --help is an action. */
     private static final Set<String> CREATE_OPTIONS = Set.of("filesystems", "osts", "layout", "mdts", "nul-padding");
-    private static final Set<String> ACTIONS = Set.of("down", "up", "deactivate", "activate", "unreadable",
-            "readable", "fill", "health",
-            "router-failure", "router-restore", "trap", "kmsg");
 
     private SimulateCommand() {
     }
@@ -111,8 +109,8 @@ public final class SimulateCommand {
         boolean hasActions = false;
         boolean hasCreateOptions = false;
         for (Option o : cmd.getOptions()) {
-            hasActions |= ACTIONS.contains(o.getLongOpt());
             hasCreateOptions |= CREATE_OPTIONS.contains(o.getLongOpt());
+            hasActions |= !CREATE_OPTIONS.contains(o.getLongOpt());
         }
         SimulatedTree tree;
         if (SimulatedTree.exists(dir)) {
@@ -141,7 +139,7 @@ public final class SimulateCommand {
             out.println("created " + describe(tree) + ": " + tree.filesWritten() + " files in " + ms + " ms");
         }
         for (Option o : cmd.getOptions()) {
-            if (ACTIONS.contains(o.getLongOpt())) {
+            if (!CREATE_OPTIONS.contains(o.getLongOpt())) {
                 out.println(apply(tree, o.getLongOpt(), o.getValue()));
             }
         }
@@ -158,20 +156,13 @@ public final class SimulateCommand {
             case "down", "up", "deactivate", "activate" -> {
                 String[] p = split(action, value, 2, "FS:IDX");
                 int idx = ostIndex(p[1]);
-                String target = SimulatedTree.targetName(p[0], idx);
-                boolean changed = switch (action) {
-                    case "down" -> tree.ostDown(p[0], idx);
-                    case "up" -> tree.ostUp(p[0], idx);
-                    case "deactivate" -> tree.deactivate(p[0], idx);
-                    default -> tree.activate(p[0], idx);
-                };
                 String now = switch (action) {
-                    case "down" -> "DISCONN";
-                    case "up" -> "FULL";
-                    case "deactivate" -> "INACTIVE";
-                    default -> "ACTIVE";
+                    case "down" -> tree.ostDown(p[0], idx) ? "DISCONN" : "already DISCONN";
+                    case "up" -> tree.ostUp(p[0], idx) ? "FULL" : "already FULL";
+                    case "deactivate" -> tree.deactivate(p[0], idx) ? "INACTIVE" : "already INACTIVE";
+                    default -> tree.activate(p[0], idx) ? "ACTIVE" : "already ACTIVE";
                 };
-                return target + ": " + (changed ? now : "already " + now);
+                return SimulatedTree.targetName(p[0], idx) + ": " + now;
             }
             case "unreadable", "readable" -> {
                 String[] p = split(action, value, 2, "FS:IDX");
