@@ -86,9 +86,9 @@ public final class SimulatedTree {
 
     // ------------------------------------------------------------------ creation and opening
 
-    /** {@link #create(Path, int, int, String, LongSupplier)} with the system clock. */
+    /** {@link #create(Path, int, int, String, LongSupplier, Shape)} with the system clock, one MDT, no padding. */
     public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout) throws IOException {
-        return create(root, fileSystems, totalOsts, layout, System::currentTimeMillis);
+        return create(root, fileSystems, totalOsts, layout, System::currentTimeMillis, Shape.PLAIN);
     }
 
     /**
@@ -97,15 +97,10 @@ public final class SimulatedTree {
      * spread evenly (the first file systems get one more when it does not divide).
      *
      * @param clockMillis wall clock in milliseconds, used for every time written
+     * @param shape       DNE and NUL padding
      * @throws IllegalArgumentException for counts out of range (1-256 file systems, at least one
      *         OST each, at most 65,536 per file system), an unknown layout or a non-empty root
      */
-    public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
-            LongSupplier clockMillis) throws IOException {
-        return create(root, fileSystems, totalOsts, layout, clockMillis, Shape.PLAIN);
-    }
-
-    /** As {@link #create(Path, int, int, String, LongSupplier)}, with DNE and NUL padding as {@code shape} says. */
     public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
             LongSupplier clockMillis, Shape shape) throws IOException {
         Layout l = Layout.parse(layout == null ? DEFAULT_LAYOUT : layout);

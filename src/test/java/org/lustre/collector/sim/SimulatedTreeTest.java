@@ -41,7 +41,7 @@ class SimulatedTreeTest {
     private final AtomicLong clock = new AtomicLong(T0);
 
     private SimulatedTree create(int fs, int osts, String layout) throws IOException {
-        return SimulatedTree.create(dir, fs, osts, layout, clock::get);
+        return SimulatedTree.create(dir, fs, osts, layout, clock::get, SimulatedTree.Shape.PLAIN);
     }
 
     private String read(String rel) throws IOException {
