@@ -27,6 +27,8 @@ public final class ConfigLoader {
     public static final String SECTION = "collector";
     /** Largest AJP secret file read (a secret is a line; a larger file is the wrong file). */
     static final int MAX_SECRET_BYTES = 4096;
+    /** Worst-case heap one stored trap costs, held and served (see checkHeap). */
+    static final long BYTES_PER_TRAP = 16 * 1024;
 
     /** A raw value and where it came from, before type checks. */
     record Raw(String text, String origin) {
@@ -189,14 +191,25 @@ public final class ConfigLoader {
         }
     }
 
-    /** Refuses a maxtraps the heap cannot hold and serve (see {@link TrapHeapBudget}). */
+    /**
+     * Refuses a maxtraps the heap ({@code maxHeapBytes}, Runtime.maxMemory()) cannot hold and serve.
+     * The store keeps maxtraps traps whatever their size, so each is counted at its worst: a
+     * message cut at about 4 KiB. Measured (20,000 such traps in a TrapStore, heap after GC):
+     * 4.4 KiB a trap in Latin-1, 8.4 KiB otherwise (UTF-16); serving adds its XML form, 4 to 12 KiB
+     * of UTF-8. Hence {@value #BYTES_PER_TRAP} bytes a trap, and the traps may take at most half of
+     * the heap: the rest is Tomcat, up to 100,000 targets, request buffers and the GC's room. With
+     * the packaged -Xmx192m that allows about 6,000 traps; the default 250 needs 8 MiB.
+     */
     private static void checkHeap(int maxTraps, long maxHeapBytes, String origin) throws ConfigException {
-        int bound = TrapHeapBudget.maxTraps(maxHeapBytes);
+        long bound = maxHeapBytes / 2 / BYTES_PER_TRAP;
         if (maxTraps > bound) {
+            long needMib = (maxTraps * BYTES_PER_TRAP * 2 + (1 << 20) - 1) >> 20;
+            // The need plus 10%, to a multiple of 64: Runtime.maxMemory() is less than -Xmx with some
+            // collectors (the serial one: 185 MiB of -Xmx192m), so -Xmx at the bare need would be refused.
+            long xmxMib = (needMib * 11 / 10 + 63) / 64 * 64;
             throw new ConfigException("option 'maxtraps' (" + origin + "): " + maxTraps + " traps need "
-                    + TrapHeapBudget.heapMibFor(maxTraps) + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
-                    + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx"
-                    + TrapHeapBudget.suggestedXmxMib(maxTraps) + "m)");
+                    + needMib + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
+                    + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx" + xmxMib + "m)");
         }
     }
 
