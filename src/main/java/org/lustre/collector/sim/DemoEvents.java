@@ -17,12 +17,9 @@ import org.lustre.collector.trap.Category;
 
 /**
  * The event generator of {@code --demo}: a daemon thread named {@code demo-events} that every
- * period does one plausible, seeded-random thing to a {@link SimulatedTree}: an OST loses its
- * connection (and comes back a few events later), fills up (and is emptied later), is
- * deactivated (and reactivated), a trap-file line (Info or Warning), a client eviction or
- * LustreError kmsg record, rarely health_check "NOT HEALTHY" (healthy again next event) and more
- * rarely a router failure on one network of the smallest file system (restored later). Every
- * change that breaks something is undone later, so the tree stays coherent over hours.
+ * period does one plausible, seeded-random thing to a {@link SimulatedTree} (the list is in
+ * docs/simulator.md, "Demo events"). Every change that breaks something is undone later, so the
+ * tree stays coherent over hours.
  *
  * <p>Thread safety: {@link #start()} and {@link #close()} may be called from any thread;
  * the events themselves run only on the {@code demo-events} thread (or the caller of

@@ -20,23 +20,18 @@ import static org.lustre.collector.sim.Topology.ospName;
 
 /**
  * A simulated MDS: the Lustre files of F file systems with N OSTs in all, written in the real
- * formats and at the real places of one Lustre version ({@code 2.10}, {@code 2.15} or
- * {@code 2.17}, see {@link Layout}), plus a trap file ({@code traps.log}) and a /dev/kmsg record
- * file ({@code kmsg}) beside them, so the collector runs over it with {@code lustre-root} = the
- * directory.
+ * formats and at the real places of one Lustre version (see {@link Layout}), plus a trap file
+ * ({@code traps.log}) and a /dev/kmsg record file ({@code kmsg}) beside them, so the collector
+ * runs over it with {@code lustre-root} = the directory. See docs/simulator.md.
  *
  * <p>The tree itself is the state: every mutation reads the few files it changes and writes them
  * back, so a tree created by one process can be changed by the next ({@link #open(Path)}). Names,
  * NIDs and networks are derived from the file-system and OST index, never stored.
  *
- * <p>File content is replaced atomically (temporary file in the same directory, then rename), so
- * a concurrent reader sees the old or the new content, never half of it. The temporary files are
- * named {@code .<name>.sim-tmp}. Appends to {@code traps.log} and {@code kmsg} write whole lines.
- *
  * <p>This class is the simulator's API and its lock; the work is done by {@link TreeBuilder}
  * (creation), {@link Topology} (names, NIDs, networks), {@link ImportFiles} (import state),
- * {@link EventWriter} (kmsg records and trap lines) and {@link TreeFiles} (atomic file replacement);
- * the space files it changes itself.
+ * {@link EventWriter} (kmsg records and trap lines) and {@link TreeFiles} (atomic file replacement,
+ * so that the collector never reads half a file); the space files it changes itself.
  *
  * <p>Thread safety: all methods are synchronized; any thread may call them. Two processes must
  * not mutate the same tree at the same time (kmsg sequence numbers would repeat).
@@ -496,10 +491,7 @@ public final class SimulatedTree {
         events.appendTrap(category, fs, node, message);
     }
 
-    /**
-     * Appends one /dev/kmsg record ({@code prio,seq,usec,-;message}). The priority follows the
-     * libcfs mapping: 3 for LustreError, 0 for LBUG/ASSERTION, 6 for restored/recovery lines, else 4.
-     */
+    /** Appends one /dev/kmsg record ({@code prio,seq,usec,-;message}), its priority as libcfs maps the message. */
     public synchronized void appendKmsg(String message) throws IOException {
         appendKmsg(EventWriter.defaultPriority(message), message);
     }
