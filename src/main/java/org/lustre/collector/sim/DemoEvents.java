@@ -2,6 +2,7 @@ package org.lustre.collector.sim;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
@@ -110,8 +111,7 @@ public final class DemoEvents implements AutoCloseable {
     private void tick() {
         // One bad event must not cancel the schedule (a thrown exception would).
         try {
-            String what = step();
-            LOG.debug("demo event: {}", what);
+            LOG.debug("demo event: {}", step());
         } catch (IOException | RuntimeException e) {
             LOG.warn("demo event failed: {}", e.toString());
         }
@@ -287,16 +287,10 @@ public final class DemoEvents implements AutoCloseable {
     }
 
     private String storm() throws IOException {
-        String small = null;
-        for (String fs : tree.fileSystems()) {
-            if (small == null || tree.ostCount(fs) < tree.ostCount(small)) {
-                small = fs;
-            }
-        }
-        if (small == null || tree.ostCount(small) > STORM_MAX_OSTS) {
+        String fs = tree.fileSystems().stream().min(Comparator.comparingInt(tree::ostCount)).orElseThrow();
+        if (tree.ostCount(fs) > STORM_MAX_OSTS) {
             return null;
         }
-        String fs = small;
         List<String> nets = tree.networks(fs);
         String net = nets.get(random.nextInt(nets.size()));
         int n = tree.routerFailure(fs, net);
