@@ -1,5 +1,7 @@
 package org.lustre.collector.config;
 
+import java.util.stream.Stream;
+
 /**
  * The one option table: it drives the command line, the ini files ({@code [collector]} section,
  * keys are the long names), {@code --help} and the README's table (a test keeps them equal).
@@ -85,12 +87,8 @@ public enum Option {
         return v;
     }
 
+    /** The option of that long name, or null. */
     static Option byLongName(String name) {
-        for (Option o : values()) {
-            if (o.longName.equals(name)) {
-                return o;
-            }
-        }
-        return null;
+        return Stream.of(values()).filter(o -> o.longName.equals(name)).findFirst().orElse(null);
     }
 }
