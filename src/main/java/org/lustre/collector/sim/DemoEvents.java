@@ -6,9 +6,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.logging.log4j.LogManager;
@@ -44,8 +41,7 @@ public final class DemoEvents implements AutoCloseable {
     private long step;
     private boolean stormPending;
     private boolean healthPending;
-    private ScheduledExecutorService executor;
-    private volatile Thread thread;
+    private Thread thread;
 
     private interface Undo {
         String run() throws IOException;
@@ -74,32 +70,29 @@ public final class DemoEvents implements AutoCloseable {
 
     /** Starts the {@code demo-events} thread; a second call does nothing. */
     public synchronized void start() {
-        if (executor != null) {
+        if (thread != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            thread = Threads.daemon(r, "demo-events");
-            return thread;
-        });
         // The first event comes at once: a newcomer starting the demo should see traps right away.
-        executor.scheduleWithFixedDelay(this::tick, 0, periodMillis, TimeUnit.MILLISECONDS);
+        thread = Threads.daemon(() -> {
+            try {
+                while (true) {
+                    tick();
+                    Thread.sleep(periodMillis);
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        }, "demo-events");
+        thread.start();
         LOG.info("demo events every {} ms on {}", periodMillis, tree.root());
     }
 
-    /** Stops the thread and waits (up to 10 s) for a running event to finish. */
+    /** Stops the thread and waits (up to 10 s) for a running event to finish, so that "closed" means "gone". */
     @Override
     public synchronized void close() {
-        if (executor == null) {
-            return;
-        }
-        executor.shutdownNow();
-        try {
-            // Wait for the thread itself, not only its tasks, so that "closed" means "gone".
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS) || !Threads.stop(thread, 10_000)) {
-                LOG.warn("demo-events thread did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Threads.stop(thread, 10_000)) {
+            LOG.warn("demo-events thread did not stop within 10 s");
         }
     }
 
