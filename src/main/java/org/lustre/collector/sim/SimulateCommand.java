@@ -73,12 +73,7 @@ public final class SimulateCommand {
         return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
     }
 
-    /**
-     * Runs the command.
-     *
-     * @param args the arguments after {@code simulate}
-     * @return the exit code: 0 ok, 1 I/O error, 2 usage error
-     */
+    /** Runs the command on the arguments after {@code simulate}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cmd;
         try {
@@ -95,8 +90,7 @@ public final class SimulateCommand {
             return usage(err, rest.isEmpty() ? "missing DIR" : "one DIR expected, got " + rest.size() + ": " + rest);
         }
         try {
-            Path dir = Path.of(rest.get(0));
-            return execute(cmd, dir, out);
+            return execute(cmd, Path.of(rest.get(0)), out);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         } catch (IOException e) {
