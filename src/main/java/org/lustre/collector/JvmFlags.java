@@ -38,11 +38,7 @@ final class JvmFlags {
      * @param env            the environment ({@value #ENV})
      */
     static Optional<List<String>> forCollector(List<String> inputArguments, Map<String, String> env) {
-        for (String a : inputArguments) {
-            if (a.startsWith("-D" + RELAUNCHED_PROPERTY + "=") || a.startsWith("-D" + Daemon.CHILD_PROPERTY + "=")) {
-                return Optional.empty();
-            }
-        }
+        // The relaunched JVM and the daemon's child have flags too: their marker properties.
         if (!inputArguments.isEmpty()) {
             return Optional.empty();
         }
