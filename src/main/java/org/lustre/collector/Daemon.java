@@ -36,7 +36,6 @@ import org.lustre.collector.config.CollectorConfig;
  */
 final class Daemon {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
-    /** Set on the child only: the file it writes its pid to once it listens. */
     static final String CHILD_PROPERTY = "lustre.collector.daemon-child";
     static final String LOG_FILE_PROPERTY = "lustre.collector.log-file";
     /** Generous: a scan of a large tree happens after the listener is up, but a slow disk is not. */
