@@ -147,22 +147,18 @@ public final class SimulateCommand {
 
     private static String apply(SimulatedTree tree, String action, String value) throws IOException {
         switch (action) {
-            case "down", "up", "deactivate", "activate" -> {
+            case "down", "up", "deactivate", "activate", "unreadable", "readable" -> {
                 String[] p = split(action, value, 2, "FS:IDX");
                 int idx = ostIndex(p[1]);
                 String now = switch (action) {
                     case "down" -> tree.ostDown(p[0], idx) ? "DISCONN" : "already DISCONN";
                     case "up" -> tree.ostUp(p[0], idx) ? "FULL" : "already FULL";
                     case "deactivate" -> tree.deactivate(p[0], idx) ? "INACTIVE" : "already INACTIVE";
-                    default -> tree.activate(p[0], idx) ? "ACTIVE" : "already ACTIVE";
+                    case "activate" -> tree.activate(p[0], idx) ? "ACTIVE" : "already ACTIVE";
+                    case "unreadable" -> "kbytesfree " + (tree.unreadable(p[0], idx) ? "" : "already ") + action;
+                    default -> "kbytesfree " + (tree.readable(p[0], idx) ? "" : "already ") + action;
                 };
                 return SimulatedTree.targetName(p[0], idx) + ": " + now;
-            }
-            case "unreadable", "readable" -> {
-                String[] p = split(action, value, 2, "FS:IDX");
-                int idx = ostIndex(p[1]);
-                boolean changed = action.equals("unreadable") ? tree.unreadable(p[0], idx) : tree.readable(p[0], idx);
-                return SimulatedTree.targetName(p[0], idx) + ": kbytesfree " + (changed ? "" : "already ") + action;
             }
             case "fill" -> {
                 String[] p = split(action, value, 3, "FS:IDX:PCT");
