@@ -1,14 +1,13 @@
 package org.lustre.collector.sim;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import org.lustre.collector.trap.Category;
 
@@ -146,14 +145,11 @@ public final class SimulatedTree {
             throw new IllegalArgumentException("no simulated Lustre tree in " + root);
         }
         Path lodDir = root.resolve(l.lodTargetObdDir("x")).getParent();
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(lodDir, "*-MDT0000-mdtlov")) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                names.add(n.substring(0, n.length() - "-MDT0000-mdtlov".length()));
-            }
+        List<String> names;
+        try (Stream<Path> lods = Files.list(lodDir)) {
+            names = lods.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-MDT0000-mdtlov"))
+                    .map(n -> n.substring(0, n.length() - "-MDT0000-mdtlov".length())).sorted().toList();
         }
-        Collections.sort(names);
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no file systems in " + lodDir);
         }
@@ -179,15 +175,12 @@ public final class SimulatedTree {
 
     /** The shape of an existing tree: its MDT count and whether its sysfs files are padded. */
     private static Shape readShape(Path root, Layout l, String fs) throws IOException {
-        int mdts = 0;
-        Path mdtDir = root.resolve(l.mdtAttrDir(fs + "-MDT0000")).getParent();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(mdtDir, fs + "-MDT*")) {
-            for (Path ignored : ds) {
-                mdts++;
-            }
+        long mdts;
+        try (Stream<Path> dirs = Files.list(root.resolve(l.mdtAttrDir(fs + "-MDT0000")).getParent())) {
+            mdts = dirs.filter(p -> p.getFileName().toString().startsWith(fs + "-MDT")).count();
         }
         byte[] health = Files.readAllBytes(root.resolve(l.healthCheckFile()));
-        return new Shape(Math.max(1, mdts), health.length == TreeFiles.PAD_TO && health[TreeFiles.PAD_TO - 1] == 0);
+        return new Shape((int) Math.max(1, mdts), health.length == TreeFiles.PAD_TO && health[TreeFiles.PAD_TO - 1] == 0);
     }
 
     // ------------------------------------------------------------------ names, NIDs, networks

@@ -1,9 +1,9 @@
 package org.lustre.collector.sim;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The file systems of a simulated tree, their OST counts, and the names, NIDs and networks
@@ -52,12 +52,7 @@ final class Topology {
     }
 
     List<String> networks(int f) {
-        int nets = networkCount(ostCounts[f]);
-        List<String> out = new ArrayList<>(nets);
-        for (int k = 1; k <= nets; k++) {
-            out.add("o2ib" + k);
-        }
-        return out;
+        return IntStream.rangeClosed(1, networkCount(ostCounts[f])).mapToObj(k -> "o2ib" + k).toList();
     }
 
     private static int networkCount(int osts) {
