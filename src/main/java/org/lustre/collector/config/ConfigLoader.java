@@ -37,11 +37,7 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /**
-     * @param cli        the parsed command line (options of {@link CommandLineOptions})
-     * @param userHome   the user's home directory (for ~/.lustre-collector/config)
-     * @param systemFile the system-wide file (normally {@link #SYSTEM_FILE})
-     */
+    /** The configuration from {@code cli} and the files (the user's under {@code userHome}). */
     public static CollectorConfig load(CommandLine cli, Path userHome, Path systemFile) throws ConfigException {
         return load(cli, userHome, systemFile, Runtime.getRuntime().maxMemory());
     }

@@ -30,7 +30,6 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * systems write one).
  */
 final class IniFile {
-    /** Largest config file read: 1 MiB. */
     static final int MAX_BYTES = 1 << 20;
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
