@@ -25,7 +25,6 @@ import org.lustre.collector.trap.Category;
  */
 public final class DemoEvents implements AutoCloseable {
 
-    /** The default period between events. */
     public static final long DEFAULT_PERIOD_MILLIS = 2_000;
     /** A router-failure storm is only raised on a file system at most this big. */
     static final int STORM_MAX_OSTS = 2_000;
@@ -96,7 +95,6 @@ public final class DemoEvents implements AutoCloseable {
         }
     }
 
-    /** Number of events done so far. */
     public long events() {
         return events.get();
     }

@@ -49,7 +49,6 @@ final class ImportFiles {
         return stateFile.substring(a + "current_state: ".length(), e < 0 ? stateFile.length() : e).trim();
     }
 
-    /** The current state of OST {@code i}'s import. */
     String state(int f, int i) throws IOException {
         return currentState(files.read(files.layout().ospImportDir(ospName(topology.fileSystem(f), i)) + "/state"));
     }

@@ -51,9 +51,7 @@ public final class SimulatedTree {
      * @param nulPadding sysfs files padded with NULs to 4096 bytes, as in the LLNL 2.15 captures
      */
     public record Shape(int mdts, boolean nulPadding) {
-        /** One MDT per file system, no padding. */
         public static final Shape PLAIN = new Shape(1, false);
-        /** The demo's: two MDTs per file system (DNE), padded sysfs files. */
         public static final Shape DEMO = new Shape(2, true);
 
         public Shape {
