@@ -66,10 +66,10 @@ final class CollectorRunner {
             stopped.countDown();
         }, "shutdown"));
         if (demo) {
-            System.out.println("Demo collector: http://" + hostForUrl(config.host()) + ":" + server.port()
-                    + "/RPC2  (try: java -jar target/lustre-collector.jar monitor http://"
-                    + hostForUrl(config.host()) + ":" + server.port() + "/RPC2)");
-            System.out.println("Web monitor: http://" + hostForUrl(config.host()) + ":" + server.port() + "/");
+            String url = "http://" + hostForUrl(config.host()) + ":" + server.port();
+            System.out.println("Demo collector: " + url + "/RPC2  (try: java -jar target/lustre-collector.jar monitor "
+                    + url + "/RPC2)");
+            System.out.println("Web monitor: " + url + "/");
         }
         server.await();
         try {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -36,7 +36,6 @@ import org.lustre.collector.config.CollectorConfig;
  */
 final class Daemon {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
-    /** Set on the child only: the file it writes its pid to once it listens. */
     static final String CHILD_PROPERTY = "lustre.collector.daemon-child";
     static final String LOG_FILE_PROPERTY = "lustre.collector.log-file";
     /** Generous: a scan of a large tree happens after the listener is up, but a slow disk is not. */
@@ -96,8 +95,8 @@ final class Daemon {
         }
 
         // Started without JVM flags: the daemon runs with the packaged ones (or LUSTRE_COLLECTOR_JAVA_OPTS).
-        List<String> jvm = jvmArguments();
-        List<String> command = childCommand(setsid, javaCommand(),
+        List<String> jvm = JvmFlags.inputArguments().orElse(List.of());
+        List<String> command = childCommand(setsid, JvmFlags.java(),
                 JvmFlags.forCollector(jvm, System.getenv()).orElse(jvm), System.getProperty("java.class.path"), args,
                 ready, log);
         Process child;
@@ -150,9 +149,7 @@ final class Daemon {
     /** The child's command line; the two properties come last so they win over inherited ones. */
     static List<String> childCommand(String setsid, String java, List<String> jvmArgs, String classPath,
                                      String[] args, Path ready, Path log) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(setsid);
-        cmd.add(java);
+        List<String> cmd = new ArrayList<>(List.of(setsid, java));
         for (String a : jvmArgs) {
             // A debugger agent would fight the launcher for its port.
             if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp")) {
@@ -161,9 +158,7 @@ final class Daemon {
         }
         cmd.add("-D" + CHILD_PROPERTY + "=" + ready);
         cmd.add("-D" + LOG_FILE_PROPERTY + "=" + log);
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("-cp", classPath, Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -238,15 +233,15 @@ final class Daemon {
      * and ERROR/FATAL log lines, without Tomcat's stack traces), else the last lines it wrote.
      */
     static List<String> errorLines(Path log, long from) throws IOException {
-        List<String> all = tail(log, from, Integer.MAX_VALUE);
+        List<String> all = linesSince(log, from);
         List<String> errors = all.stream().filter(l -> l.startsWith("lustre-collector:")
                 || l.contains(" ERROR ") || l.contains(" FATAL ")).toList();
         List<String> chosen = errors.isEmpty() ? all : errors;
         return chosen.subList(Math.max(0, chosen.size() - TAIL_LINES), chosen.size());
     }
 
-    /** The non-blank lines the log got since {@code from}, at most the last {@code max}. */
-    static List<String> tail(Path log, long from, int max) throws IOException {
+    /** The non-blank lines the log got since {@code from} (at most its last 64 KiB). */
+    private static List<String> linesSince(Path log, long from) throws IOException {
         byte[] bytes;
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long start = Math.max(from, f.length() - 64 * 1024);
@@ -254,9 +249,7 @@ final class Daemon {
             f.seek(start);
             f.readFully(bytes);
         }
-        List<String> lines = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n"));
-        List<String> nonEmpty = lines.stream().filter(l -> !l.isBlank()).toList();
-        return nonEmpty.subList(Math.max(0, nonEmpty.size() - max), nonEmpty.size());
+        return Stream.of(new String(bytes, StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isBlank()).toList();
     }
 
     private static String findSetsid() {
@@ -272,20 +265,6 @@ final class Daemon {
             }
         }
         return null;
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static List<String> jvmArguments() {
-        try {
-            return ManagementFactory.getRuntimeMXBean().getInputArguments();
-        } catch (RuntimeException | LinkageError e) {
-            // java.management absent (a trimmed runtime): the child gets default JVM options.
-            return List.of();
-        }
     }
 
     private static String reason(Exception e) {

@@ -1,5 +1,7 @@
 package org.lustre.collector;
 
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,7 @@ import java.util.Optional;
  * Which JVM flags the collector runs with when started as {@code java -jar lustre-collector.jar}
  * with none. The JVM's defaults size the heap at a quarter of the machine's memory and compile
  * with C2 and G1; BENCHMARKS.md measures what that costs at 100,000 OSTs beside the packaged flags
- * (systemd unit, init script), which this class holds too. Pure decision, no side effects.
+ * (systemd unit, init script), which this class holds too. No side effects.
  */
 final class JvmFlags {
     /** Flags for the relaunched JVM instead of {@link #PACKAGED}; {@value #OPT_OUT} = no relaunch. */
@@ -36,11 +38,7 @@ final class JvmFlags {
      * @param env            the environment ({@value #ENV})
      */
     static Optional<List<String>> forCollector(List<String> inputArguments, Map<String, String> env) {
-        for (String a : inputArguments) {
-            if (a.startsWith("-D" + RELAUNCHED_PROPERTY + "=") || a.startsWith("-D" + Daemon.CHILD_PROPERTY + "=")) {
-                return Optional.empty();
-            }
-        }
+        // The relaunched JVM and the daemon's child have flags too: their marker properties.
         if (!inputArguments.isEmpty()) {
             return Optional.empty();
         }
@@ -54,15 +52,27 @@ final class JvmFlags {
         return Optional.of(List.of(own.trim().split("\\s+")));
     }
 
+    /** This JVM's flags; empty when java.management is absent (a trimmed runtime). */
+    static Optional<List<String>> inputArguments() {
+        try {
+            return Optional.of(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The java executable running this JVM, to start the second one with. */
+    static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
     /** The relaunched JVM's command line: java, the flags, the marker, the class path, Main and the arguments. */
     static List<String> command(String java, List<String> flags, String classPath, String[] args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
+        List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(flags);
         cmd.add("-D" + RELAUNCHED_PROPERTY + "=true");
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("-cp", classPath, Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

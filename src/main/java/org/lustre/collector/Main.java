@@ -32,11 +32,6 @@ public final class Main {
         System.exit(run(args, System.out, System.err, Relaunch::flags));
     }
 
-    /** As the tests call it: in this JVM, never relaunched. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, Optional::empty);
-    }
-
     /**
      * @param relaunchFlags the flags to run the collector with in a second JVM, or empty to run it
      *                      in this one (see {@link JvmFlags}); asked only once the options are valid
@@ -67,7 +62,7 @@ public final class Main {
         }
         boolean demo = cli.hasOption(CommandLineOptions.DEMO);
         // The demo reads only its own temporary tree, so it may run as root (a fresh CI machine is).
-        if (RootCheck.isRoot() && !config.allowRoot() && !demo) {
+        if (isRoot() && !config.allowRoot() && !demo) {
             err.println("lustre-collector: refusing to run as root (run as a dedicated user, or pass --allow-root)");
             return 2;
         }
@@ -81,5 +76,15 @@ public final class Main {
             }
         }
         return CollectorRunner.run(config, demo, err);
+    }
+
+    /** Whether this process runs as root (uid 0), read from the JDK's Unix login module. */
+    private static boolean isRoot() {
+        try {
+            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        } catch (RuntimeException | LinkageError e) {
+            // Not a Unix JVM: the name is the best we have.
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 }

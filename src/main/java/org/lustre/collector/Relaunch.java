@@ -2,8 +2,6 @@ package org.lustre.collector;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,20 +22,12 @@ final class Relaunch {
 
     /** The flags to relaunch with, from this JVM's flags and the environment; empty = run here. */
     static Optional<List<String>> flags() {
-        List<String> input;
-        try {
-            input = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        } catch (RuntimeException | LinkageError e) {
-            // java.management absent (a trimmed runtime): run in this JVM as it is.
-            return Optional.empty();
-        }
-        return JvmFlags.forCollector(input, System.getenv());
+        return JvmFlags.inputArguments().flatMap(input -> JvmFlags.forCollector(input, System.getenv()));
     }
 
     /** Starts the child and waits for it; its exit code, or 1 when it could not start. */
     static int run(List<String> flags, String[] args, PrintStream err) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = JvmFlags.java();
         Process child;
         try {
             child = new ProcessBuilder(JvmFlags.command(java, flags, System.getProperty("java.class.path"), args))

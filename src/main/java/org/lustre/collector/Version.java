@@ -16,15 +16,14 @@ public final class Version {
     }
 
     private static String load() {
+        Properties p = new Properties();
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "dev";
+            if (in != null) {
+                p.load(in);
             }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "dev");
         } catch (IOException e) {
-            return "dev";
+            // no version then: "dev"
         }
+        return p.getProperty("version", "dev");
     }
 }

@@ -32,15 +32,6 @@ public record CollectorConfig(int port, String host, boolean daemon, Path filena
         origins = Map.copyOf(origins);
     }
 
-    /** The defaults of the option table, as a start for tests and the demo. */
-    public static CollectorConfig defaults() {
-        try {
-            return ConfigLoader.fromValues(Map.of());
-        } catch (ConfigException e) {
-            throw new IllegalStateException("the option table's defaults do not validate", e);
-        }
-    }
-
     public CollectorConfig withSources(Path newLustreRoot, Path newTrapFile, Path newKmsg) {
         return new CollectorConfig(port, host, daemon, filename, maxTraps, intervalSeconds, newLustreRoot,
                 newTrapFile, newKmsg, allow, ajpPort, ajpSecretFile, pidFile, logFile, allowRoot, sweepSeconds,

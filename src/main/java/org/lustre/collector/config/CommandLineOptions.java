@@ -60,9 +60,7 @@ public final class CommandLineOptions {
     public static String help() {
         StringWriter sw = new StringWriter();
         PrintWriter pw = new PrintWriter(sw);
-        HelpFormatter f = new HelpFormatter();
-        f.setWidth(100);
-        f.printHelp(pw, 100,
+        new HelpFormatter().printHelp(pw, 100,
                 "java -jar lustre-collector.jar [options]\n"
                         + "       java -jar lustre-collector.jar monitor [options] URL...\n"
                         + "       java -jar lustre-collector.jar simulate [options] DIR",

@@ -2,12 +2,16 @@ package org.lustre.collector.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.commons.cli.CommandLine;
@@ -23,6 +27,8 @@ public final class ConfigLoader {
     public static final String SECTION = "collector";
     /** Largest AJP secret file read (a secret is a line; a larger file is the wrong file). */
     static final int MAX_SECRET_BYTES = 4096;
+    /** Worst-case heap one stored trap costs, held and served (see checkHeap). */
+    static final long BYTES_PER_TRAP = 16 * 1024;
 
     /** A raw value and where it came from, before type checks. */
     record Raw(String text, String origin) {
@@ -31,11 +37,7 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /**
-     * @param cli        the parsed command line (options of {@link CommandLineOptions})
-     * @param userHome   the user's home directory (for ~/.lustre-collector/config)
-     * @param systemFile the system-wide file (normally {@link #SYSTEM_FILE})
-     */
+    /** The configuration from {@code cli} and the files (the user's under {@code userHome}). */
     public static CollectorConfig load(CommandLine cli, Path userHome, Path systemFile) throws ConfigException {
         return load(cli, userHome, systemFile, Runtime.getRuntime().maxMemory());
     }
@@ -85,6 +87,7 @@ public final class ConfigLoader {
         return build(raw, Runtime.getRuntime().maxMemory());
     }
 
+    @SuppressWarnings("unchecked")
     private static CollectorConfig build(Map<Option, Raw> raw, long maxHeapBytes) throws ConfigException {
         Map<Option, Object> v = new EnumMap<>(Option.class);
         Map<Option, String> origins = new EnumMap<>(Option.class);
@@ -127,31 +130,28 @@ public final class ConfigLoader {
         return new CollectorConfig((Integer) v.get(Option.PORT), host, daemon,
                 path(v.get(Option.FILENAME)), maxTraps, (Integer) v.get(Option.INTERVAL),
                 root, trapFile, kmsg,
-                castList(v.get(Option.ALLOW)), ajpPort, secret, path(v.get(Option.PID_FILE)),
+                (List<String>) v.get(Option.ALLOW), ajpPort, secret, path(v.get(Option.PID_FILE)),
                 path(v.get(Option.LOG_FILE)), (Boolean) v.get(Option.ALLOW_ROOT), (Integer) v.get(Option.SWEEP),
-                hostNames((String) v.get(Option.ACCEPT_HOST)),
+                // Lower case, as Host headers compare.
+                OptionType.items(((String) v.get(Option.ACCEPT_HOST)).toLowerCase(Locale.ROOT)),
                 alertmanagers((String) v.get(Option.ALERTMANAGER), origins.get(Option.ALERTMANAGER)),
                 category((String) v.get(Option.ALERT_MIN_CATEGORY), origins.get(Option.ALERT_MIN_CATEGORY)),
                 SyslogAddress.option((String) v.get(Option.SYSLOG), origins.get(Option.SYSLOG)), origins);
     }
 
     /** "http://am1:9093, http://am2:9093" -> absolute http(s) URLs with a host; every bad one named. */
-    private static List<java.net.URI> alertmanagers(String text, String origin) throws ConfigException {
-        List<java.net.URI> out = new java.util.ArrayList<>();
-        List<String> bad = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
+    private static List<URI> alertmanagers(String text, String origin) throws ConfigException {
+        List<URI> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String p : OptionType.items(text)) {
             try {
-                java.net.URI u = new java.net.URI(p);
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                URI u = new URI(p);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
                 if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
                     out.add(u);
                     continue;
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 // named below with the others
             }
             bad.add("'" + p + "'");
@@ -187,14 +187,25 @@ public final class ConfigLoader {
         }
     }
 
-    /** Refuses a maxtraps the heap cannot hold and serve (see {@link TrapHeapBudget}). */
+    /**
+     * Refuses a maxtraps the heap ({@code maxHeapBytes}, Runtime.maxMemory()) cannot hold and serve.
+     * The store keeps maxtraps traps whatever their size, so each is counted at its worst: a
+     * message cut at about 4 KiB. Measured (20,000 such traps in a TrapStore, heap after GC):
+     * 4.4 KiB a trap in Latin-1, 8.4 KiB otherwise (UTF-16); serving adds its XML form, 4 to 12 KiB
+     * of UTF-8. Hence {@value #BYTES_PER_TRAP} bytes a trap, and the traps may take at most half of
+     * the heap: the rest is Tomcat, up to 100,000 targets, request buffers and the GC's room. With
+     * the packaged -Xmx192m that allows about 6,000 traps; the default 250 needs 8 MiB.
+     */
     private static void checkHeap(int maxTraps, long maxHeapBytes, String origin) throws ConfigException {
-        int bound = TrapHeapBudget.maxTraps(maxHeapBytes);
+        long bound = maxHeapBytes / 2 / BYTES_PER_TRAP;
         if (maxTraps > bound) {
+            long needMib = (maxTraps * BYTES_PER_TRAP * 2 + (1 << 20) - 1) >> 20;
+            // The need plus 10%, to a multiple of 64: Runtime.maxMemory() is less than -Xmx with some
+            // collectors (the serial one: 185 MiB of -Xmx192m), so -Xmx at the bare need would be refused.
+            long xmxMib = (needMib * 11 / 10 + 63) / 64 * 64;
             throw new ConfigException("option 'maxtraps' (" + origin + "): " + maxTraps + " traps need "
-                    + TrapHeapBudget.heapMibFor(maxTraps) + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
-                    + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx"
-                    + TrapHeapBudget.suggestedXmxMib(maxTraps) + "m)");
+                    + needMib + " MiB of heap, this JVM has " + (maxHeapBytes >> 20)
+                    + " MiB: lower maxtraps to " + bound + " or raise the heap (java -Xmx" + xmxMib + "m)");
         }
     }
 
@@ -229,23 +240,6 @@ public final class ConfigLoader {
             throw new ConfigException("option '" + o.longName() + "' (" + origins.get(o) + "): " + p
                     + " is a directory (want " + want + ")");
         }
-    }
-
-    /** "mds1.example.org, localhost" -> [mds1.example.org, localhost]: lower case, as Host headers compare. */
-    private static List<String> hostNames(String text) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!p.isEmpty()) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> castList(Object o) {
-        return (List<String>) o;
     }
 
     /** Empty and "none" mean off. */

@@ -30,7 +30,6 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * systems write one).
  */
 final class IniFile {
-    /** Largest config file read: 1 MiB. */
     static final int MAX_BYTES = 1 << 20;
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
@@ -136,22 +135,12 @@ final class IniFile {
                 }
                 continue;
             }
-            if (key != null && Objects.equals(current, section)) {
-                int eq = indexOfSeparator(t);
-                if (eq > 0 && t.substring(0, eq).trim().equals(key)) {
-                    return i + 1;
-                }
+            // The key ends at the first '=' or ':', as the ini library reads it.
+            String[] kv = t.split("[=:]", 2);
+            if (key != null && Objects.equals(current, section) && kv.length == 2 && kv[0].trim().equals(key)) {
+                return i + 1;
             }
         }
         return 0;
-    }
-
-    private static int indexOfSeparator(String t) {
-        int eq = t.indexOf('=');
-        int colon = t.indexOf(':');
-        if (eq < 0) {
-            return colon;
-        }
-        return colon < 0 ? eq : Math.min(eq, colon);
     }
 }

@@ -1,6 +1,6 @@
 package org.lustre.collector.config;
 
-import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The one option table: it drives the command line, the ini files ({@code [collector]} section,
@@ -70,11 +70,6 @@ public enum Option {
         return type;
     }
 
-    /** The type as the README's table names it. */
-    public String typeName() {
-        return type == OptionType.CIDR_LIST ? "CIDR list" : type.name().toLowerCase(Locale.ROOT);
-    }
-
     public String defaultText() {
         return defaultText;
     }
@@ -92,12 +87,8 @@ public enum Option {
         return v;
     }
 
+    /** The option of that long name, or null. */
     static Option byLongName(String name) {
-        for (Option o : values()) {
-            if (o.longName.equals(name)) {
-                return o;
-            }
-        }
-        return null;
+        return Stream.of(values()).filter(o -> o.longName.equals(name)).findFirst().orElse(null);
     }
 }

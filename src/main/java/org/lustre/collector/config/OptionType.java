@@ -3,6 +3,7 @@ package org.lustre.collector.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import org.apache.catalina.util.NetMask;
 
@@ -30,42 +31,36 @@ enum OptionType {
      */
     Object parse(String text) {
         String t = text.trim();
-        switch (this) {
-            case INT:
-            case SECONDS:
+        return switch (this) {
+            case INT, SECONDS -> {
                 try {
-                    return Integer.parseInt(t);
+                    yield Integer.parseInt(t);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("not a whole number");
                 }
-            case BOOL:
-                switch (t.toLowerCase(Locale.ROOT)) {
-                    case "true": case "yes": case "on": case "1":
-                        return Boolean.TRUE;
-                    case "false": case "no": case "off": case "0":
-                        return Boolean.FALSE;
-                    default:
-                        throw new IllegalArgumentException("not a boolean (true/false, yes/no, on/off, 1/0)");
-                }
-            case CIDR_LIST:
-                return parseCidrs(t);
-            default:
-                return t;
-        }
+            }
+            case BOOL -> switch (t.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> Boolean.TRUE;
+                case "false", "no", "off", "0" -> Boolean.FALSE;
+                default -> throw new IllegalArgumentException("not a boolean (true/false, yes/no, on/off, 1/0)");
+            };
+            case CIDR_LIST -> parseCidrs(t);
+            default -> t;
+        };
+    }
+
+    /** The trimmed, non-empty entries of a comma-separated value. */
+    static List<String> items(String text) {
+        return Stream.of(text.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
     }
 
     /** Every entry is checked so that one error message lists all bad ones (as RemoteCIDRFilter does). */
     private static List<String> parseCidrs(String text) {
-        List<String> good = new ArrayList<>();
+        List<String> good = items(text);
         List<String> bad = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
+        for (String p : good) {
             try {
                 new NetMask(p);
-                good.add(p);
             } catch (IllegalArgumentException e) {
                 bad.add("'" + p + "'");
             }
@@ -73,6 +68,6 @@ enum OptionType {
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException("not an address or CIDR block: " + String.join(", ", bad));
         }
-        return List.copyOf(good);
+        return good;
     }
 }

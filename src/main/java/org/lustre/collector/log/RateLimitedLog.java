@@ -21,7 +21,7 @@ import org.apache.logging.log4j.Logger;
  * <p>Any thread; one instance per kind of event.
  */
 public final class RateLimitedLog {
-    /** The interval every caller uses today. */
+    /** The interval all callers use. */
     public static final long MINUTE_MILLIS = 60_000;
     /** Distinct peers counted per interval, at most (beyond it the summary says "at least"). */
     static final int MAX_PEERS_COUNTED = 10_000;

@@ -2,26 +2,22 @@ package org.lustre.collector.sim;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.lustre.collector.Threads;
 import org.lustre.collector.trap.Category;
 
 /**
  * The event generator of {@code --demo}: a daemon thread named {@code demo-events} that every
- * period does one plausible, seeded-random thing to a {@link SimulatedTree}: an OST loses its
- * connection (and comes back a few events later), fills up (and is emptied later), is
- * deactivated (and reactivated), a trap-file line (Info or Warning), a client eviction or
- * LustreError kmsg record, rarely health_check "NOT HEALTHY" (healthy again next event) and more
- * rarely a router failure on one network of the smallest file system (restored later). Every
- * change that breaks something is undone later, so the tree stays coherent over hours.
+ * period does one plausible, seeded-random thing to a {@link SimulatedTree} (the list is in
+ * docs/simulator.md, "Demo events"). Every change that breaks something is undone later, so the
+ * tree stays coherent over hours.
  *
  * <p>Thread safety: {@link #start()} and {@link #close()} may be called from any thread;
  * the events themselves run only on the {@code demo-events} thread (or the caller of
@@ -29,7 +25,6 @@ import org.lustre.collector.trap.Category;
  */
 public final class DemoEvents implements AutoCloseable {
 
-    /** The default period between events. */
     public static final long DEFAULT_PERIOD_MILLIS = 2_000;
     /** A router-failure storm is only raised on a file system at most this big. */
     static final int STORM_MAX_OSTS = 2_000;
@@ -45,8 +40,7 @@ public final class DemoEvents implements AutoCloseable {
     private long step;
     private boolean stormPending;
     private boolean healthPending;
-    private ScheduledExecutorService executor;
-    private volatile Thread thread;
+    private Thread thread;
 
     private interface Undo {
         String run() throws IOException;
@@ -75,44 +69,32 @@ public final class DemoEvents implements AutoCloseable {
 
     /** Starts the {@code demo-events} thread; a second call does nothing. */
     public synchronized void start() {
-        if (executor != null) {
+        if (thread != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-events");
-            t.setDaemon(true);
-            thread = t;
-            return t;
-        });
         // The first event comes at once: a newcomer starting the demo should see traps right away.
-        executor.scheduleWithFixedDelay(this::tick, 0, periodMillis, TimeUnit.MILLISECONDS);
+        thread = Threads.daemon(() -> {
+            try {
+                while (true) {
+                    tick();
+                    Thread.sleep(periodMillis);
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        }, "demo-events");
+        thread.start();
         LOG.info("demo events every {} ms on {}", periodMillis, tree.root());
     }
 
-    /** Stops the thread and waits (up to 10 s) for a running event to finish. */
+    /** Stops the thread and waits (up to 10 s) for a running event to finish, so that "closed" means "gone". */
     @Override
     public synchronized void close() {
-        if (executor == null) {
-            return;
-        }
-        executor.shutdownNow();
-        try {
-            // Wait for the thread itself, not only its tasks, so that "closed" means "gone".
-            Thread t = thread;
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS) || t != null && !join(t)) {
-                LOG.warn("demo-events thread did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!Threads.stop(thread, 10_000)) {
+            LOG.warn("demo-events thread did not stop within 10 s");
         }
     }
 
-    private static boolean join(Thread t) throws InterruptedException {
-        t.join(10_000);
-        return !t.isAlive();
-    }
-
-    /** Number of events done so far. */
     public long events() {
         return events.get();
     }
@@ -120,8 +102,7 @@ public final class DemoEvents implements AutoCloseable {
     private void tick() {
         // One bad event must not cancel the schedule (a thrown exception would).
         try {
-            String what = step();
-            LOG.debug("demo event: {}", what);
+            LOG.debug("demo event: {}", step());
         } catch (IOException | RuntimeException e) {
             LOG.warn("demo event failed: {}", e.toString());
         }
@@ -203,7 +184,7 @@ public final class DemoEvents implements AutoCloseable {
             if (tree.ostDown(fs, i)) {
                 if (random.nextInt(3) == 0) {
                     tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(),
-                            SimulatedTree.ospName(fs, i), "ost_connect", tree.nid(fs, i), -19));
+                            Topology.ospName(fs, i), "ost_connect", tree.nid(fs, i), -19));
                 }
                 later(2, 6, () -> {
                     tree.ostUp(fs, i);
@@ -278,7 +259,7 @@ public final class DemoEvents implements AutoCloseable {
             return "eviction on " + fs;
         }
         int i = random.nextInt(tree.ostCount(fs));
-        tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(), SimulatedTree.ospName(fs, i),
+        tree.appendKmsg(ConsoleText.ERR, ConsoleText.operationFailed(tree.layoutKind(), Topology.ospName(fs, i),
                 "ost_statfs", tree.nid(fs, i), -107));
         return "LustreError on " + SimulatedTree.targetName(fs, i);
     }
@@ -297,16 +278,10 @@ public final class DemoEvents implements AutoCloseable {
     }
 
     private String storm() throws IOException {
-        String small = null;
-        for (String fs : tree.fileSystems()) {
-            if (small == null || tree.ostCount(fs) < tree.ostCount(small)) {
-                small = fs;
-            }
-        }
-        if (small == null || tree.ostCount(small) > STORM_MAX_OSTS) {
+        String fs = tree.fileSystems().stream().min(Comparator.comparingInt(tree::ostCount)).orElseThrow();
+        if (tree.ostCount(fs) > STORM_MAX_OSTS) {
             return null;
         }
-        String fs = small;
         List<String> nets = tree.networks(fs);
         String net = nets.get(random.nextInt(nets.size()));
         int n = tree.routerFailure(fs, net);

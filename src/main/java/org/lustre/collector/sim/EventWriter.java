@@ -107,7 +107,6 @@ final class EventWriter {
         writeUptime(clock.getAsLong());
     }
 
-    /** Rewrites proc/uptime for {@code now}. */
     void writeUptime(long now) throws IOException {
         long up = Math.max(0, now - bootMillis);
         long idle = up * 19 / 10; // two CPUs, mostly idle

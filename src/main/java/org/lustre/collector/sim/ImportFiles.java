@@ -3,6 +3,7 @@ package org.lustre.collector.sim;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.lustre.collector.sim.Topology.ospName;
 import static org.lustre.collector.sim.Topology.targetName;
@@ -48,7 +49,6 @@ final class ImportFiles {
         return stateFile.substring(a + "current_state: ".length(), e < 0 ? stateFile.length() : e).trim();
     }
 
-    /** The current state of OST {@code i}'s import. */
     String state(int f, int i) throws IOException {
         return currentState(files.read(files.layout().ospImportDir(ospName(topology.fileSystem(f), i)) + "/state"));
     }
@@ -109,22 +109,16 @@ final class ImportFiles {
         if (state.equals(currentState(old))) {
             return false;
         }
-        List<String> lines = new ArrayList<>();
-        for (String l : old.split("\n")) {
-            if (l.startsWith(" - [")) {
-                lines.add(l + "\n");
-            }
-        }
+        List<String> lines = new ArrayList<>(Stream.of(old.split("\n")).filter(l -> l.startsWith(" - ["))
+                .map(l -> l + "\n").toList());
         for (String h : history) {
             lines.add(historyLine(sec, h));
         }
-        StringBuilder b = new StringBuilder("current_state: ").append(state).append("\nstate_history:\n");
-        for (String l : lines.subList(Math.max(0, lines.size() - STATE_HISTORY), lines.size())) {
-            b.append(l);
-        }
+        String stateText = "current_state: " + state + "\nstate_history:\n"
+                + String.join("", lines.subList(Math.max(0, lines.size() - STATE_HISTORY), lines.size()));
         boolean active = "1".equals(files.read(layout.ospAttrDir(osp) + "/active").trim());
         files.replace(imp + "/import", importText(f, i, state));
-        files.replace(imp + "/state", b.toString());
+        files.replace(imp + "/state", stateText);
         files.replace(imp + "/ost_server_uuid", serverUuidLine(fs, i, state, active));
         return true;
     }

@@ -3,6 +3,7 @@ package org.lustre.collector.sim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Where an MDS of a given Lustre version exposes each file the simulator writes. Follows the
@@ -57,12 +58,8 @@ enum Layout {
 
     static Layout parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (Layout l : values()) {
-            if (l.label.equals(t)) {
-                return l;
-            }
-        }
-        throw new IllegalArgumentException("unknown layout '" + text + "' (want 2.10, 2.12, 2.15 or 2.17)");
+        return Stream.of(values()).filter(l -> l.label.equals(t)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("unknown layout '" + text + "' (want 2.10, 2.12, 2.15 or 2.17)"));
     }
 
     String label() {

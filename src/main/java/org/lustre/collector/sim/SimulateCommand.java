@@ -3,7 +3,6 @@ package org.lustre.collector.sim;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,10 +32,8 @@ public final class SimulateCommand {
     static final int IO_ERROR = 1;
     static final int USAGE = 2;
 
+    /** Every other option but --help is an action. */
     private static final Set<String> CREATE_OPTIONS = Set.of("filesystems", "osts", "layout", "mdts", "nul-padding");
-    private static final Set<String> ACTIONS = Set.of("down", "up", "deactivate", "activate", "unreadable",
-            "readable", "fill", "health",
-            "router-failure", "router-restore", "trap", "kmsg");
 
     private SimulateCommand() {
     }
@@ -76,12 +73,7 @@ public final class SimulateCommand {
         return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
     }
 
-    /**
-     * Runs the command.
-     *
-     * @param args the arguments after {@code simulate}
-     * @return the exit code: 0 ok, 1 I/O error, 2 usage error
-     */
+    /** Runs the command on the arguments after {@code simulate}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cmd;
         try {
@@ -98,8 +90,7 @@ public final class SimulateCommand {
             return usage(err, rest.isEmpty() ? "missing DIR" : "one DIR expected, got " + rest.size() + ": " + rest);
         }
         try {
-            Path dir = Path.of(rest.get(0));
-            return execute(cmd, dir, out);
+            return execute(cmd, Path.of(rest.get(0)), out);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         } catch (IOException e) {
@@ -112,8 +103,8 @@ public final class SimulateCommand {
         boolean hasActions = false;
         boolean hasCreateOptions = false;
         for (Option o : cmd.getOptions()) {
-            hasActions |= ACTIONS.contains(o.getLongOpt());
             hasCreateOptions |= CREATE_OPTIONS.contains(o.getLongOpt());
+            hasActions |= !CREATE_OPTIONS.contains(o.getLongOpt());
         }
         SimulatedTree tree;
         if (SimulatedTree.exists(dir)) {
@@ -128,7 +119,7 @@ public final class SimulateCommand {
                 return OK;
             }
         } else {
-            if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+            if (Files.exists(dir) && !TreeFiles.isEmptyDirectory(dir)) {
                 throw new IllegalArgumentException(dir + " is neither empty nor a simulated tree");
             }
             int fs = intOption(cmd, "filesystems", 2);
@@ -142,7 +133,7 @@ public final class SimulateCommand {
             out.println("created " + describe(tree) + ": " + tree.filesWritten() + " files in " + ms + " ms");
         }
         for (Option o : cmd.getOptions()) {
-            if (ACTIONS.contains(o.getLongOpt())) {
+            if (!CREATE_OPTIONS.contains(o.getLongOpt())) {
                 out.println(apply(tree, o.getLongOpt(), o.getValue()));
             }
         }
@@ -154,40 +145,20 @@ public final class SimulateCommand {
                 + " file system(s), " + tree.totalOsts() + " OSTs";
     }
 
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            return !ds.iterator().hasNext();
-        }
-    }
-
     private static String apply(SimulatedTree tree, String action, String value) throws IOException {
         switch (action) {
-            case "down", "up", "deactivate", "activate" -> {
+            case "down", "up", "deactivate", "activate", "unreadable", "readable" -> {
                 String[] p = split(action, value, 2, "FS:IDX");
                 int idx = ostIndex(p[1]);
-                String target = SimulatedTree.targetName(p[0], idx);
-                boolean changed = switch (action) {
-                    case "down" -> tree.ostDown(p[0], idx);
-                    case "up" -> tree.ostUp(p[0], idx);
-                    case "deactivate" -> tree.deactivate(p[0], idx);
-                    default -> tree.activate(p[0], idx);
-                };
                 String now = switch (action) {
-                    case "down" -> "DISCONN";
-                    case "up" -> "FULL";
-                    case "deactivate" -> "INACTIVE";
-                    default -> "ACTIVE";
+                    case "down" -> tree.ostDown(p[0], idx) ? "DISCONN" : "already DISCONN";
+                    case "up" -> tree.ostUp(p[0], idx) ? "FULL" : "already FULL";
+                    case "deactivate" -> tree.deactivate(p[0], idx) ? "INACTIVE" : "already INACTIVE";
+                    case "activate" -> tree.activate(p[0], idx) ? "ACTIVE" : "already ACTIVE";
+                    case "unreadable" -> "kbytesfree " + (tree.unreadable(p[0], idx) ? "" : "already ") + action;
+                    default -> "kbytesfree " + (tree.readable(p[0], idx) ? "" : "already ") + action;
                 };
-                return target + ": " + (changed ? now : "already " + now);
-            }
-            case "unreadable", "readable" -> {
-                String[] p = split(action, value, 2, "FS:IDX");
-                int idx = ostIndex(p[1]);
-                boolean changed = action.equals("unreadable") ? tree.unreadable(p[0], idx) : tree.readable(p[0], idx);
-                return SimulatedTree.targetName(p[0], idx) + ": kbytesfree " + (changed ? "" : "already ") + action;
+                return SimulatedTree.targetName(p[0], idx) + ": " + now;
             }
             case "fill" -> {
                 String[] p = split(action, value, 3, "FS:IDX:PCT");
@@ -204,10 +175,9 @@ public final class SimulateCommand {
                 int colon = value.indexOf(':');
                 String fs = colon < 0 ? value : value.substring(0, colon);
                 String net = colon < 0 ? null : value.substring(colon + 1);
-                if (action.equals("router-failure")) {
-                    return fs + (net == null ? "" : " " + net) + ": " + tree.routerFailure(fs, net) + " OSTs DISCONN";
-                }
-                return fs + (net == null ? "" : " " + net) + ": " + tree.routerRestore(fs, net) + " OSTs FULL";
+                String where = fs + (net == null ? "" : " " + net) + ": ";
+                return action.equals("router-failure") ? where + tree.routerFailure(fs, net) + " OSTs DISCONN"
+                        : where + tree.routerRestore(fs, net) + " OSTs FULL";
             }
             case "trap" -> {
                 String[] p = value.split(":", 4);

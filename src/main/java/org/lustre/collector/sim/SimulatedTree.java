@@ -1,42 +1,36 @@
 package org.lustre.collector.sim;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import org.lustre.collector.trap.Category;
 
 import static org.lustre.collector.sim.ImportFiles.CONNECTING;
 import static org.lustre.collector.sim.ImportFiles.DISCONN;
 import static org.lustre.collector.sim.ImportFiles.FULL;
-import static org.lustre.collector.sim.ImportFiles.currentState;
 import static org.lustre.collector.sim.ImportFiles.serverUuidLine;
+import static org.lustre.collector.sim.Topology.ospName;
 
 /**
  * A simulated MDS: the Lustre files of F file systems with N OSTs in all, written in the real
- * formats and at the real places of one Lustre version ({@code 2.10}, {@code 2.15} or
- * {@code 2.17}, see {@link Layout}), plus a trap file ({@code traps.log}) and a /dev/kmsg record
- * file ({@code kmsg}) beside them, so the collector runs over it with {@code lustre-root} = the
- * directory.
+ * formats and at the real places of one Lustre version (see {@link Layout}), plus a trap file
+ * ({@code traps.log}) and a /dev/kmsg record file ({@code kmsg}) beside them, so the collector
+ * runs over it with {@code lustre-root} = the directory. See docs/simulator.md.
  *
  * <p>The tree itself is the state: every mutation reads the few files it changes and writes them
  * back, so a tree created by one process can be changed by the next ({@link #open(Path)}). Names,
  * NIDs and networks are derived from the file-system and OST index, never stored.
  *
- * <p>File content is replaced atomically (temporary file in the same directory, then rename), so
- * a concurrent reader sees the old or the new content, never half of it. The temporary files are
- * named {@code .<name>.sim-tmp}. Appends to {@code traps.log} and {@code kmsg} write whole lines.
- *
  * <p>This class is the simulator's API and its lock; the work is done by {@link TreeBuilder}
  * (creation), {@link Topology} (names, NIDs, networks), {@link ImportFiles} (import state),
- * {@link OstSpace} (space and unreadable files), {@link EventWriter} (kmsg records and trap lines)
- * and {@link TreeFiles} (atomic file replacement).
+ * {@link EventWriter} (kmsg records and trap lines) and {@link TreeFiles} (atomic file replacement,
+ * so that the collector never reads half a file); the space files it changes itself.
  *
  * <p>Thread safety: all methods are synchronized; any thread may call them. Two processes must
  * not mutate the same tree at the same time (kmsg sequence numbers would repeat).
@@ -57,9 +51,7 @@ public final class SimulatedTree {
      * @param nulPadding sysfs files padded with NULs to 4096 bytes, as in the LLNL 2.15 captures
      */
     public record Shape(int mdts, boolean nulPadding) {
-        /** One MDT per file system, no padding. */
         public static final Shape PLAIN = new Shape(1, false);
-        /** The demo's: two MDTs per file system (DNE), padded sysfs files. */
         public static final Shape DEMO = new Shape(2, true);
 
         public Shape {
@@ -72,7 +64,6 @@ public final class SimulatedTree {
     private final TreeFiles files;
     private final Topology topology;
     private final ImportFiles imports;
-    private final OstSpace space;
     private final EventWriter events;
     private final LongSupplier clock;
 
@@ -81,16 +72,15 @@ public final class SimulatedTree {
         this.files = new TreeFiles(root, layout, shape);
         this.topology = new Topology(fileSystems, ostCounts);
         this.imports = new ImportFiles(files, topology);
-        this.space = new OstSpace(files);
         this.events = new EventWriter(files, clock, bootMillis, nextKmsgSeq, lastKmsgUsec);
         this.clock = clock;
     }
 
     // ------------------------------------------------------------------ creation and opening
 
-    /** {@link #create(Path, int, int, String, LongSupplier)} with the system clock. */
+    /** {@link #create(Path, int, int, String, LongSupplier, Shape)} with the system clock, one MDT, no padding. */
     public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout) throws IOException {
-        return create(root, fileSystems, totalOsts, layout, System::currentTimeMillis);
+        return create(root, fileSystems, totalOsts, layout, System::currentTimeMillis, Shape.PLAIN);
     }
 
     /**
@@ -99,15 +89,10 @@ public final class SimulatedTree {
      * spread evenly (the first file systems get one more when it does not divide).
      *
      * @param clockMillis wall clock in milliseconds, used for every time written
+     * @param shape       DNE and NUL padding
      * @throws IllegalArgumentException for counts out of range (1-256 file systems, at least one
      *         OST each, at most 65,536 per file system), an unknown layout or a non-empty root
      */
-    public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
-            LongSupplier clockMillis) throws IOException {
-        return create(root, fileSystems, totalOsts, layout, clockMillis, Shape.PLAIN);
-    }
-
-    /** As {@link #create(Path, int, int, String, LongSupplier)}, with DNE and NUL padding as {@code shape} says. */
     public static SimulatedTree create(Path root, int fileSystems, int totalOsts, String layout,
             LongSupplier clockMillis, Shape shape) throws IOException {
         Layout l = Layout.parse(layout == null ? DEFAULT_LAYOUT : layout);
@@ -125,12 +110,8 @@ public final class SimulatedTree {
         if (counts[0] > 0x10000) {
             throw new IllegalArgumentException("at most 65536 OSTs per file system (4 hex digits), not " + counts[0]);
         }
-        if (Files.isDirectory(root)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-                if (ds.iterator().hasNext()) {
-                    throw new IllegalArgumentException("directory is not empty: " + root);
-                }
-            }
+        if (Files.isDirectory(root) && !TreeFiles.isEmptyDirectory(root)) {
+            throw new IllegalArgumentException("directory is not empty: " + root);
         }
         List<String> names = new ArrayList<>();
         int width = Math.max(2, String.valueOf(fileSystems - 1).length());
@@ -162,14 +143,11 @@ public final class SimulatedTree {
             throw new IllegalArgumentException("no simulated Lustre tree in " + root);
         }
         Path lodDir = root.resolve(l.lodTargetObdDir("x")).getParent();
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(lodDir, "*-MDT0000-mdtlov")) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                names.add(n.substring(0, n.length() - "-MDT0000-mdtlov".length()));
-            }
+        List<String> names;
+        try (Stream<Path> lods = Files.list(lodDir)) {
+            names = lods.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-MDT0000-mdtlov"))
+                    .map(n -> n.substring(0, n.length() - "-MDT0000-mdtlov".length())).sorted().toList();
         }
-        Collections.sort(names);
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no file systems in " + lodDir);
         }
@@ -195,15 +173,12 @@ public final class SimulatedTree {
 
     /** The shape of an existing tree: its MDT count and whether its sysfs files are padded. */
     private static Shape readShape(Path root, Layout l, String fs) throws IOException {
-        int mdts = 0;
-        Path mdtDir = root.resolve(l.mdtAttrDir(fs + "-MDT0000")).getParent();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(mdtDir, fs + "-MDT*")) {
-            for (Path ignored : ds) {
-                mdts++;
-            }
+        long mdts;
+        try (Stream<Path> dirs = Files.list(root.resolve(l.mdtAttrDir(fs + "-MDT0000")).getParent())) {
+            mdts = dirs.filter(p -> p.getFileName().toString().startsWith(fs + "-MDT")).count();
         }
         byte[] health = Files.readAllBytes(root.resolve(l.healthCheckFile()));
-        return new Shape(Math.max(1, mdts), health.length == TreeFiles.PAD_TO && health[TreeFiles.PAD_TO - 1] == 0);
+        return new Shape((int) Math.max(1, mdts), health.length == TreeFiles.PAD_TO && health[TreeFiles.PAD_TO - 1] == 0);
     }
 
     // ------------------------------------------------------------------ names, NIDs, networks
@@ -259,11 +234,6 @@ public final class SimulatedTree {
     /** {@code fs00-OST000a}: the target name Lustre prints, index in lower-case hex. */
     public static String targetName(String fs, int index) {
         return Topology.targetName(fs, index);
-    }
-
-    /** {@code fs00-OST000a-osc-MDT0000}: the MDS's osp device for that OST. */
-    public static String ospName(String fs, int index) {
-        return Topology.ospName(fs, index);
     }
 
     /** LNet networks behind which the OSTs of a file system sit: o2ib1 .. o2ib4. */
@@ -387,30 +357,70 @@ public final class SimulatedTree {
      */
     public synchronized void fill(String fs, int index, int percentUsed) throws IOException {
         topology.check(fs, index);
-        space.fill(fs, index, percentUsed);
+        if (percentUsed < 0 || percentUsed > 100) {
+            throw new IllegalArgumentException("percent used must be 0-100, not " + percentUsed);
+        }
+        Layout layout = files.layout();
+        String attr = layout.ospAttrDir(ospName(fs, index));
+        long total = files.readLong(attr + "/kbytestotal");
+        long oldFree = files.readLong(attr + "/kbytesfree");
+        long oldAvail = files.readLong(attr + "/kbytesavail");
+        long free = percentUsed == 100 ? 0 : total - total / 100 * percentUsed;
+        long avail = Math.max(0, free - TreeBuilder.RESERVED_KBYTES);
+        files.replace(attr + "/kbytesfree", free + "\n");
+        files.replace(attr + "/kbytesavail", avail + "\n");
+        files.replace(attr + "/prealloc_status", avail == 0 ? "-28\n" : "0\n");
+        String lodAttr = layout.lodAttrDir(Topology.lodName(fs));
+        long lodFree = files.readLong(lodAttr + "/kbytesfree");
+        long lodAvail = files.readLong(lodAttr + "/kbytesavail");
+        files.replace(lodAttr + "/kbytesfree", (lodFree - oldFree + free) + "\n");
+        files.replace(lodAttr + "/kbytesavail", (lodAvail - oldAvail + avail) + "\n");
     }
 
     /** Used space of an OST in whole percent, from its kbytestotal and kbytesfree. */
     public synchronized int percentUsed(String fs, int index) throws IOException {
         topology.check(fs, index);
-        return space.percentUsed(fs, index);
+        String attr = files.layout().ospAttrDir(ospName(fs, index));
+        long total = files.readLong(attr + "/kbytestotal");
+        long free = files.readLong(attr + "/kbytesfree");
+        return (int) Math.round(100.0 * (total - free) / total);
     }
 
     /**
-     * The OST's kbytesfree (sysfs) can no longer be read, as a live OSP's fails with ENOTCONN or
-     * EIO (the value is kept for {@link #readable}).
+     * The OST's kbytesfree can no longer be read, as a live OSP's fails with ENOTCONN or EIO: a
+     * directory takes its place (reading one fails, even for root), the value kept inside it for
+     * {@link #readable}.
      *
      * @return false when already unreadable
      */
     public synchronized boolean unreadable(String fs, int index) throws IOException {
-        topology.check(fs, index);
-        return space.unreadable(fs, index);
+        Path file = kbytesFree(fs, index);
+        if (Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file);
+        Files.delete(file);
+        Files.createDirectory(file);
+        Files.write(file.resolve("value"), value);
+        return true;
     }
 
     /** Reverses {@link #unreadable}. @return false when it was readable */
     public synchronized boolean readable(String fs, int index) throws IOException {
+        Path file = kbytesFree(fs, index);
+        if (!Files.isDirectory(file)) {
+            return false;
+        }
+        byte[] value = Files.readAllBytes(file.resolve("value"));
+        Files.delete(file.resolve("value"));
+        Files.delete(file);
+        Files.write(file, value);
+        return true;
+    }
+
+    private Path kbytesFree(String fs, int index) {
         topology.check(fs, index);
-        return space.readable(fs, index);
+        return files.resolve(files.layout().ospAttrDir(ospName(fs, index)) + "/kbytesfree");
     }
 
     /** Writes sys/fs/lustre/health_check: "healthy", "NOT HEALTHY", "LBUG" or any text. */
@@ -472,10 +482,7 @@ public final class SimulatedTree {
         events.appendTrap(category, fs, node, message);
     }
 
-    /**
-     * Appends one /dev/kmsg record ({@code prio,seq,usec,-;message}). The priority follows the
-     * libcfs mapping: 3 for LustreError, 0 for LBUG/ASSERTION, 6 for restored/recovery lines, else 4.
-     */
+    /** Appends one /dev/kmsg record ({@code prio,seq,usec,-;message}), its priority as libcfs maps the message. */
     public synchronized void appendKmsg(String message) throws IOException {
         appendKmsg(EventWriter.defaultPriority(message), message);
     }

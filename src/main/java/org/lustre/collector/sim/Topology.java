@@ -1,8 +1,9 @@
 package org.lustre.collector.sim;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The file systems of a simulated tree, their OST counts, and the names, NIDs and networks
@@ -35,11 +36,7 @@ final class Topology {
     }
 
     int totalOsts() {
-        int t = 0;
-        for (int c : ostCounts) {
-            t += c;
-        }
-        return t;
+        return Arrays.stream(ostCounts).sum();
     }
 
     static String targetName(String fs, int index) {
@@ -55,12 +52,7 @@ final class Topology {
     }
 
     List<String> networks(int f) {
-        int nets = networkCount(ostCounts[f]);
-        List<String> out = new ArrayList<>(nets);
-        for (int k = 1; k <= nets; k++) {
-            out.add("o2ib" + k);
-        }
-        return out;
+        return IntStream.rangeClosed(1, networkCount(ostCounts[f])).mapToObj(k -> "o2ib" + k).toList();
     }
 
     private static int networkCount(int osts) {

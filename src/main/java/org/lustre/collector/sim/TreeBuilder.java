@@ -69,11 +69,7 @@ final class TreeBuilder {
         StringBuilder obd = new StringBuilder(n * 32);
         StringBuilder live = new StringBuilder("fsname: " + fs + "\nflags: 0x20     gen: " + (n + 21) + "\n"
                 + fs + "-MDT0000\n");
-        long kTotal = 0;
-        long kFree = 0;
-        long kAvail = 0;
-        long fTotal = 0;
-        long fFree = 0;
+        long[] lodSpace = new long[SPACE.length];
         String history = historyLine(nowSec, CONNECTING) + historyLine(nowSec, FULL);
         for (int i = 0; i < n; i++) {
             String target = targetName(fs, i);
@@ -89,7 +85,8 @@ final class TreeBuilder {
             long avail = Math.max(0, free - RESERVED_KBYTES);
             long filesFree = OST_FILES - 256 - usedPct * 1_000_000L;
             files.write(attr + "/active", "1\n");
-            writeSpace(attr, OST_KBYTES, free, avail, OST_FILES, filesFree);
+            long[] ostSpace = {OST_KBYTES, free, avail, OST_FILES, filesFree};
+            writeSpace(attr, ostSpace);
             files.write(attr + "/uuid", lod + "_UUID\n");
             files.write(attr + "/prealloc_status", "0\n");
             files.write(attr + "/ost_conn_uuid", topology.nid(f, i) + "\n");
@@ -98,11 +95,9 @@ final class TreeBuilder {
             files.write(imp + "/ost_server_uuid", target + "_UUID\t" + FULL + "\n");
             obd.append(i).append(": ").append(target).append("_UUID ACTIVE\n");
             live.append(target).append('\n');
-            kTotal += OST_KBYTES;
-            kFree += free;
-            kAvail += avail;
-            fTotal += OST_FILES;
-            fFree += filesFree;
+            for (int k = 0; k < SPACE.length; k++) {
+                lodSpace[k] += ostSpace[k];
+            }
         }
         String obdDir = layout.lodTargetObdDir(lod);
         String lodAttr = layout.lodAttrDir(lod);
@@ -111,7 +106,7 @@ final class TreeBuilder {
         files.write(obdDir + "/target_obd", obd.toString());
         files.write(lodAttr + "/numobd", n + "\n");
         files.write(lodAttr + "/activeobd", n + "\n");
-        writeSpace(lodAttr, kTotal, kFree, kAvail, fTotal, fFree);
+        writeSpace(lodAttr, lodSpace);
         files.write(lodAttr + "/uuid", lod + "_UUID\n");
         if (layout == Layout.V2_10) {
             // 2.10 keeps lov as a symlink to lod (hpe-2.10.1); optional for readers.

@@ -3,6 +3,7 @@ package org.lustre.collector.sim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,21 +52,25 @@ final class TreeFiles {
         return root.resolve(rel);
     }
 
+    /** False for a file, a missing path or a directory with anything in it. */
+    static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
+    }
+
     /** A file's text without its NUL padding. */
     String read(String rel) throws IOException {
         try {
-            String s = Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
-            int end = s.length();
-            while (end > 0 && s.charAt(end - 1) == 0) {
-                end--;
-            }
-            return s.substring(0, end);
+            return Files.readString(root.resolve(rel), StandardCharsets.UTF_8).replaceFirst("\0+\\z", "");
         } catch (NoSuchFileException e) {
             throw new IOException("simulated tree is missing " + rel + " (was it created by another layout?)", e);
         }
     }
 
-    /** A file holding one number. */
     long readLong(String rel) throws IOException {
         return Long.parseLong(read(rel).trim());
     }
@@ -82,7 +87,6 @@ final class TreeFiles {
         filesWritten++;
     }
 
-    /** Atomic replace: readers see the old or the new content, never a torn one. */
     void replace(String rel, String content) throws IOException {
         Path p = root.resolve(rel);
         Path tmp = p.resolveSibling("." + p.getFileName() + TMP_SUFFIX);

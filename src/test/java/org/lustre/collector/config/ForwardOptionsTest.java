@@ -24,7 +24,7 @@ class ForwardOptionsTest {
 
     @Test
     void offByDefaultWarningAsMinimum() throws Exception {
-        CollectorConfig c = CollectorConfig.defaults();
+        CollectorConfig c = ConfigLoader.fromValues(Map.of());
         assertEquals(List.of(), c.alertmanagers());
         assertEquals(Category.WARNING, c.alertMinCategory());
         assertNull(c.syslog());

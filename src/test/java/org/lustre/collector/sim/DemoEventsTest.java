@@ -22,7 +22,7 @@ class DemoEventsTest {
     @Test
     void stepsAreVariedSeededAndUndone() throws IOException {
         AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-        SimulatedTree tree = SimulatedTree.create(dir, 2, 32, "2.15", clock::get);
+        SimulatedTree tree = SimulatedTree.create(dir, 2, 32, "2.15", clock::get, SimulatedTree.Shape.PLAIN);
         DemoEvents demo = new DemoEvents(tree, 1000, 7);
         List<String> done = new ArrayList<>();
         for (int k = 0; k < 300; k++) {
@@ -52,7 +52,8 @@ class DemoEventsTest {
         // The same seed gives the same events.
         Path other = dir.resolve("again");
         AtomicLong clock2 = new AtomicLong(1_700_000_000_000L);
-        DemoEvents again = new DemoEvents(SimulatedTree.create(other, 2, 32, "2.15", clock2::get), 1000, 7);
+        DemoEvents again = new DemoEvents(
+                SimulatedTree.create(other, 2, 32, "2.15", clock2::get, SimulatedTree.Shape.PLAIN), 1000, 7);
         for (int k = 0; k < 50; k++) {
             clock2.addAndGet(3000);
             assertEquals(done.get(k).replace(dir.toString(), ""), again.step().replace(other.toString(), ""));

@@ -41,7 +41,7 @@ class SimulatedTreeTest {
     private final AtomicLong clock = new AtomicLong(T0);
 
     private SimulatedTree create(int fs, int osts, String layout) throws IOException {
-        return SimulatedTree.create(dir, fs, osts, layout, clock::get);
+        return SimulatedTree.create(dir, fs, osts, layout, clock::get, SimulatedTree.Shape.PLAIN);
     }
 
     private String read(String rel) throws IOException {
@@ -404,7 +404,7 @@ class SimulatedTreeTest {
         for (int i = 0; i < 16; i++) {
             assertEquals(onNet.contains(i), tree.isDown("fs01", i), "OST " + i);
             if (onNet.contains(i) && i != 4) {
-                assertTrue(read("sys/kernel/debug/lustre/osp/" + SimulatedTree.ospName("fs01", i) + "/state")
+                assertTrue(read("sys/kernel/debug/lustre/osp/" + Topology.ospName("fs01", i) + "/state")
                         .endsWith(" - [ " + sec + ", DISCONN ]\n"));
             }
         }

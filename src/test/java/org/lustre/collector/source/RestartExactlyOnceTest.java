@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lustre.collector.config.CollectorConfig;
+import org.lustre.collector.config.ConfigLoader;
 import org.lustre.collector.service.Collector;
 import org.lustre.collector.trap.Trap;
 import org.lustre.collector.trap.TrapStore;
@@ -52,9 +53,9 @@ class RestartExactlyOnceTest {
         timestamp = Math.max(upTo, timestamp);
     }
 
-    private Collector start(Path trapFile) throws IOException {
+    private Collector start(Path trapFile) throws Exception {
         Path root = Files.createDirectories(dir.resolve("lustre-root"));
-        Collector c = new Collector(CollectorConfig.defaults().withSources(root, trapFile, null), clock::get);
+        Collector c = new Collector(ConfigLoader.fromValues(Map.of()).withSources(root, trapFile, null), clock::get);
         c.start();
         return c;
     }
